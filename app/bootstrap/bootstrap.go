@@ -1,0 +1,48 @@
+// Package bootstrap assembles the whole application graph, for the binary and for
+// end-to-end tests.
+package bootstrap
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	swaggerFiles "github.com/swaggo/files"
+	ginSwagger "github.com/swaggo/gin-swagger"
+	"go.uber.org/fx"
+
+	"vms/app/docs"
+	"vms/platform"
+	"vms/platform/config"
+	"vms/platform/httpserver"
+)
+
+// Modules lists every business module of the application.
+var Modules = fx.Options()
+
+// Options is the full application for the given configuration.
+func Options(cfg config.Config) fx.Option {
+	return fx.Options(
+		fx.Supply(cfg),
+		platform.Module,
+		Modules,
+		fx.Provide(
+			fx.Annotate(platform.StorageDirCheck, fx.ResultTags(`group:"checks"`)),
+			fx.Annotate(newDocs, fx.ResultTags(`group:"routes"`)),
+		),
+	)
+}
+
+func newDocs() httpserver.Registrar {
+	return httpserver.RegistrarFunc(func(r gin.IRouter) {
+		docs.SwaggerInfo.BasePath = "/"
+		h := ginSwagger.WrapHandler(swaggerFiles.Handler, ginSwagger.DocExpansion("none"))
+		r.GET("/docs", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/docs/index.html") })
+		r.GET("/docs/*any", func(c *gin.Context) {
+			if c.Param("any") == "/" {
+				c.Redirect(http.StatusMovedPermanently, "/docs/index.html")
+				return
+			}
+			h(c)
+		})
+	})
+}

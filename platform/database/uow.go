@@ -1,0 +1,44 @@
+package database
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+)
+
+type txKey struct{}
+
+// Do runs fn inside one transaction. When ctx already carries a transaction, fn joins it:
+// the outermost Do commits or rolls back. An error or a panic from fn rolls back.
+// Inside fn only database work belongs: no HTTP calls, token signing or file I/O.
+func (d *DB) Do(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return fn(ctx)
+	}
+	return d.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(context.WithValue(ctx, txKey{}, tx))
+	})
+}
+
+// Conn returns the handle a repository should use: the transaction carried by ctx, or the pool.
+func (d *DB) Conn(ctx context.Context) *gorm.DB {
+	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return tx
+	}
+	return d.Gorm.WithContext(ctx)
+}
+
+// InTx reports whether ctx carries a transaction.
+func InTx(ctx context.Context) bool {
+	_, ok := ctx.Value(txKey{}).(*gorm.DB)
+	return ok
+}
+
+// Locking returns the row lock clause for the dialect. SQLite has no row locks: its
+// IMMEDIATE transactions already serialise writers.
+func (d *DB) ForUpdate(q *gorm.DB) *gorm.DB {
+	if d.Dialect == Postgres {
+		return q.Clauses(lockForUpdate)
+	}
+	return q
+}

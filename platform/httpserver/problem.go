@@ -1,0 +1,153 @@
+package httpserver
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// ProblemContentType is the media type of RFC 9457 problem details.
+const ProblemContentType = "application/problem+json"
+
+// Error kinds that domain errors report through an ErrorKind() string method. Domain
+// packages use the same literals, so they never import this package.
+const (
+	KindBadRequest       = "bad_request"
+	KindInvalid          = "invalid"
+	KindUnauthorized     = "unauthorized"
+	KindForbidden        = "forbidden"
+	KindNotFound         = "not_found"
+	KindConflict         = "conflict"
+	KindTooLarge         = "too_large"
+	KindUnsupportedMedia = "unsupported_media_type"
+	KindRangeNotSatisfy  = "range_not_satisfiable"
+	KindRateLimited      = "rate_limited"
+	KindBadGateway       = "bad_gateway"
+	KindUnavailable      = "unavailable"
+)
+
+var kindStatus = map[string]int{
+	KindBadRequest:       http.StatusBadRequest,
+	KindInvalid:          http.StatusUnprocessableEntity,
+	KindUnauthorized:     http.StatusUnauthorized,
+	KindForbidden:        http.StatusForbidden,
+	KindNotFound:         http.StatusNotFound,
+	KindConflict:         http.StatusConflict,
+	KindTooLarge:         http.StatusRequestEntityTooLarge,
+	KindUnsupportedMedia: http.StatusUnsupportedMediaType,
+	KindRangeNotSatisfy:  http.StatusRequestedRangeNotSatisfiable,
+	KindRateLimited:      http.StatusTooManyRequests,
+	KindBadGateway:       http.StatusBadGateway,
+	KindUnavailable:      http.StatusServiceUnavailable,
+}
+
+// FieldError names one invalid field of a request.
+type FieldError struct {
+	Field   string `json:"field" example:"email"`
+	Message string `json:"message" example:"must be a valid e-mail address"`
+}
+
+// Problem is an RFC 9457 problem details body.
+type Problem struct {
+	Type      string       `json:"type" example:"about:blank"`
+	Title     string       `json:"title" example:"Not Found"`
+	Status    int          `json:"status" example:"404"`
+	Detail    string       `json:"detail,omitempty" example:"video not found"`
+	Instance  string       `json:"instance,omitempty" example:"/v1/videos/id/42"`
+	RequestID string       `json:"request_id,omitempty" example:"5f1c2d9e8a7b6c5d"`
+	Errors    []FieldError `json:"errors,omitempty"`
+}
+
+type kinded interface{ ErrorKind() string }
+type fielded interface{ FieldErrors() map[string]string }
+type retrying interface{ RetryAfter() time.Duration }
+
+// Status returns the HTTP status an error maps to.
+func Status(err error) int {
+	var k kinded
+	if errors.As(err, &k) {
+		if s, ok := kindStatus[k.ErrorKind()]; ok {
+			return s
+		}
+	}
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// Fail answers the request with the problem err maps to and stops the handler chain.
+func Fail(c *gin.Context, err error) {
+	status := Status(err)
+	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Instance: c.Request.URL.Path, RequestID: RequestID(c)}
+	switch {
+	case status == http.StatusInternalServerError:
+		p.Detail = "an unexpected error occurred; the request id identifies it in the server log"
+		slog.ErrorContext(c.Request.Context(), "request failed", "err", err.Error(), "request_id", p.RequestID, "path", c.Request.URL.Path)
+	case status == http.StatusServiceUnavailable:
+		p.Detail = "a backing service is unavailable; try again shortly"
+		slog.WarnContext(c.Request.Context(), "backing service unavailable", "err", err.Error(), "request_id", p.RequestID)
+	default:
+		p.Detail = err.Error()
+	}
+	var f fielded
+	if errors.As(err, &f) {
+		fields := f.FieldErrors()
+		names := make([]string, 0, len(fields))
+		for n := range fields {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			p.Errors = append(p.Errors, FieldError{Field: n, Message: fields[n]})
+		}
+	}
+	var r retrying
+	if errors.As(err, &r) {
+		secs := int(r.RetryAfter().Round(time.Second) / time.Second)
+		c.Header("Retry-After", strconv.Itoa(max(secs, 1)))
+	}
+	if status == http.StatusUnauthorized {
+		c.Header("WWW-Authenticate", `Bearer realm="vms"`)
+	}
+	WriteProblem(c, p)
+}
+
+// WriteProblem writes p as problem+json and aborts the chain.
+func WriteProblem(c *gin.Context, p Problem) {
+	if p.Type == "" {
+		p.Type = "about:blank"
+	}
+	if p.Title == "" {
+		p.Title = http.StatusText(p.Status)
+	}
+	c.Header("Content-Type", ProblemContentType)
+	c.Header("Cache-Control", "no-store")
+	c.AbortWithStatusJSON(p.Status, p)
+}
+
+// Err is a plain error with a kind, for the platform's own problems.
+type Err struct {
+	Kind   string
+	Detail string
+	Fields map[string]string
+}
+
+func (e *Err) Error() string                  { return e.Detail }
+func (e *Err) ErrorKind() string              { return e.Kind }
+func (e *Err) FieldErrors() map[string]string { return e.Fields }
