@@ -39,6 +39,7 @@ var Module = fx.Module("platform",
 		httpserver.New,
 		fx.Annotate(httpserver.NewHealth, fx.ParamTags(`group:"checks"`)),
 		fx.Annotate(scheduler.New, fx.ParamTags(``, ``, ``, `group:"jobs"`)),
+		httpserver.NewGuard,
 	),
 	fx.Provide(
 		fx.Annotate(func(h *httpserver.Health) httpserver.Registrar { return h }, fx.ResultTags(`group:"routes"`)),
@@ -95,7 +96,10 @@ func StorageDirCheck(cfg config.Config) (httpserver.Check, error) {
 	}), nil
 }
 
-func registerLifecycle(lc fx.Lifecycle, srv *httpserver.Server, sched *scheduler.Scheduler, _ *gin.Engine) {
+func registerLifecycle(lc fx.Lifecycle, cfg config.Config, log *slog.Logger, srv *httpserver.Server, sched *scheduler.Scheduler, _ *gin.Engine) {
+	if cfg.JWTSecretGenerated {
+		log.Warn("JWT_SECRET is not set: using a generated secret kept in DATA_DIR; set JWT_SECRET when running several replicas")
+	}
 	lc.Append(fx.Hook{OnStart: sched.Start, OnStop: sched.Stop})
 	lc.Append(fx.Hook{OnStart: srv.Start, OnStop: srv.Stop})
 }

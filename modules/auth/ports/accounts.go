@@ -1,0 +1,21 @@
+package ports
+
+import "context"
+
+// Identity is what the auth module knows of a user.
+type Identity struct {
+	UserID        int64
+	CorporationID int64
+	Role          string
+}
+
+// Accounts looks up users for authentication. The user module implements it.
+type Accounts interface {
+	// VerifyPassword checks the password of the live user with this e-mail in a live
+	// corporation. ok is false for an unknown e-mail, a wrong password or a deleted
+	// user or corporation; the work done is the same in each case (a dummy hash is
+	// checked when the e-mail is unknown). err is only for infrastructure failures.
+	VerifyPassword(ctx context.Context, email, password string) (id Identity, ok bool, err error)
+	// Active returns the identity of a live user of a live corporation; ok is false otherwise.
+	Active(ctx context.Context, userID int64) (id Identity, ok bool, err error)
+}

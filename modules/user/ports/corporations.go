@@ -1,0 +1,9 @@
+package ports
+
+import "context"
+
+// Corporations tells whether a corporation is live (exists and is not soft-deleted).
+// The corporation module implements it.
+type Corporations interface {
+	IsLive(ctx context.Context, corporationID int64) (bool, error)
+}

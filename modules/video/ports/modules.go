@@ -1,0 +1,24 @@
+package ports
+
+import (
+	"context"
+	"time"
+)
+
+// CorporationPlans tells whether a corporation's effective plan is PAID right now
+// (plan_type PAID and plan_expired_at in the future). The corporation module implements it.
+type CorporationPlans interface {
+	IsPaid(ctx context.Context, corporationID int64) (bool, error)
+}
+
+// Users tells which corporation a live user belongs to; ok is false for an unknown or
+// deleted user. The user module implements it.
+type Users interface {
+	CorporationOf(ctx context.Context, userID int64) (corporationID int64, ok bool, err error)
+}
+
+// PlaybackTokens issues short-lived playback tokens bound to one user and one video.
+// The auth module implements it.
+type PlaybackTokens interface {
+	IssuePlayback(ctx context.Context, userID, corporationID int64, role string, videoID int64) (token string, expiresAt time.Time, err error)
+}

@@ -1,0 +1,44 @@
+package ports
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"time"
+)
+
+// StoredObject describes an object written by Storage.Put.
+type StoredObject struct {
+	Key    string
+	Size   int64
+	SHA256 string // hex
+}
+
+// Storage keeps uploaded video files (local folder or S3-compatible bucket).
+type Storage interface {
+	// Put streams r into a new object under a generated key while hashing it. More than
+	// maxBytes bytes fail with an error of kind too_large and leave nothing behind; so
+	// does any read error or a cancelled ctx.
+	Put(ctx context.Context, r io.Reader, maxBytes int64) (StoredObject, error)
+	// Open opens an object for reading with seeks (a local *os.File, so ServeContent can
+	// use sendfile; for S3 a reader that issues ranged GETs from the offset it is at).
+	Open(ctx context.Context, key string) (io.ReadSeekCloser, error)
+	// Delete removes an object; a missing object is not an error.
+	Delete(ctx context.Context, key string) error
+	// PresignGet returns a URL that serves the object for ttl; ok is false when the
+	// storage cannot presign (local files).
+	PresignGet(ctx context.Context, key string, ttl time.Duration) (url string, ok bool, err error)
+	// Ready reports whether the storage is reachable and writable.
+	Ready(ctx context.Context) error
+}
+
+// Sources fetches registered http(s) source URLs behind the SSRF guard.
+type Sources interface {
+	// Validate checks a source URL when it is registered: http or https, a host, no
+	// userinfo, and (unless private sources are allowed) no literal internal address.
+	Validate(rawURL string) error
+	// Fetch issues a GET (or HEAD) to the URL with the given request headers (Range,
+	// If-Range, …) passed through. The address is checked at dial time after DNS
+	// resolution; redirects are not followed. Errors are of kind bad_gateway.
+	Fetch(ctx context.Context, method, rawURL string, header http.Header) (*http.Response, error)
+}
