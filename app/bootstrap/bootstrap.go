@@ -16,9 +16,6 @@ import (
 	"vms/platform/httpserver"
 )
 
-// Modules lists every business module of the application.
-var Modules = fx.Options()
-
 // Options is the full application for the given configuration.
 func Options(cfg config.Config) fx.Option {
 	return fx.Options(
