@@ -12,9 +12,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
+	"reflect"
+	"strings"
 	"syscall"
 	"time"
 
@@ -29,29 +32,34 @@ func main() {
 	os.Exit(run(os.Args[1:]))
 }
 
+const usage = "usage: vms [serve | migrate up|down|status | healthcheck]"
+
 func run(args []string) int {
 	cmd := "serve"
 	if len(args) > 0 {
 		cmd = args[0]
 		args = args[1:]
 	}
+	switch cmd {
+	case "help", "-h", "--help":
+		fmt.Println(usage)
+		return 0
+	case "healthcheck":
+		return healthcheck(os.Getenv("HTTP_ADDR"))
+	case "serve", "migrate":
+	default:
+		fmt.Fprintf(os.Stderr, "vms: unknown command %q; %s\n", cmd, usage)
+		return 2
+	}
 	cfg, err := config.FromEnv()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "vms:", err)
 		return 2
 	}
-	switch cmd {
-	case "serve":
-		return serve(cfg)
-	case "migrate":
+	if cmd == "migrate" {
 		return migrate(cfg, args)
-	case "help", "-h", "--help":
-		fmt.Println("usage: vms [serve | migrate up|down|status]")
-		return 0
-	default:
-		fmt.Fprintf(os.Stderr, "vms: unknown command %q (want serve or migrate)\n", cmd)
-		return 2
 	}
+	return serve(cfg)
 }
 
 func serve(cfg config.Config) int {
@@ -60,14 +68,17 @@ func serve(cfg config.Config) int {
 		fx.WithLogger(func() fxevent.Logger { return fxevent.NopLogger }),
 		fx.StartTimeout(60*time.Second),
 	)
+	// Listen for signals before starting, so one that arrives while the listener is
+	// already open still shuts down gracefully instead of killing the process.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	defer signal.Stop(sig)
 	startCtx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	if err := app.Start(startCtx); err != nil {
 		fmt.Fprintln(os.Stderr, "vms:", rootCause(err))
 		return 1
 	}
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
 	<-sig
 	signal.Stop(sig)
 	stopCtx, cancelStop := context.WithTimeout(context.Background(), cfg.ShutdownTimeout+10*time.Second)
@@ -79,21 +90,23 @@ func serve(cfg config.Config) int {
 	return 0
 }
 
-// rootCause strips fx's wrapping so start-up failures read as one line.
+// rootCause drops fx's and dig's wrapping so a start-up failure reads as one line: the
+// outermost error that the application itself produced, which names the setting or the
+// operation that failed.
 func rootCause(err error) string {
-	for {
-		next := unwrapOne(err)
-		if next == nil {
-			return err.Error()
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if !fromWiring(e) {
+			return e.Error()
 		}
-		err = next
 	}
+	return err.Error()
 }
 
-func unwrapOne(err error) error {
-	u, ok := err.(interface{ Unwrap() error })
-	if !ok {
-		return nil
+func fromWiring(err error) bool {
+	t := reflect.TypeOf(err)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
 	}
-	return u.Unwrap()
+	p := t.PkgPath()
+	return strings.HasPrefix(p, "go.uber.org/fx") || strings.HasPrefix(p, "go.uber.org/dig")
 }

@@ -23,7 +23,6 @@ func Options(cfg config.Config) fx.Option {
 		platform.Module,
 		Modules,
 		fx.Provide(
-			fx.Annotate(platform.StorageDirCheck, fx.ResultTags(`group:"checks"`)),
 			fx.Annotate(newDocs, fx.ResultTags(`group:"routes"`)),
 		),
 	)

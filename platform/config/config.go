@@ -77,8 +77,8 @@ func FromEnv() (Config, error) { return Load(os.LookupEnv) }
 func Load(env Lookup) (Config, error) {
 	r := reader{env: env}
 	c := Config{
-		HTTPAddr:    r.addr("HTTP_ADDR", ":8080", false),
-		MetricsAddr: r.addr("METRICS_ADDR", "", true),
+		HTTPAddr:    r.addr("HTTP_ADDR", ":8080"),
+		MetricsAddr: r.addr("METRICS_ADDR", ""),
 		AppEnv:      r.oneOf("APP_ENV", "development", "development", "production", "test"),
 		DataDir:     r.str("DATA_DIR", "./data"),
 	}
@@ -197,21 +197,20 @@ func (r *reader) str(name, def string) string {
 	return def
 }
 
-func (r *reader) addr(name, def string, optional bool) string {
+func (r *reader) addr(name, def string) string {
 	v, ok := r.raw(name)
 	if !ok {
 		return def
 	}
-	host, port, err := net.SplitHostPort(v)
+	_, port, err := net.SplitHostPort(v)
 	if err != nil {
 		r.fail(name, v, "must be host:port, e.g. :8080")
 		return def
 	}
 	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
 		r.fail(name, v, "port must be a number from 0 to 65535")
+		return def
 	}
-	_ = host
-	_ = optional
 	return v
 }
 

@@ -103,7 +103,7 @@ func Fail(c *gin.Context, err error) {
 		p.Detail = "a backing service is unavailable; try again shortly"
 		slog.WarnContext(c.Request.Context(), "backing service unavailable", "err", err.Error(), "request_id", p.RequestID)
 	default:
-		p.Detail = err.Error()
+		p.Detail = clientDetail(err)
 	}
 	var f fielded
 	if errors.As(err, &f) {
@@ -126,6 +126,18 @@ func Fail(c *gin.Context, err error) {
 		c.Header("WWW-Authenticate", `Bearer realm="vms"`)
 	}
 	WriteProblem(c, p)
+}
+
+// clientDetail is the message of the error that carries the kind, without the context
+// callers wrapped around it on the way up; those wrappings are for the server log.
+func clientDetail(err error) string {
+	var k kinded
+	if errors.As(err, &k) {
+		if e, ok := k.(error); ok {
+			return e.Error()
+		}
+	}
+	return err.Error()
 }
 
 // WriteProblem writes p as problem+json and aborts the chain.

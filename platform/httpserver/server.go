@@ -62,6 +62,7 @@ type Server struct {
 	api     *http.Server
 	metrics *http.Server
 	addr    net.Addr
+	maddr   net.Addr
 }
 
 // New builds the server around the engine. It does not listen until Start.
@@ -88,6 +89,10 @@ func New(cfg config.Config, log *slog.Logger, engine *gin.Engine, reg *prometheu
 // Addr is the address the API listens on, once started.
 func (s *Server) Addr() net.Addr { return s.addr }
 
+// MetricsAddr is the address of the separate metrics listener, once started; nil when
+// METRICS_ADDR is empty and metrics are served on the API listener.
+func (s *Server) MetricsAddr() net.Addr { return s.maddr }
+
 // Start listens synchronously, so a busy port fails start-up, then serves in the background.
 func (s *Server) Start(ctx context.Context) error {
 	ln, err := net.Listen("tcp", s.api.Addr)
@@ -101,6 +106,7 @@ func (s *Server) Start(ctx context.Context) error {
 			_ = ln.Close()
 			return fmt.Errorf("METRICS_ADDR %s: %w", s.metrics.Addr, err)
 		}
+		s.maddr = mln.Addr()
 		go s.serve(s.metrics, mln)
 	}
 	go s.serve(s.api, ln)

@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"log/slog"
 	"sync"
@@ -42,7 +43,7 @@ func (e *Elector) IsLeader(ctx context.Context) error {
 			return nil
 		}
 		e.log.Warn("scheduler: leader connection lost")
-		_ = e.conn.Close()
+		discard(e.conn)
 		e.conn = nil
 	}
 	conn, err := e.db.Conn(ctx)
@@ -73,6 +74,13 @@ func (e *Elector) Close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	_, _ = e.conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", e.key)
-	_ = e.conn.Close()
+	discard(e.conn)
 	e.conn = nil
+}
+
+// discard closes the session behind conn instead of returning it to the pool, so a lock
+// that could not be unlocked (a timeout, a broken connection) dies with its session.
+func discard(conn *sql.Conn) {
+	_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+	_ = conn.Close()
 }

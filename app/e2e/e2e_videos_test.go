@@ -1,0 +1,234 @@
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"vms/app/apptest"
+)
+
+// videoTenant is a corporation with a signed-in admin and guest.
+type videoTenant struct {
+	corpID     int64
+	adminToken string
+	guestToken string
+	guestID    int64
+}
+
+func videoSample(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile("testdata/sample.mp4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func videoLogin(t *testing.T, a *apptest.App, email, password string) string {
+	t.Helper()
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	a.Do(http.MethodPost, "/v1/auth/login", map[string]string{"email": email, "password": password}, "").Expect(t, 200).JSON(t, &tok)
+	return tok.AccessToken
+}
+
+func newVideoTenant(t *testing.T, a *apptest.App, name, plan string, expiry *time.Time) videoTenant {
+	t.Helper()
+	body := map[string]any{"name": name, "plan_type": plan, "admin_email": "admin@" + name + ".example", "admin_password": "correct horse battery"}
+	if expiry != nil {
+		body["plan_expired_at"] = expiry.UTC().Format(time.RFC3339)
+	}
+	var corp struct {
+		ID int64 `json:"id"`
+	}
+	a.Do(http.MethodPost, "/v1/corporations", body, "").Expect(t, 201).JSON(t, &corp)
+	admin := videoLogin(t, a, "admin@"+name+".example", "correct horse battery")
+	var guest struct {
+		ID int64 `json:"id"`
+	}
+	a.Do(http.MethodPost, "/v1/users", map[string]string{"email": "guest@" + name + ".example", "password": "another good password", "role": "guest"}, admin).Expect(t, 201).JSON(t, &guest)
+	return videoTenant{corpID: corp.ID, adminToken: admin, guestToken: videoLogin(t, a, "guest@"+name+".example", "another good password"), guestID: guest.ID}
+}
+
+func videoUpload(t *testing.T, a *apptest.App, token, name string, data []byte) int64 {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("name", name)
+	fw, _ := mw.CreateFormFile("file", "../../etc/passwd")
+	_, _ = fw.Write(data)
+	_ = mw.Close()
+	var v struct {
+		ID int64 `json:"id"`
+	}
+	a.Do(http.MethodPost, "/v1/videos", &buf, token, "Content-Type: "+mw.FormDataContentType()).Expect(t, 201).JSON(t, &v)
+	return v.ID
+}
+
+func videoPoints(t *testing.T, a *apptest.App, token string, userID int64) int64 {
+	t.Helper()
+	var u struct {
+		Point int64 `json:"point"`
+	}
+	a.Do(http.MethodGet, "/v1/users/id/"+strconv.FormatInt(userID, 10), nil, token).Expect(t, 200).JSON(t, &u)
+	return u.Point
+}
+
+func TestVideoLifecycle(t *testing.T) {
+	apptest.Each(t, nil, func(t *testing.T, a *apptest.App) {
+		data := videoSample(t)
+		future := time.Now().Add(30 * 24 * time.Hour)
+		acme := newVideoTenant(t, a, "acme", "PAID", &future)
+		vid := videoUpload(t, a, acme.adminToken, "Launch", data)
+		path := "/v1/videos/stream/" + strconv.FormatInt(vid, 10)
+
+		res := a.Do(http.MethodGet, path, nil, acme.guestToken, "Range: bytes=1000-2999").Expect(t, 206)
+		if !bytes.Equal(res.Body, data[1000:3000]) || res.Header.Get("Content-Range") != "bytes 1000-2999/88925" {
+			t.Fatalf("range body differs or Content-Range %q", res.Header.Get("Content-Range"))
+		}
+		a.Do(http.MethodGet, path, nil, acme.guestToken, "Range: bytes=0-99").Expect(t, 206)
+		a.Do(http.MethodHead, path, nil, acme.adminToken).Expect(t, 200)
+		if p := videoPoints(t, a, acme.guestToken, acme.guestID); p != 10 {
+			t.Fatalf("guest has %d points after viewing, want 10", p)
+		}
+		logPath := fmt.Sprintf("/v1/view-logs/%d/%d", acme.guestID, vid)
+		if got := string(bytes.TrimSpace(a.Do(http.MethodGet, logPath, nil, acme.guestToken).Expect(t, 200).Body)); got != "true" {
+			t.Fatalf("view log reads %s", got)
+		}
+
+		var play struct {
+			URL string `json:"url"`
+		}
+		a.Do(http.MethodGet, fmt.Sprintf("/v1/videos/%d/playback", vid), nil, acme.guestToken).Expect(t, 200).JSON(t, &play)
+		if r := a.Do(http.MethodGet, play.URL, nil, "", "Range: bytes=0-9"); r.Status != 206 || !bytes.Equal(r.Body, data[:10]) {
+			t.Fatalf("playback URL: %d", r.Status)
+		}
+
+		a.Do(http.MethodDelete, fmt.Sprintf("/v1/videos/%d", vid), nil, acme.adminToken).Expect(t, 204)
+		a.Do(http.MethodGet, fmt.Sprintf("/v1/videos/id/%d", vid), nil, "").Expect(t, 404)
+		a.Do(http.MethodGet, path, nil, acme.guestToken).Expect(t, 404)
+		var trash []struct {
+			ID      int64 `json:"id"`
+			Deleted bool  `json:"deleted"`
+		}
+		a.Do(http.MethodGet, fmt.Sprintf("/v1/videos/%d?deleted=true", acme.corpID), nil, acme.adminToken).Expect(t, 200).JSON(t, &trash)
+		if len(trash) != 1 || trash[0].ID != vid || !trash[0].Deleted {
+			t.Fatalf("trash %+v", trash)
+		}
+		a.Do(http.MethodGet, fmt.Sprintf("/v1/videos/%d?deleted=true", acme.corpID), nil, acme.guestToken).Expect(t, 403)
+		a.Do(http.MethodPut, fmt.Sprintf("/v1/videos/%d/restore", vid), nil, acme.guestToken).Expect(t, 403)
+		a.Do(http.MethodPut, fmt.Sprintf("/v1/videos/%d/restore", vid), nil, acme.adminToken).Expect(t, 200)
+		a.Do(http.MethodGet, path, nil, acme.guestToken, "Range: bytes=0-9").Expect(t, 206)
+		if p := videoPoints(t, a, acme.guestToken, acme.guestID); p != 10 {
+			t.Fatalf("points changed after restore and a repeat view: %d", p)
+		}
+
+		free := newVideoTenant(t, a, "freeco", "FREE", nil)
+		fv := videoUpload(t, a, free.adminToken, "Free clip", data)
+		a.Do(http.MethodDelete, fmt.Sprintf("/v1/videos/%d", fv), nil, free.adminToken).Expect(t, 204)
+		a.Do(http.MethodPut, fmt.Sprintf("/v1/videos/%d/restore", fv), nil, free.adminToken).Expect(t, 403)
+		a.Do(http.MethodPut, fmt.Sprintf("/v1/videos/%d/restore", fv), nil, acme.adminToken).Expect(t, 404)
+
+		// An expired PAID plan restores nothing, even before the expiry job runs.
+		a.Do(http.MethodDelete, fmt.Sprintf("/v1/videos/%d", vid), nil, acme.adminToken).Expect(t, 204)
+		if err := a.DB.Gorm.Exec("UPDATE corporations SET plan_expired_at = ? WHERE id = ?", time.Now().Add(-time.Minute), acme.corpID).Error; err != nil {
+			t.Fatal(err)
+		}
+		a.Do(http.MethodPut, fmt.Sprintf("/v1/videos/%d/restore", vid), nil, acme.adminToken).Expect(t, 403)
+	})
+}
+
+func TestVideoUploadLimitsEndToEnd(t *testing.T) {
+	a := apptest.Start(t, apptest.SQLite, map[string]string{"MAX_UPLOAD_BYTES": "50000"})
+	acme := newVideoTenant(t, a, "acme", "FREE", nil)
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("name", "big")
+	fw, _ := mw.CreateFormFile("file", "big.mp4")
+	_, _ = fw.Write(videoSample(t))
+	_ = mw.Close()
+	a.Do(http.MethodPost, "/v1/videos", io.MultiReader(&buf), acme.adminToken, "Content-Type: "+mw.FormDataContentType()).Expect(t, 413)
+	var text bytes.Buffer
+	mw = multipart.NewWriter(&text)
+	_ = mw.WriteField("name", "notes")
+	fw, _ = mw.CreateFormFile("file", "notes.mp4")
+	_, _ = fw.Write(bytes.Repeat([]byte("plain text, not a video\n"), 100))
+	_ = mw.Close()
+	a.Do(http.MethodPost, "/v1/videos", &text, acme.adminToken, "Content-Type: "+mw.FormDataContentType()).Expect(t, 415)
+	var n int64
+	a.DB.Gorm.Raw("SELECT count(*) FROM videos").Scan(&n)
+	entries, _ := os.ReadDir(a.Config.DataDir + "/videos")
+	files := 0
+	for _, e := range entries {
+		if !e.IsDir() && e.Name()[0] != '.' {
+			files++
+		}
+	}
+	if n != 0 || files != 0 {
+		t.Fatalf("refused uploads left %d rows and %d files", n, files)
+	}
+}
+
+func TestVideoConcurrentViewsCreditExactly(t *testing.T) {
+	apptest.Each(t, nil, func(t *testing.T, a *apptest.App) {
+		data := videoSample(t)
+		acme := newVideoTenant(t, a, "acme", "FREE", nil)
+		ids := make([]int64, 50)
+		for i := range ids {
+			ids[i] = videoUpload(t, a, acme.adminToken, fmt.Sprintf("clip %d", i), data)
+		}
+		var wg sync.WaitGroup
+		statuses := make(chan int, 150)
+		get := func(id int64) {
+			defer wg.Done()
+			req, _ := http.NewRequest(http.MethodGet, a.BaseURL+"/v1/videos/stream/"+strconv.FormatInt(id, 10), nil)
+			req.Header.Set("Authorization", "Bearer "+acme.guestToken)
+			req.Header.Set("Range", "bytes=0-1023")
+			res, err := a.Client.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, res.Body)
+			_ = res.Body.Close()
+			statuses <- res.StatusCode
+		}
+		for range 100 {
+			wg.Add(1)
+			go get(ids[0])
+		}
+		wg.Wait()
+		if p := videoPoints(t, a, acme.guestToken, acme.guestID); p != 10 {
+			t.Fatalf("100 concurrent streams of one video credited %d points, want 10", p)
+		}
+		for _, id := range ids[1:] {
+			wg.Add(1)
+			go get(id)
+		}
+		wg.Wait()
+		close(statuses)
+		for s := range statuses {
+			if s != 206 {
+				t.Fatalf("stream answered %d", s)
+			}
+		}
+		if p := videoPoints(t, a, acme.guestToken, acme.guestID); p != 500 {
+			t.Fatalf("first views of 50 videos credited %d points, want 500", p)
+		}
+		var logs, ledger int64
+		a.DB.Gorm.Raw("SELECT count(*) FROM video_view_logs WHERE user_id = ?", acme.guestID).Scan(&logs)
+		a.DB.Gorm.Raw("SELECT count(*) FROM point_transactions WHERE user_id = ?", acme.guestID).Scan(&ledger)
+		if logs != 50 || ledger != 50 {
+			t.Fatalf("%d view logs and %d ledger rows, want 50 and 50", logs, ledger)
+		}
+	})
+}

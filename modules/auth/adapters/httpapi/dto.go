@@ -1,0 +1,64 @@
+// Package httpapi is the HTTP face of the auth module: login, refresh, logout, the session
+// list and the request authenticator.
+package httpapi
+
+import (
+	"time"
+
+	"vms/modules/auth/domain"
+)
+
+// loginRequest is the body of POST /v1/auth/login.
+type loginRequest struct {
+	Email    string `json:"email" example:"admin@acme.example"`
+	Password string `json:"password" example:"correct horse battery staple"`
+}
+
+// refreshRequest is the body of POST /v1/auth/refresh and POST /v1/auth/logout.
+type refreshRequest struct {
+	RefreshToken string `json:"refresh_token" example:"q3V0yG4m1b6H0Y9uQx7wG3pN2dF5sK8aT1cJ4eR6vZ0"`
+}
+
+// TokenResponse is a new token pair.
+type TokenResponse struct {
+	AccessToken  string `json:"access_token" example:"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…"`
+	RefreshToken string `json:"refresh_token" example:"q3V0yG4m1b6H0Y9uQx7wG3pN2dF5sK8aT1cJ4eR6vZ0"`
+	TokenType    string `json:"token_type" example:"bearer"`
+	ExpiresIn    int64  `json:"expires_in" example:"900"`
+}
+
+// SessionResponse describes one refresh-token session; the token itself is never shown.
+type SessionResponse struct {
+	ID         int64      `json:"id" example:"7"`
+	CreatedAt  time.Time  `json:"created_at" example:"2026-03-01T12:00:00Z"`
+	ExpiresAt  time.Time  `json:"expires_at" example:"2026-03-15T12:00:00Z"`
+	LastUsedAt *time.Time `json:"last_used_at" example:"2026-03-01T12:10:00Z"`
+	RevokedAt  *time.Time `json:"revoked_at" example:"2026-03-01T12:10:00Z"`
+}
+
+func toResponse(p domain.TokenPair) TokenResponse {
+	return TokenResponse{
+		AccessToken:  p.AccessToken,
+		RefreshToken: p.RefreshToken,
+		TokenType:    "bearer",
+		ExpiresIn:    int64(p.ExpiresIn / time.Second),
+	}
+}
+
+func toSessionResponse(s domain.Session) SessionResponse {
+	return SessionResponse{
+		ID:         s.ID,
+		CreatedAt:  s.CreatedAt.UTC(),
+		ExpiresAt:  s.ExpiresAt.UTC(),
+		LastUsedAt: utc(s.LastUsedAt),
+		RevokedAt:  utc(s.RevokedAt),
+	}
+}
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	v := t.UTC()
+	return &v
+}

@@ -1,0 +1,135 @@
+package httpapi_test
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"vms/modules/auth/adapters/httpapi"
+	"vms/modules/auth/adapters/jwttoken"
+	"vms/modules/auth/fake"
+	"vms/modules/auth/ports"
+	"vms/modules/auth/service"
+	"vms/platform/config"
+	"vms/platform/httpserver"
+)
+
+var (
+	t0     = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	admin  = ports.Identity{UserID: 1, CorporationID: 10, Role: "admin"}
+	guest  = ports.Identity{UserID: 2, CorporationID: 10, Role: "guest"}
+	other  = ports.Identity{UserID: 3, CorporationID: 20, Role: "admin"}
+	secret = []byte("0123456789abcdef0123456789abcdef-test")
+)
+
+const password = "a-good-password"
+
+type env struct {
+	h        http.Handler
+	store    *fake.Store
+	accounts *fake.Accounts
+	clock    *fake.Clock
+	signer   *jwttoken.Signer
+	authn    *httpapi.Authenticator
+}
+
+// newEnv serves the auth routes through the platform's engine, with fakes behind them.
+func newEnv(t *testing.T, trusted ...string) *env {
+	t.Helper()
+	clock := fake.NewClock(t0)
+	signer, err := jwttoken.NewSigner(secret, 15*time.Minute, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := fake.NewStore()
+	accounts := fake.NewAccounts()
+	accounts.Add(admin, "admin@acme.example", password)
+	accounts.Add(guest, "guest@acme.example", password)
+	accounts.Add(other, "boss@other.example", password)
+	svc := service.New(accounts, store, store, signer, clock, 336*time.Hour)
+	authn := httpapi.NewAuthenticator(service.NewAuthenticator(accounts, signer, service.NewActiveCache(clock, time.Second, 100)))
+	cfg := config.Config{}
+	for _, p := range trusted {
+		cfg.TrustedProxies = append(cfg.TrustedProxies, netip.MustParsePrefix(p))
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	engine, err := httpserver.NewEngine(cfg, log, prometheus.NewRegistry(), []httpserver.Registrar{httpapi.NewHandlers(svc, httpserver.NewGuard(authn))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{h: engine, store: store, accounts: accounts, clock: clock, signer: signer, authn: authn}
+}
+
+type reply struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (e *env) do(t *testing.T, method, path, body, token string, headers ...string) reply {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, path, rd)
+	req.RemoteAddr = "192.0.2.1:1234"
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for _, h := range headers {
+		k, v, _ := strings.Cut(h, ":")
+		req.Header.Set(strings.TrimSpace(k), strings.TrimSpace(v))
+	}
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	return reply{status: rec.Code, header: rec.Header(), body: rec.Body.String()}
+}
+
+func (r reply) expect(t *testing.T, status int) reply {
+	t.Helper()
+	if r.status != status {
+		t.Fatalf("status %d, want %d; body %s", r.status, status, r.body)
+	}
+	if status >= 400 && !strings.HasPrefix(r.header.Get("Content-Type"), httpserver.ProblemContentType) {
+		t.Fatalf("error content type %q", r.header.Get("Content-Type"))
+	}
+	return r
+}
+
+func (r reply) problem(t *testing.T) httpserver.Problem {
+	t.Helper()
+	var p httpserver.Problem
+	if err := json.Unmarshal([]byte(r.body), &p); err != nil {
+		t.Fatalf("problem body %q: %v", r.body, err)
+	}
+	return p
+}
+
+type tokens struct {
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token"`
+	TokenType    string `json:"token_type"`
+	ExpiresIn    int64  `json:"expires_in"`
+}
+
+func (e *env) login(t *testing.T, email string) tokens {
+	t.Helper()
+	r := e.do(t, "POST", "/v1/auth/login", `{"email":"`+email+`","password":"`+password+`"}`, "").expect(t, 200)
+	var out tokens
+	if err := json.Unmarshal([]byte(r.body), &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

@@ -1,0 +1,36 @@
+package httpapi
+
+import (
+	"github.com/gin-gonic/gin"
+
+	"vms/platform/httpserver"
+)
+
+// login godoc
+//
+//	@Summary		Sign in
+//	@Description	Exchanges an e-mail and password for an access token and a refresh token. An unknown e-mail and a wrong password get the same 401. Failed attempts are limited per e-mail (5 in 15 minutes) and per client IP (20 in 15 minutes); beyond that the answer is 429 with Retry-After.
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		loginRequest	true	"credentials"
+//	@Success		200		{object}	TokenResponse
+//	@Failure		400		{object}	httpserver.Problem	"malformed JSON"
+//	@Failure		401		{object}	httpserver.Problem	"invalid e-mail or password"
+//	@Failure		415		{object}	httpserver.Problem	"not JSON"
+//	@Failure		422		{object}	httpserver.Problem	"missing or invalid fields"
+//	@Failure		429		{object}	httpserver.Problem	"too many failed attempts"
+//	@Router			/v1/auth/login [post]
+func (h *Handlers) login(c *gin.Context) {
+	var req loginRequest
+	if err := httpserver.BindJSON(c, &req); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	pair, err := h.svc.Login(c.Request.Context(), req.Email, req.Password, c.ClientIP())
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	writeTokens(c, toResponse(pair))
+}

@@ -1,0 +1,70 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"vms/platform/httpserver"
+)
+
+// refresh godoc
+//
+//	@Summary		Rotate a refresh token
+//	@Description	Spends the refresh token and returns a new pair. Presenting a token that was already spent revokes every token descended from the same sign-in.
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		refreshRequest	true	"the current refresh token"
+//	@Success		200		{object}	TokenResponse
+//	@Failure		400		{object}	httpserver.Problem	"malformed JSON"
+//	@Failure		401		{object}	httpserver.Problem	"unknown, expired, revoked or reused refresh token"
+//	@Failure		415		{object}	httpserver.Problem	"not JSON"
+//	@Failure		422		{object}	httpserver.Problem	"missing refresh_token"
+//	@Router			/v1/auth/refresh [post]
+func (h *Handlers) refresh(c *gin.Context) {
+	var req refreshRequest
+	if err := httpserver.BindJSON(c, &req); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	pair, err := h.svc.Refresh(c.Request.Context(), req.RefreshToken)
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	writeTokens(c, toResponse(pair))
+}
+
+// logout godoc
+//
+//	@Summary		Sign out
+//	@Description	Revokes the given refresh token and every token of the same sign-in. A token that is unknown or belongs to another user is answered 401.
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			body	body	refreshRequest	true	"the refresh token to revoke"
+//	@Success		204
+//	@Failure		400	{object}	httpserver.Problem	"malformed JSON"
+//	@Failure		401	{object}	httpserver.Problem	"not signed in, or not the caller's refresh token"
+//	@Failure		415	{object}	httpserver.Problem	"not JSON"
+//	@Failure		422	{object}	httpserver.Problem	"missing refresh_token"
+//	@Router			/v1/auth/logout [post]
+func (h *Handlers) logout(c *gin.Context) {
+	caller, ok := httpserver.Caller(c)
+	if !ok {
+		httpserver.Fail(c, &httpserver.Err{Kind: httpserver.KindUnauthorized, Detail: "sign in first"})
+		return
+	}
+	var req refreshRequest
+	if err := httpserver.BindJSON(c, &req); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	if err := h.svc.Logout(c.Request.Context(), caller, req.RefreshToken); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

@@ -1,0 +1,57 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"vms/platform/httpserver"
+)
+
+// listTokens godoc
+//
+//	@Summary		List a user's sessions
+//	@Description	Lists the refresh-token sessions of a user of the caller's corporation, oldest first, with keyset pagination (Link header with rel="next"). Only admins may call it; the tokens themselves are never shown.
+//	@Tags			tokens
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			user_id	path		int		true	"user id"
+//	@Param			limit	query		int		false	"page size (1-100, default 20)"
+//	@Param			cursor	query		string	false	"cursor from the previous page's Link header"
+//	@Success		200		{array}		SessionResponse
+//	@Failure		400		{object}	httpserver.Problem	"user_id is not a positive integer, or a bad limit or cursor"
+//	@Failure		401		{object}	httpserver.Problem	"not signed in"
+//	@Failure		403		{object}	httpserver.Problem	"caller is not an admin"
+//	@Failure		404		{object}	httpserver.Problem	"no such user in the caller's corporation"
+//	@Router			/v1/tokens/{user_id} [get]
+func (h *Handlers) listTokens(c *gin.Context) {
+	caller, ok := httpserver.Caller(c)
+	if !ok {
+		httpserver.Fail(c, &httpserver.Err{Kind: httpserver.KindUnauthorized, Detail: "sign in first"})
+		return
+	}
+	userID, err := httpserver.PathID(c, "user_id")
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	page, err := httpserver.ParsePage(c)
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	list, err := h.svc.ListSessions(c.Request.Context(), caller, userID, page.After, page.Limit)
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	out := make([]SessionResponse, 0, len(list))
+	for _, s := range list {
+		out = append(out, toSessionResponse(s))
+	}
+	if len(list) > 0 {
+		httpserver.SetNextLink(c, page, len(list), list[len(list)-1].ID)
+	}
+	noStore(c)
+	c.JSON(http.StatusOK, out)
+}

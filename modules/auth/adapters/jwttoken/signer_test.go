@@ -1,0 +1,199 @@
+package jwttoken_test
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"vms/modules/auth/adapters/jwttoken"
+	"vms/modules/auth/fake"
+	"vms/modules/auth/ports"
+)
+
+var (
+	secret = []byte("0123456789abcdef0123456789abcdef-test")
+	start  = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	who    = ports.Identity{UserID: 42, CorporationID: 7, Role: "admin"}
+)
+
+func newSigner(t *testing.T) (*jwttoken.Signer, *fake.Clock) {
+	t.Helper()
+	clock := fake.NewClock(start)
+	s, err := jwttoken.NewSigner(secret, 15*time.Minute, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, clock
+}
+
+// forge signs arbitrary claims with the shared secret and HS256 unless told otherwise.
+func forge(t *testing.T, method jwt.SigningMethod, key any, claims jwt.MapClaims) string {
+	t.Helper()
+	tok, err := jwt.NewWithClaims(method, claims).SignedString(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func validClaims() jwt.MapClaims {
+	return jwt.MapClaims{
+		"sub": "42", "cid": 7, "role": "admin", "typ": "access",
+		"iss": "vms", "aud": "vms-api", "exp": start.Add(time.Minute).Unix(), "iat": start.Unix(), "jti": "x",
+	}
+}
+
+func TestAccessRoundTrip(t *testing.T) {
+	s, _ := newSigner(t)
+	tok, exp, err := s.SignAccess(who)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !exp.Equal(start.Add(15 * time.Minute)) {
+		t.Fatalf("expires %v", exp)
+	}
+	c, err := s.ParseAccess(tok)
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	if c.UserID != 42 || c.CorporationID != 7 || c.Role != "admin" || c.TokenID == "" || !c.ExpiresAt.Equal(exp) {
+		t.Fatalf("claims %+v", c)
+	}
+	// The header and claims are what the specification names.
+	parts := strings.Split(tok, ".")
+	head, _ := base64.RawURLEncoding.DecodeString(parts[0])
+	body, _ := base64.RawURLEncoding.DecodeString(parts[1])
+	if !strings.Contains(string(head), `"alg":"HS256"`) {
+		t.Fatalf("header %s", head)
+	}
+	for _, want := range []string{`"sub":"42"`, `"cid":7`, `"role":"admin"`, `"iss":"vms"`, `"aud":["vms-api"]`, `"typ":"access"`, `"exp":`, `"iat":`, `"jti":`} {
+		if !strings.Contains(string(body), want) {
+			t.Fatalf("claims %s lack %s", body, want)
+		}
+	}
+	if tok2, _, _ := s.SignAccess(who); tok2 == tok {
+		t.Fatal("two tokens share a jti")
+	}
+}
+
+func TestAccessRejects(t *testing.T) {
+	s, _ := newSigner(t)
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	without := func(k string) jwt.MapClaims { c := validClaims(); delete(c, k); return c }
+	with := func(k string, v any) jwt.MapClaims { c := validClaims(); c[k] = v; return c }
+	good := forge(t, jwt.SigningMethodHS256, secret, validClaims())
+	if _, err := s.ParseAccess(good); err != nil {
+		t.Fatalf("baseline token refused: %v", err)
+	}
+	playback, _, _ := s.SignPlayback(who, 9)
+	dot := strings.LastIndexByte(good, '.')
+	cases := map[string]string{
+		"alg none":         forge(t, jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, validClaims()),
+		"alg RS256":        forge(t, jwt.SigningMethodRS256, rsaKey, validClaims()),
+		"alg HS512":        forge(t, jwt.SigningMethodHS512, secret, validClaims()),
+		"other secret":     forge(t, jwt.SigningMethodHS256, []byte("another-secret-another-secret-xx"), validClaims()),
+		"missing exp":      forge(t, jwt.SigningMethodHS256, secret, without("exp")),
+		"missing iss":      forge(t, jwt.SigningMethodHS256, secret, without("iss")),
+		"missing aud":      forge(t, jwt.SigningMethodHS256, secret, without("aud")),
+		"missing typ":      forge(t, jwt.SigningMethodHS256, secret, without("typ")),
+		"missing sub":      forge(t, jwt.SigningMethodHS256, secret, without("sub")),
+		"wrong iss":        forge(t, jwt.SigningMethodHS256, secret, with("iss", "evil")),
+		"wrong aud":        forge(t, jwt.SigningMethodHS256, secret, with("aud", "vms-playback")),
+		"typ playback":     forge(t, jwt.SigningMethodHS256, secret, with("typ", "playback")),
+		"expired":          forge(t, jwt.SigningMethodHS256, secret, with("exp", start.Add(-time.Second).Unix())),
+		"issued in future": forge(t, jwt.SigningMethodHS256, secret, with("iat", start.Add(time.Hour).Unix())),
+		"bad sub":          forge(t, jwt.SigningMethodHS256, secret, with("sub", "abc")),
+		"playback token":   playback,
+		"tampered sig":     good[:dot+1] + flip(good[dot+1:]),
+		"tampered claims":  tamperClaims(t, good),
+		"garbage":          "not.a.jwt",
+		"empty":            "",
+	}
+	for name, tok := range cases {
+		t.Run(name, func(t *testing.T) {
+			if _, err := s.ParseAccess(tok); !errors.Is(err, jwttoken.ErrInvalidToken) {
+				t.Fatalf("accepted or wrong error: %v", err)
+			}
+		})
+	}
+}
+
+func TestAccessExpiresWithClock(t *testing.T) {
+	s, clock := newSigner(t)
+	tok, _, _ := s.SignAccess(who)
+	clock.Advance(15*time.Minute - time.Second)
+	if _, err := s.ParseAccess(tok); err != nil {
+		t.Fatalf("refused before expiry: %v", err)
+	}
+	clock.Advance(time.Second)
+	if _, err := s.ParseAccess(tok); err == nil {
+		t.Fatal("accepted at expiry")
+	}
+}
+
+func TestPlayback(t *testing.T) {
+	s, clock := newSigner(t)
+	tok, exp, err := s.SignPlayback(who, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !exp.Equal(start.Add(jwttoken.PlaybackTTL)) || jwttoken.PlaybackTTL > 10*time.Minute {
+		t.Fatalf("expires %v", exp)
+	}
+	c, err := s.ParsePlayback(tok)
+	if err != nil || c.VideoID != 9 || c.UserID != 42 {
+		t.Fatalf("claims %+v %v", c, err)
+	}
+	access, _, _ := s.SignAccess(who)
+	if _, err := s.ParsePlayback(access); err == nil {
+		t.Fatal("access token accepted as playback token")
+	}
+	noVideo := forge(t, jwt.SigningMethodHS256, secret, jwt.MapClaims{"sub": "42", "typ": "playback", "iss": "vms", "aud": "vms-playback", "exp": start.Add(time.Minute).Unix()})
+	if _, err := s.ParsePlayback(noVideo); err == nil {
+		t.Fatal("playback token without a video accepted")
+	}
+	clock.Advance(jwttoken.PlaybackTTL)
+	if _, err := s.ParsePlayback(tok); err == nil {
+		t.Fatal("expired playback token accepted")
+	}
+}
+
+func TestNewSignerNeedsStrongSecret(t *testing.T) {
+	if _, err := jwttoken.NewSigner([]byte("short"), time.Minute, fake.NewClock(start)); err == nil {
+		t.Fatal("short secret accepted")
+	}
+}
+
+func flip(sig string) string {
+	b := []byte(sig)
+	if b[0] == 'A' {
+		b[0] = 'B'
+	} else {
+		b[0] = 'A'
+	}
+	return string(b)
+}
+
+func tamperClaims(t *testing.T, tok string) string {
+	t.Helper()
+	parts := strings.Split(tok, ".")
+	body, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := strings.Replace(string(body), `"role":"admin"`, `"role":"root!"`, 1)
+	if changed == string(body) {
+		t.Fatalf("claims %s have no role to change", body)
+	}
+	parts[1] = base64.RawURLEncoding.EncodeToString([]byte(changed))
+	return strings.Join(parts, ".")
+}

@@ -1,0 +1,62 @@
+// Package auth signs users in and out, rotates refresh tokens, authenticates requests and
+// issues playback tokens.
+package auth
+
+import (
+	"go.uber.org/fx"
+
+	"vms/modules/auth/adapters/gormrepo"
+	"vms/modules/auth/adapters/httpapi"
+	"vms/modules/auth/adapters/jwttoken"
+	"vms/modules/auth/ports"
+	"vms/modules/auth/service"
+	videoports "vms/modules/video/ports"
+	"vms/platform/config"
+	"vms/platform/database"
+	"vms/platform/events"
+	"vms/platform/httpserver"
+)
+
+// Module wires the auth module. It needs a ports.Accounts from the user module and offers
+// the request authenticator, video's playback token issuer, its routes and its handlers
+// of account deletions.
+var Module = fx.Module("auth",
+	fx.Provide(
+		fx.Private,
+		func() ports.Clock { return ports.SystemClock{} },
+		fx.Annotate(gormrepo.NewSessions, fx.As(new(ports.Sessions))),
+		func(db *database.DB) ports.UnitOfWork { return db },
+		newSigner,
+		func(clock ports.Clock) *service.ActiveCache {
+			return service.NewActiveCache(clock, service.ActiveCacheTTL, service.ActiveCacheSize)
+		},
+		newService,
+		service.NewAuthenticator,
+		service.NewAccountEvents,
+	),
+	fx.Provide(
+		fx.Annotate(httpapi.NewAuthenticator, fx.As(new(httpserver.Authenticator))),
+		fx.Annotate(service.NewPlayback, fx.As(new(videoports.PlaybackTokens))),
+		fx.Annotate(httpapi.NewHandlers, fx.As(new(httpserver.Registrar)), fx.ResultTags(`group:"routes"`)),
+		fx.Annotate(userDeletedHandler, fx.ResultTags(`group:"event_handlers"`)),
+		fx.Annotate(corporationDeletedHandler, fx.ResultTags(`group:"event_handlers"`)),
+	),
+)
+
+var _ videoports.PlaybackTokens = (*service.Playback)(nil)
+
+func newSigner(cfg config.Config, clock ports.Clock) (ports.TokenSigner, error) {
+	return jwttoken.NewSigner(cfg.JWTSecret, cfg.AccessTokenTTL, clock)
+}
+
+func newService(cfg config.Config, accounts ports.Accounts, sessions ports.Sessions, uow ports.UnitOfWork, signer ports.TokenSigner, clock ports.Clock) *service.Service {
+	return service.New(accounts, sessions, uow, signer, clock, cfg.RefreshTokenTTL)
+}
+
+func userDeletedHandler(h *service.AccountEvents) events.Handler {
+	return events.HandlerFunc(h.UserDeleted)
+}
+
+func corporationDeletedHandler(h *service.AccountEvents) events.Handler {
+	return events.HandlerFunc(h.CorporationDeleted)
+}

@@ -1,0 +1,34 @@
+package ports
+
+import "time"
+
+// AccessClaims are the verified contents of an access token.
+type AccessClaims struct {
+	UserID        int64
+	CorporationID int64
+	Role          string
+	TokenID       string
+	IssuedAt      time.Time
+	ExpiresAt     time.Time
+}
+
+// PlaybackClaims are the verified contents of a playback token.
+type PlaybackClaims struct {
+	UserID        int64
+	CorporationID int64
+	Role          string
+	VideoID       int64
+	ExpiresAt     time.Time
+}
+
+// TokenSigner issues and verifies the signed tokens of the API. Parse methods return an
+// error for any token that is not exactly what the matching Sign method produced and is
+// still within its lifetime.
+type TokenSigner interface {
+	SignAccess(id Identity) (token string, expiresAt time.Time, err error)
+	ParseAccess(token string) (AccessClaims, error)
+	SignPlayback(id Identity, videoID int64) (token string, expiresAt time.Time, err error)
+	ParsePlayback(token string) (PlaybackClaims, error)
+	// AccessTTL is the lifetime of an access token.
+	AccessTTL() time.Duration
+}

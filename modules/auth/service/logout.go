@@ -1,0 +1,39 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"vms/modules/auth/domain"
+	"vms/platform/principal"
+)
+
+// Logout revokes the family of the caller's refresh token. A token that is unknown or
+// belongs to another user is refused as not valid (401), so nobody learns whether someone
+// else's token exists. Logging out of an already revoked family succeeds.
+func (s *Service) Logout(ctx context.Context, caller principal.Principal, token string) error {
+	if token == "" {
+		return &domain.ValidationError{Fields: map[string]string{"refresh_token": "is required"}}
+	}
+	hash := HashToken(token)
+	now := s.clock.Now()
+	err := s.uow.Do(ctx, func(ctx context.Context) error {
+		cur, err := s.sessions.FindByHash(ctx, hash)
+		if errors.Is(err, domain.ErrSessionNotFound) {
+			return domain.ErrInvalidRefreshToken
+		}
+		if err != nil {
+			return err
+		}
+		if cur.UserID != caller.UserID {
+			return domain.ErrInvalidRefreshToken
+		}
+		_, err = s.sessions.RevokeFamily(ctx, cur.FamilyID, now)
+		return err
+	})
+	if err != nil && !domain.IsKind(err, "unauthorized") {
+		return fmt.Errorf("logout: %w", err)
+	}
+	return err
+}

@@ -1,0 +1,77 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"vms/modules/auth/domain"
+	"vms/modules/auth/ports"
+)
+
+// Refresh exchanges a refresh token for a new pair. The presented token is spent by one
+// conditional update, so of concurrent exchanges exactly one wins; the successor joins the
+// same family and lives a full refresh lifetime from now. Presenting a token that was
+// already spent revokes its whole family (reuse detection): the rightful holder and a
+// thief cannot both go on, so both must sign in again.
+func (s *Service) Refresh(ctx context.Context, token string) (domain.TokenPair, error) {
+	if token == "" {
+		return domain.TokenPair{}, &domain.ValidationError{Fields: map[string]string{"refresh_token": "is required"}}
+	}
+	hash := HashToken(token)
+	next, nextHash := newRefreshToken()
+	now := s.clock.Now()
+	var (
+		id     ports.Identity
+		reused *domain.Session
+	)
+	err := s.uow.Do(ctx, func(ctx context.Context) error {
+		won, err := s.sessions.Consume(ctx, hash, now)
+		if err != nil {
+			return err
+		}
+		cur, err := s.sessions.FindByHash(ctx, hash)
+		if errors.Is(err, domain.ErrSessionNotFound) {
+			return domain.ErrInvalidRefreshToken
+		}
+		if err != nil {
+			return err
+		}
+		if !won {
+			if cur.RevokedAt == nil {
+				return domain.ErrInvalidRefreshToken
+			}
+			reused = &cur
+			_, err := s.sessions.RevokeFamily(ctx, cur.FamilyID, now)
+			return err
+		}
+		ident, ok, err := s.accounts.Active(ctx, cur.UserID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return domain.ErrInvalidRefreshToken
+		}
+		id = ident
+		_, err = s.sessions.Create(ctx, domain.Session{
+			UserID:    cur.UserID,
+			TokenHash: nextHash,
+			FamilyID:  cur.FamilyID,
+			CreatedAt: now,
+			ExpiresAt: now.Add(s.refreshTTL),
+		})
+		return err
+	})
+	if err != nil {
+		if domain.IsKind(err, "unauthorized") {
+			return domain.TokenPair{}, err
+		}
+		return domain.TokenPair{}, fmt.Errorf("refresh: %w", err)
+	}
+	if reused != nil {
+		slog.WarnContext(ctx, "spent refresh token presented again; family revoked", "user_id", reused.UserID, "session_id", reused.ID)
+		return domain.TokenPair{}, domain.ErrInvalidRefreshToken
+	}
+	return s.pair(id, next)
+}

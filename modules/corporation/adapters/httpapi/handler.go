@@ -1,0 +1,226 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"vms/modules/corporation/domain"
+	"vms/modules/corporation/ports"
+	"vms/platform/httpserver"
+)
+
+// Handler serves /v1/corporations.
+type Handler struct {
+	svc   ports.Service
+	guard *httpserver.Guard
+}
+
+var _ httpserver.Registrar = (*Handler)(nil)
+
+// New builds the handler.
+func New(svc ports.Service, guard *httpserver.Guard) *Handler {
+	return &Handler{svc: svc, guard: guard}
+}
+
+// Register adds the routes.
+func (h *Handler) Register(r gin.IRouter) {
+	g := r.Group("/v1/corporations")
+	g.POST("", h.signUp)
+	g.GET("", h.list)
+	g.GET("/id/:id", h.getByID)
+	g.GET("/:name", h.getByName)
+	g.PUT("/:id", h.guard.Required(), h.update)
+	g.DELETE("/:id", h.guard.Required(), h.delete)
+}
+
+func invalid(fields map[string]string) error {
+	return &httpserver.Err{Kind: httpserver.KindInvalid, Detail: "request has missing fields", Fields: fields}
+}
+
+// signUp godoc
+//
+//	@Summary		Sign up a corporation with its first admin
+//	@Description	Creates the corporation and its admin user in one transaction.
+//	@Tags			corporations
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		SignUpRequest	true	"corporation and admin"
+//	@Success		201		{object}	CorporationResponse
+//	@Failure		400		{object}	httpserver.Problem
+//	@Failure		409		{object}	httpserver.Problem	"name or e-mail taken"
+//	@Failure		413		{object}	httpserver.Problem
+//	@Failure		415		{object}	httpserver.Problem
+//	@Failure		422		{object}	httpserver.Problem
+//	@Router			/v1/corporations [post]
+func (h *Handler) signUp(c *gin.Context) {
+	var req SignUpRequest
+	if err := httpserver.BindJSON(c, &req); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	miss := required{}
+	in := ports.SignUp{
+		Details: domain.DetailsInput{
+			Name:          miss.need("name", req.Name),
+			PlanType:      miss.need("plan_type", req.PlanType),
+			PlanExpiredAt: req.PlanExpiredAt,
+		},
+		AdminEmail:    miss.need("admin_email", req.AdminEmail),
+		AdminPassword: miss.need("admin_password", req.AdminPassword),
+	}
+	if len(miss) > 0 {
+		httpserver.Fail(c, invalid(miss))
+		return
+	}
+	corp, err := h.svc.SignUp(c.Request.Context(), in)
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	c.Header("Location", "/v1/corporations/id/"+itoa(corp.ID))
+	c.JSON(http.StatusCreated, toResponse(corp, h.svc.Now()))
+}
+
+// list godoc
+//
+//	@Summary	List corporations
+//	@Tags		corporations
+//	@Produce	json
+//	@Param		limit	query		int		false	"page size (1–100)"	default(20)
+//	@Param		cursor	query		string	false	"cursor from the Link header of the previous page"
+//	@Success	200		{array}		CorporationResponse
+//	@Header		200		{string}	Link	"next page: <…>; rel=\"next\""
+//	@Failure	400		{object}	httpserver.Problem
+//	@Router		/v1/corporations [get]
+func (h *Handler) list(c *gin.Context) {
+	page, err := httpserver.ParsePage(c)
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	cs, err := h.svc.List(c.Request.Context(), page.After, page.Limit)
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	if len(cs) > 0 {
+		httpserver.SetNextLink(c, page, len(cs), cs[len(cs)-1].ID)
+	}
+	c.JSON(http.StatusOK, toResponses(cs, h.svc.Now()))
+}
+
+// getByID godoc
+//
+//	@Summary	Get a corporation by id
+//	@Tags		corporations
+//	@Produce	json
+//	@Param		id	path		int	true	"corporation id"
+//	@Success	200	{object}	CorporationResponse
+//	@Failure	400	{object}	httpserver.Problem
+//	@Failure	404	{object}	httpserver.Problem
+//	@Router		/v1/corporations/id/{id} [get]
+func (h *Handler) getByID(c *gin.Context) {
+	id, err := httpserver.PathID(c, "id")
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	corp, err := h.svc.Get(c.Request.Context(), id)
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toResponse(corp, h.svc.Now()))
+}
+
+// getByName godoc
+//
+//	@Summary	Get a corporation by name
+//	@Description	The name is matched ignoring letter case.
+//	@Tags		corporations
+//	@Produce	json
+//	@Param		name	path		string	true	"corporation name"
+//	@Success	200		{object}	CorporationResponse
+//	@Failure	404		{object}	httpserver.Problem
+//	@Router		/v1/corporations/{name} [get]
+func (h *Handler) getByName(c *gin.Context) {
+	corp, err := h.svc.GetByName(c.Request.Context(), c.Param("name"))
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toResponse(corp, h.svc.Now()))
+}
+
+// update godoc
+//
+//	@Summary		Update a corporation
+//	@Description	Replaces name and plan. Only an admin of the corporation may: 403 for anyone else, 404 for an unknown or deleted id.
+//	@Tags			corporations
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id		path		int				true	"corporation id"
+//	@Param			body	body		UpdateCorporationRequest	true	"new details"
+//	@Success		200		{object}	CorporationResponse
+//	@Failure		400		{object}	httpserver.Problem
+//	@Failure		401		{object}	httpserver.Problem
+//	@Failure		403		{object}	httpserver.Problem
+//	@Failure		404		{object}	httpserver.Problem
+//	@Failure		409		{object}	httpserver.Problem
+//	@Failure		413		{object}	httpserver.Problem
+//	@Failure		422		{object}	httpserver.Problem
+//	@Router			/v1/corporations/{id} [put]
+func (h *Handler) update(c *gin.Context) {
+	id, err := httpserver.PathID(c, "id")
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	var req UpdateCorporationRequest
+	if err := httpserver.BindJSON(c, &req); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	miss := required{}
+	in := domain.DetailsInput{Name: miss.need("name", req.Name), PlanType: miss.need("plan_type", req.PlanType), PlanExpiredAt: req.PlanExpiredAt}
+	if len(miss) > 0 {
+		httpserver.Fail(c, invalid(miss))
+		return
+	}
+	caller, _ := httpserver.Caller(c)
+	corp, err := h.svc.Update(c.Request.Context(), caller, id, in)
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toResponse(corp, h.svc.Now()))
+}
+
+// delete godoc
+//
+//	@Summary		Delete a corporation
+//	@Description	Soft-deletes the corporation; its users can no longer sign in. Only an admin of it may.
+//	@Tags			corporations
+//	@Security		BearerAuth
+//	@Param			id	path	int	true	"corporation id"
+//	@Success		204
+//	@Failure		400	{object}	httpserver.Problem
+//	@Failure		401	{object}	httpserver.Problem
+//	@Failure		403	{object}	httpserver.Problem
+//	@Failure		404	{object}	httpserver.Problem
+//	@Router			/v1/corporations/{id} [delete]
+func (h *Handler) delete(c *gin.Context) {
+	id, err := httpserver.PathID(c, "id")
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	caller, _ := httpserver.Caller(c)
+	if err := h.svc.Delete(c.Request.Context(), caller, id); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

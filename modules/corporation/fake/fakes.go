@@ -1,0 +1,120 @@
+package fake
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"vms/modules/corporation/ports"
+	"vms/platform/events"
+)
+
+// Snapshotter is a fake store that can restore its state after a failed unit of work.
+type Snapshotter interface {
+	Snapshot() (restore func())
+}
+
+// UnitOfWork calls the function. When fn fails it restores the stores in Stores, so a
+// failed use case leaves the fakes as they were, like a rolled back transaction.
+type UnitOfWork struct {
+	mu     sync.Mutex
+	Calls  int
+	Stores []Snapshotter
+}
+
+// Do calls fn.
+func (u *UnitOfWork) Do(ctx context.Context, fn func(ctx context.Context) error) error {
+	u.mu.Lock()
+	u.Calls++
+	stores := append([]Snapshotter(nil), u.Stores...)
+	u.mu.Unlock()
+	restores := make([]func(), 0, len(stores))
+	for _, s := range stores {
+		restores = append(restores, s.Snapshot())
+	}
+	err := fn(ctx)
+	if err != nil {
+		for _, r := range restores {
+			r()
+		}
+	}
+	return err
+}
+
+// Clock is a settable clock.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+var _ ports.Clock = (*Clock)(nil)
+
+// NewClock returns a clock stopped at t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t.UTC()} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Advance moves the clock forward.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// AdminCall records one CreateAdmin call.
+type AdminCall struct {
+	CorporationID   int64
+	Email, Password string
+}
+
+// AdminAccounts records CreateAdmin calls and fails with Err when set.
+type AdminAccounts struct {
+	mu    sync.Mutex
+	Calls []AdminCall
+	Err   error
+}
+
+var _ ports.AdminAccounts = (*AdminAccounts)(nil)
+
+// CreateAdmin records the call.
+func (a *AdminAccounts) CreateAdmin(_ context.Context, corporationID int64, email, password string) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.Err != nil {
+		return a.Err
+	}
+	a.Calls = append(a.Calls, AdminCall{corporationID, email, password})
+	return nil
+}
+
+// Publisher records published events and fails with Err when set.
+type Publisher struct {
+	mu     sync.Mutex
+	Events []events.Event
+	Err    error
+}
+
+var _ events.Publisher = (*Publisher)(nil)
+
+// Publish records the event.
+func (p *Publisher) Publish(_ context.Context, e events.Event) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.Err != nil {
+		return p.Err
+	}
+	p.Events = append(p.Events, e)
+	return nil
+}
+
+// Published returns a copy of the recorded events.
+func (p *Publisher) Published() []events.Event {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]events.Event(nil), p.Events...)
+}

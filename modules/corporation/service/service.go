@@ -1,0 +1,128 @@
+// Package service holds the corporation use cases: sign-up, reads, updates, deletion,
+// plan lookups for other modules and the plan expiry sweep.
+package service
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"vms/modules/corporation/corporationevents"
+	"vms/modules/corporation/domain"
+	"vms/modules/corporation/ports"
+	"vms/platform/events"
+	"vms/platform/principal"
+)
+
+// Service implements the corporation use cases.
+type Service struct {
+	repo   ports.Repository
+	uow    ports.UnitOfWork
+	admins ports.AdminAccounts
+	pub    events.Publisher
+	clock  ports.Clock
+}
+
+var _ ports.Service = (*Service)(nil)
+
+// New builds the service.
+func New(repo ports.Repository, uow ports.UnitOfWork, admins ports.AdminAccounts, pub events.Publisher, clock ports.Clock) *Service {
+	return &Service{repo: repo, uow: uow, admins: admins, pub: pub, clock: clock}
+}
+
+// SystemClock is the wall clock in UTC.
+type SystemClock struct{}
+
+// Now returns the current time in UTC.
+func (SystemClock) Now() time.Time { return time.Now().UTC() }
+
+// Now returns the service's current time.
+func (s *Service) Now() time.Time { return s.clock.Now() }
+
+// SignUp creates a corporation and its first admin in one unit of work: either both
+// exist afterwards or neither does.
+func (s *Service) SignUp(ctx context.Context, in ports.SignUp) (domain.Corporation, error) {
+	d, err := domain.ParseDetails(in.Details)
+	if err != nil {
+		return domain.Corporation{}, err
+	}
+	var out domain.Corporation
+	err = s.uow.Do(ctx, func(ctx context.Context) error {
+		c, err := s.repo.Create(ctx, d, s.clock.Now())
+		if err != nil {
+			return err
+		}
+		if err := s.admins.CreateAdmin(ctx, c.ID, in.AdminEmail, in.AdminPassword); err != nil {
+			return err
+		}
+		out = c
+		return nil
+	})
+	if err != nil {
+		return domain.Corporation{}, fmt.Errorf("sign up: %w", err)
+	}
+	return out, nil
+}
+
+// Get returns a live corporation.
+func (s *Service) Get(ctx context.Context, id int64) (domain.Corporation, error) {
+	return s.repo.Get(ctx, id)
+}
+
+// GetByName returns a live corporation by name, ignoring letter case and surrounding space.
+func (s *Service) GetByName(ctx context.Context, name string) (domain.Corporation, error) {
+	n, err := domain.NormalizeName(name)
+	if err != nil {
+		return domain.Corporation{}, domain.ErrNotFound
+	}
+	return s.repo.GetByName(ctx, n)
+}
+
+// List returns a page of live corporations ordered by id.
+func (s *Service) List(ctx context.Context, afterID int64, limit int) ([]domain.Corporation, error) {
+	return s.repo.List(ctx, afterID, limit)
+}
+
+// Update replaces a corporation's name and plan. Only an admin of that corporation may:
+// an unknown or deleted id is domain.ErrNotFound, and a live corporation the caller does
+// not administer (a guest of it, or anyone from another corporation) is
+// domain.ErrForbidden, since the corporation list is public anyway.
+func (s *Service) Update(ctx context.Context, caller principal.Principal, id int64, in domain.DetailsInput) (domain.Corporation, error) {
+	if _, err := s.authorize(ctx, caller, id); err != nil {
+		return domain.Corporation{}, err
+	}
+	d, err := domain.ParseDetails(in)
+	if err != nil {
+		return domain.Corporation{}, err
+	}
+	c, err := s.repo.Update(ctx, id, d, s.clock.Now())
+	if err != nil {
+		return domain.Corporation{}, fmt.Errorf("update corporation: %w", err)
+	}
+	return c, nil
+}
+
+// Delete soft-deletes a corporation and publishes CorporationDeleted in the same unit of
+// work. The same rule as Update decides who may.
+func (s *Service) Delete(ctx context.Context, caller principal.Principal, id int64) error {
+	return s.uow.Do(ctx, func(ctx context.Context) error {
+		if _, err := s.authorize(ctx, caller, id); err != nil {
+			return err
+		}
+		if err := s.repo.SoftDelete(ctx, id, s.clock.Now()); err != nil {
+			return fmt.Errorf("delete corporation: %w", err)
+		}
+		return s.pub.Publish(ctx, corporationevents.CorporationDeleted{CorporationID: id})
+	})
+}
+
+func (s *Service) authorize(ctx context.Context, caller principal.Principal, id int64) (domain.Corporation, error) {
+	c, err := s.repo.Get(ctx, id)
+	if err != nil {
+		return domain.Corporation{}, err
+	}
+	if !caller.AdminOf(id) {
+		return domain.Corporation{}, domain.ErrForbidden
+	}
+	return c, nil
+}

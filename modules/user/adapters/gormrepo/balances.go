@@ -1,0 +1,45 @@
+package gormrepo
+
+import (
+	"context"
+	"fmt"
+
+	pointsports "vms/modules/points/ports"
+	"vms/modules/user/domain"
+	"vms/platform/database"
+)
+
+// Balances changes users.point for the points module. Both methods use the caller's
+// transaction from the context.
+type Balances struct {
+	db *database.DB
+}
+
+var _ pointsports.Balances = (*Balances)(nil)
+
+// NewBalances builds the adapter.
+func NewBalances(db *database.DB) *Balances { return &Balances{db: db} }
+
+// LockUser locks the user's row until the transaction ends (FOR UPDATE on PostgreSQL;
+// SQLite's IMMEDIATE transactions already serialise writers). A missing user is
+// domain.ErrNotFound.
+func (b *Balances) LockUser(ctx context.Context, userID int64) error {
+	var m userModel
+	q := b.db.Conn(ctx).Model(&userModel{}).Select("id").Where("id = ?", userID)
+	if err := b.db.ForUpdate(q).Take(&m).Error; err != nil {
+		return translate(err, "lock user")
+	}
+	return nil
+}
+
+// AddPoints adds amount to the user's balance in one atomic UPDATE.
+func (b *Balances) AddPoints(ctx context.Context, userID int64, amount int64) error {
+	res := b.db.Conn(ctx).Exec("UPDATE users SET point = point + ? WHERE id = ?", amount, userID)
+	if res.Error != nil {
+		return fmt.Errorf("add points: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return domain.ErrNotFound
+	}
+	return nil
+}

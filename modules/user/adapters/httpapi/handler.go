@@ -1,0 +1,248 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"vms/modules/user/ports"
+	"vms/platform/httpserver"
+	"vms/platform/principal"
+)
+
+// Handler serves /v1/users and /v1/auth/me. Every route needs a signed-in caller.
+type Handler struct {
+	svc   ports.Service
+	guard *httpserver.Guard
+}
+
+var _ httpserver.Registrar = (*Handler)(nil)
+
+// New builds the handler.
+func New(svc ports.Service, guard *httpserver.Guard) *Handler {
+	return &Handler{svc: svc, guard: guard}
+}
+
+// Register adds the routes.
+func (h *Handler) Register(r gin.IRouter) {
+	g := r.Group("/v1/users", h.guard.Required())
+	g.POST("", h.create)
+	g.GET("", h.list)
+	g.GET("/id/:id", h.getByID)
+	g.GET("/:email", h.getByEmail)
+	g.PUT("/:id", h.update)
+	g.DELETE("/:id", h.delete)
+	r.GET("/v1/auth/me", h.guard.Required(), h.me)
+}
+
+func caller(c *gin.Context) principal.Principal {
+	p, _ := httpserver.Caller(c)
+	return p
+}
+
+// create godoc
+//
+//	@Summary		Create a user
+//	@Description	Adds a user to the signed-in admin's corporation.
+//	@Tags			users
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			body	body		CreateUserRequest	true	"the new user"
+//	@Success		201		{object}	UserResponse
+//	@Failure		400		{object}	httpserver.Problem
+//	@Failure		401		{object}	httpserver.Problem
+//	@Failure		403		{object}	httpserver.Problem	"not an admin"
+//	@Failure		409		{object}	httpserver.Problem	"e-mail taken"
+//	@Failure		413		{object}	httpserver.Problem
+//	@Failure		415		{object}	httpserver.Problem
+//	@Failure		422		{object}	httpserver.Problem
+//	@Router			/v1/users [post]
+func (h *Handler) create(c *gin.Context) {
+	var req CreateUserRequest
+	if err := httpserver.BindJSON(c, &req); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	missing := map[string]string{}
+	need := func(name string, v *string) string {
+		if v == nil {
+			missing[name] = "is required"
+			return ""
+		}
+		return *v
+	}
+	in := ports.NewUserInput{Email: need("email", req.Email), Password: need("password", req.Password), Role: need("role", req.Role)}
+	if len(missing) > 0 {
+		httpserver.Fail(c, &httpserver.Err{Kind: httpserver.KindInvalid, Detail: "request has missing fields", Fields: missing})
+		return
+	}
+	u, err := h.svc.Create(c.Request.Context(), caller(c), in)
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	c.Header("Location", "/v1/users/id/"+strconv.FormatInt(u.ID, 10))
+	c.JSON(http.StatusCreated, toResponse(u))
+}
+
+// list godoc
+//
+//	@Summary	List the users of your corporation
+//	@Tags		users
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		limit	query		int		false	"page size (1–100)"	default(20)
+//	@Param		cursor	query		string	false	"cursor from the Link header of the previous page"
+//	@Success	200		{array}		UserResponse
+//	@Header		200		{string}	Link	"next page: <…>; rel=\"next\""
+//	@Failure	400		{object}	httpserver.Problem
+//	@Failure	401		{object}	httpserver.Problem
+//	@Failure	403		{object}	httpserver.Problem	"not an admin"
+//	@Router		/v1/users [get]
+func (h *Handler) list(c *gin.Context) {
+	page, err := httpserver.ParsePage(c)
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	us, err := h.svc.List(c.Request.Context(), caller(c), page.After, page.Limit)
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	if len(us) > 0 {
+		httpserver.SetNextLink(c, page, len(us), us[len(us)-1].ID)
+	}
+	c.JSON(http.StatusOK, toResponses(us))
+}
+
+// getByID godoc
+//
+//	@Summary		Get a user by id
+//	@Description	Yourself, or any user of your corporation if you are its admin; anyone else is 404.
+//	@Tags			users
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		int	true	"user id"
+//	@Success		200	{object}	UserResponse
+//	@Failure		400	{object}	httpserver.Problem
+//	@Failure		401	{object}	httpserver.Problem
+//	@Failure		404	{object}	httpserver.Problem
+//	@Router			/v1/users/id/{id} [get]
+func (h *Handler) getByID(c *gin.Context) {
+	id, err := httpserver.PathID(c, "id")
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	u, err := h.svc.Get(c.Request.Context(), caller(c), id)
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toResponse(u))
+}
+
+// getByEmail godoc
+//
+//	@Summary		Get a user by e-mail
+//	@Description	Yourself, or any user of your corporation if you are its admin; anyone else is 404. The e-mail is matched ignoring letter case.
+//	@Tags			users
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			email	path		string	true	"e-mail address"
+//	@Success		200		{object}	UserResponse
+//	@Failure		401		{object}	httpserver.Problem
+//	@Failure		404		{object}	httpserver.Problem
+//	@Router			/v1/users/{email} [get]
+func (h *Handler) getByEmail(c *gin.Context) {
+	u, err := h.svc.GetByEmail(c.Request.Context(), caller(c), c.Param("email"))
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toResponse(u))
+}
+
+// update godoc
+//
+//	@Summary		Change a user's password or role
+//	@Description	You may change your own password; an admin may change the password and role of the corporation's other users. A guest sending a role, or anyone changing their own role, gets 403; a user you may not see is 404.
+//	@Tags			users
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id		path		int				true	"user id"
+//	@Param			body	body		UpdateUserRequest	true	"the changes"
+//	@Success		200		{object}	UserResponse
+//	@Failure		400		{object}	httpserver.Problem
+//	@Failure		401		{object}	httpserver.Problem
+//	@Failure		403		{object}	httpserver.Problem
+//	@Failure		404		{object}	httpserver.Problem
+//	@Failure		413		{object}	httpserver.Problem
+//	@Failure		422		{object}	httpserver.Problem
+//	@Router			/v1/users/{id} [put]
+func (h *Handler) update(c *gin.Context) {
+	id, err := httpserver.PathID(c, "id")
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	var req UpdateUserRequest
+	if err := httpserver.BindJSON(c, &req); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	u, err := h.svc.Update(c.Request.Context(), caller(c), id, ports.UpdateInput{Password: req.Password, Role: req.Role})
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toResponse(u))
+}
+
+// delete godoc
+//
+//	@Summary		Delete a user
+//	@Description	Soft-deletes the user and ends their sessions. Yourself, or a user of your corporation if you are its admin.
+//	@Tags			users
+//	@Security		BearerAuth
+//	@Param			id	path	int	true	"user id"
+//	@Success		204
+//	@Failure		400	{object}	httpserver.Problem
+//	@Failure		401	{object}	httpserver.Problem
+//	@Failure		403	{object}	httpserver.Problem
+//	@Failure		404	{object}	httpserver.Problem
+//	@Router			/v1/users/{id} [delete]
+func (h *Handler) delete(c *gin.Context) {
+	id, err := httpserver.PathID(c, "id")
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	if err := h.svc.Delete(c.Request.Context(), caller(c), id); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// me godoc
+//
+//	@Summary	The signed-in user
+//	@Tags		auth
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Success	200	{object}	UserResponse
+//	@Failure	401	{object}	httpserver.Problem
+//	@Router		/v1/auth/me [get]
+func (h *Handler) me(c *gin.Context) {
+	u, err := h.svc.Me(c.Request.Context(), caller(c))
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toResponse(u))
+}

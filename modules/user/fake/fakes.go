@@ -1,0 +1,158 @@
+package fake
+
+import (
+	"context"
+	"crypto/subtle"
+	"strings"
+	"sync"
+	"time"
+
+	"vms/modules/user/ports"
+	"vms/platform/events"
+)
+
+// Snapshotter is a fake store that can restore its state after a failed unit of work.
+type Snapshotter interface {
+	Snapshot() (restore func())
+}
+
+// UnitOfWork calls the function; when it fails, the stores in Stores are put back as
+// they were, like a rolled back transaction.
+type UnitOfWork struct {
+	mu     sync.Mutex
+	Calls  int
+	Stores []Snapshotter
+}
+
+// Do calls fn.
+func (u *UnitOfWork) Do(ctx context.Context, fn func(ctx context.Context) error) error {
+	u.mu.Lock()
+	u.Calls++
+	stores := append([]Snapshotter(nil), u.Stores...)
+	u.mu.Unlock()
+	restores := make([]func(), 0, len(stores))
+	for _, s := range stores {
+		restores = append(restores, s.Snapshot())
+	}
+	err := fn(ctx)
+	if err != nil {
+		for _, r := range restores {
+			r()
+		}
+	}
+	return err
+}
+
+// Clock is a settable clock.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+var _ ports.Clock = (*Clock)(nil)
+
+// NewClock returns a clock stopped at t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t.UTC()} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Advance moves the clock forward.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// Hasher is a fast, transparent password "hash" that counts its calls.
+type Hasher struct {
+	mu       sync.Mutex
+	Hashes   int
+	Verifies int
+}
+
+var _ ports.PasswordHasher = (*Hasher)(nil)
+
+// Hash returns "fake:" + password.
+func (h *Hasher) Hash(_ context.Context, password string) (string, error) {
+	h.mu.Lock()
+	h.Hashes++
+	h.mu.Unlock()
+	return "fake:" + password, nil
+}
+
+// Verify compares against a Hash result.
+func (h *Hasher) Verify(_ context.Context, password, encoded string) (bool, error) {
+	h.mu.Lock()
+	h.Verifies++
+	h.mu.Unlock()
+	want, _ := strings.CutPrefix(encoded, "fake:")
+	return subtle.ConstantTimeCompare([]byte(password), []byte(want)) == 1, nil
+}
+
+// VerifyCount returns how many verifications ran.
+func (h *Hasher) VerifyCount() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.Verifies
+}
+
+// Corporations is a ports.Corporations where every corporation is live unless listed in Dead.
+type Corporations struct {
+	mu   sync.Mutex
+	Dead map[int64]bool
+	Err  error
+}
+
+var _ ports.Corporations = (*Corporations)(nil)
+
+// IsLive reports whether the corporation is not listed as dead.
+func (c *Corporations) IsLive(_ context.Context, corporationID int64) (bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.Err != nil {
+		return false, c.Err
+	}
+	return !c.Dead[corporationID], nil
+}
+
+// Kill marks a corporation as not live.
+func (c *Corporations) Kill(corporationID int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.Dead == nil {
+		c.Dead = map[int64]bool{}
+	}
+	c.Dead[corporationID] = true
+}
+
+// Publisher records published events and fails with Err when set.
+type Publisher struct {
+	mu     sync.Mutex
+	Events []events.Event
+	Err    error
+}
+
+var _ events.Publisher = (*Publisher)(nil)
+
+// Publish records the event.
+func (p *Publisher) Publish(_ context.Context, e events.Event) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.Err != nil {
+		return p.Err
+	}
+	p.Events = append(p.Events, e)
+	return nil
+}
+
+// Published returns a copy of the recorded events.
+func (p *Publisher) Published() []events.Event {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]events.Event(nil), p.Events...)
+}

@@ -1,0 +1,124 @@
+package service
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sync"
+
+	authports "vms/modules/auth/ports"
+	"vms/modules/user/domain"
+	"vms/modules/user/ports"
+)
+
+// Accounts implements the auth module's account checks. It is separate from Service
+// because it needs the corporation module, which itself needs Service to create admins.
+type Accounts struct {
+	repo   ports.Repository
+	hasher ports.PasswordHasher
+	corps  ports.Corporations
+	dummy  dummyHash
+}
+
+// NewAccounts builds the account checks.
+func NewAccounts(repo ports.Repository, hasher ports.PasswordHasher, corps ports.Corporations) *Accounts {
+	return &Accounts{repo: repo, hasher: hasher, corps: corps}
+}
+
+// dummyHash is a hash of a random password, checked when a login names no live user so
+// that such a login costs as much as one with a wrong password.
+type dummyHash struct {
+	once sync.Once
+	hash string
+	err  error
+}
+
+func (s *Accounts) dummyHash(ctx context.Context) (string, error) {
+	s.dummy.once.Do(func() {
+		var b [16]byte
+		_, _ = rand.Read(b[:])
+		s.dummy.hash, s.dummy.err = s.hasher.Hash(ctx, hex.EncodeToString(b[:]))
+	})
+	return s.dummy.hash, s.dummy.err
+}
+
+// VerifyPassword checks the password of the live user with this e-mail in a live
+// corporation. Exactly one hash is verified whatever the outcome.
+func (s *Accounts) VerifyPassword(ctx context.Context, email, password string) (authports.Identity, bool, error) {
+	u, err := s.loginUser(ctx, email)
+	if err != nil {
+		return authports.Identity{}, false, err
+	}
+	hash := u.PasswordHash
+	if u.ID == 0 {
+		if hash, err = s.dummyHash(ctx); err != nil {
+			return authports.Identity{}, false, fmt.Errorf("dummy hash: %w", err)
+		}
+	}
+	ok, err := s.hasher.Verify(ctx, password, hash)
+	if err != nil {
+		return authports.Identity{}, false, fmt.Errorf("verify password: %w", err)
+	}
+	if !ok || u.ID == 0 {
+		return authports.Identity{}, false, nil
+	}
+	return identity(u), true, nil
+}
+
+// loginUser returns the live user of a live corporation with this e-mail, or a zero
+// user when there is none.
+func (s *Accounts) loginUser(ctx context.Context, email string) (domain.User, error) {
+	e, err := domain.NormalizeEmail(email)
+	if err != nil {
+		return domain.User{}, nil
+	}
+	u, err := s.repo.FindLiveByEmail(ctx, e)
+	if errors.Is(err, domain.ErrNotFound) {
+		return domain.User{}, nil
+	}
+	if err != nil {
+		return domain.User{}, fmt.Errorf("find user: %w", err)
+	}
+	live, err := s.corps.IsLive(ctx, u.CorporationID)
+	if err != nil {
+		return domain.User{}, fmt.Errorf("corporation: %w", err)
+	}
+	if !live {
+		return domain.User{}, nil
+	}
+	return u, nil
+}
+
+// Active returns the identity of a live user of a live corporation.
+func (s *Accounts) Active(ctx context.Context, userID int64) (authports.Identity, bool, error) {
+	u, err := s.repo.FindLive(ctx, userID)
+	if errors.Is(err, domain.ErrNotFound) {
+		return authports.Identity{}, false, nil
+	}
+	if err != nil {
+		return authports.Identity{}, false, fmt.Errorf("find user: %w", err)
+	}
+	live, err := s.corps.IsLive(ctx, u.CorporationID)
+	if err != nil || !live {
+		return authports.Identity{}, false, err
+	}
+	return identity(u), true, nil
+}
+
+func identity(u domain.User) authports.Identity {
+	return authports.Identity{UserID: u.ID, CorporationID: u.CorporationID, Role: string(u.Role)}
+}
+
+// CorporationOf tells which corporation a live user belongs to.
+func (s *Service) CorporationOf(ctx context.Context, userID int64) (int64, bool, error) {
+	u, err := s.repo.FindLive(ctx, userID)
+	if errors.Is(err, domain.ErrNotFound) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("find user: %w", err)
+	}
+	return u.CorporationID, true, nil
+}

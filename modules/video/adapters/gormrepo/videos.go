@@ -1,0 +1,151 @@
+package gormrepo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"vms/modules/video/domain"
+	"vms/modules/video/ports"
+	"vms/platform/database"
+)
+
+// Videos is the GORM ports.Videos.
+type Videos struct{ db *database.DB }
+
+var _ ports.Videos = (*Videos)(nil)
+
+// NewVideos builds the repository.
+func NewVideos(db *database.DB) *Videos { return &Videos{db: db} }
+
+// Create inserts a video.
+func (r *Videos) Create(ctx context.Context, v domain.Video) (domain.Video, error) {
+	now := time.Now().UTC()
+	v.ID, v.Deleted, v.DeletedAt = 0, false, nil
+	if v.CreatedAt.IsZero() {
+		v.CreatedAt = now
+	}
+	v.UpdatedAt = v.CreatedAt
+	m := toModel(v)
+	if err := r.db.Conn(ctx).Create(&m).Error; err != nil {
+		return domain.Video{}, fmt.Errorf("insert video: %w", err)
+	}
+	return toDomain(m), nil
+}
+
+// GetLive returns a live video.
+func (r *Videos) GetLive(ctx context.Context, id int64) (domain.Video, error) {
+	return r.first(r.db.Conn(ctx).Where("id = ? AND deleted = ?", id, false))
+}
+
+// GetOwned returns a video of the corporation with the given deleted flag.
+func (r *Videos) GetOwned(ctx context.Context, corporationID, id int64, deleted bool) (domain.Video, error) {
+	return r.first(r.db.Conn(ctx).Where("id = ? AND corporation_id = ? AND deleted = ?", id, corporationID, deleted))
+}
+
+func (r *Videos) first(q *gorm.DB) (domain.Video, error) {
+	var m videoModel
+	if err := q.Take(&m).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return domain.Video{}, domain.ErrNotFound
+		}
+		return domain.Video{}, fmt.Errorf("read video: %w", err)
+	}
+	return toDomain(m), nil
+}
+
+// ListLive lists live videos by id.
+func (r *Videos) ListLive(ctx context.Context, afterID int64, limit int) ([]domain.Video, error) {
+	return r.list(r.db.Conn(ctx).Where("deleted = ? AND id > ?", false, afterID), limit)
+}
+
+// ListByCorporation lists a corporation's videos with the given deleted flag.
+func (r *Videos) ListByCorporation(ctx context.Context, corporationID int64, deleted bool, afterID int64, limit int) ([]domain.Video, error) {
+	return r.list(r.db.Conn(ctx).Where("corporation_id = ? AND deleted = ? AND id > ?", corporationID, deleted, afterID), limit)
+}
+
+func (r *Videos) list(q *gorm.DB, limit int) ([]domain.Video, error) {
+	var ms []videoModel
+	if err := q.Order("id").Limit(limit).Find(&ms).Error; err != nil {
+		return nil, fmt.Errorf("list videos: %w", err)
+	}
+	out := make([]domain.Video, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, toDomain(m))
+	}
+	return out, nil
+}
+
+// Update changes a live video of the corporation.
+func (r *Videos) Update(ctx context.Context, corporationID, id int64, ch domain.Changes, now time.Time) (domain.Video, error) {
+	set := map[string]any{"updated_at": now}
+	if ch.Name != nil {
+		set["name"] = *ch.Name
+	}
+	if ch.SourceURL != nil {
+		set["source_url"] = *ch.SourceURL
+	}
+	var out domain.Video
+	err := r.db.Do(ctx, func(ctx context.Context) error {
+		res := r.db.Conn(ctx).Model(&videoModel{}).
+			Where("id = ? AND corporation_id = ? AND deleted = ?", id, corporationID, false).Updates(set)
+		if res.Error != nil {
+			return fmt.Errorf("update video: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return domain.ErrNotFound
+		}
+		var err error
+		out, err = r.GetOwned(ctx, corporationID, id, false)
+		return err
+	})
+	return out, err
+}
+
+// SoftDelete marks a live video of the corporation deleted.
+func (r *Videos) SoftDelete(ctx context.Context, corporationID, id int64, now time.Time) error {
+	res := r.db.Conn(ctx).Model(&videoModel{}).
+		Where("id = ? AND corporation_id = ? AND deleted = ?", id, corporationID, false).
+		Updates(map[string]any{"deleted": true, "deleted_at": now, "updated_at": now})
+	if res.Error != nil {
+		return fmt.Errorf("delete video: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return domain.ErrNotFound
+	}
+	return nil
+}
+
+// Restore clears the deleted flag of a deleted video of the corporation.
+func (r *Videos) Restore(ctx context.Context, corporationID, id int64, now time.Time) (domain.Video, error) {
+	var out domain.Video
+	err := r.db.Do(ctx, func(ctx context.Context) error {
+		res := r.db.Conn(ctx).Model(&videoModel{}).
+			Where("id = ? AND corporation_id = ? AND deleted = ?", id, corporationID, true).
+			Updates(map[string]any{"deleted": false, "deleted_at": nil, "updated_at": now})
+		if res.Error != nil {
+			return fmt.Errorf("restore video: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return domain.ErrNotFound
+		}
+		var err error
+		out, err = r.GetOwned(ctx, corporationID, id, false)
+		return err
+	})
+	return out, err
+}
+
+// SoftDeleteByCorporation marks every live video of the corporation deleted.
+func (r *Videos) SoftDeleteByCorporation(ctx context.Context, corporationID int64, now time.Time) (int64, error) {
+	res := r.db.Conn(ctx).Model(&videoModel{}).
+		Where("corporation_id = ? AND deleted = ?", corporationID, false).
+		Updates(map[string]any{"deleted": true, "deleted_at": now, "updated_at": now})
+	if res.Error != nil {
+		return 0, fmt.Errorf("delete videos of corporation: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}

@@ -1,0 +1,87 @@
+package httpapi
+
+import (
+	"time"
+
+	"vms/modules/video/domain"
+	"vms/modules/video/ports"
+)
+
+// createVideoRequest registers a video from an http(s) source URL.
+type createVideoRequest struct {
+	Name     string `json:"name" example:"Product tour"`
+	FilePath string `json:"file_path" example:"https://media.example.com/tour.mp4"`
+}
+
+// updateVideoRequest changes a video; absent fields stay as they are.
+type updateVideoRequest struct {
+	Name     *string `json:"name" example:"Product tour (2026)"`
+	FilePath *string `json:"file_path" example:"https://media.example.com/tour-2026.mp4"`
+}
+
+// videoResponse is a video.
+type videoResponse struct {
+	ID            int64      `json:"id" example:"7"`
+	Name          string     `json:"name" example:"Product tour"`
+	CorporationID int64      `json:"corporation_id" example:"1"`
+	SourceKind    string     `json:"source_kind" enums:"upload,url" example:"upload"`
+	FilePath      *string    `json:"file_path" example:"https://media.example.com/tour.mp4"`
+	ContentType   string     `json:"content_type" example:"video/mp4"`
+	SizeBytes     int64      `json:"size_bytes" example:"88925"`
+	Deleted       bool       `json:"deleted" example:"false"`
+	DeletedAt     *time.Time `json:"deleted_at" example:"2026-01-02T03:04:05Z"`
+	CreatedAt     time.Time  `json:"created_at" example:"2026-01-02T03:04:05Z"`
+	UpdatedAt     time.Time  `json:"updated_at" example:"2026-01-02T03:04:05Z"`
+}
+
+func toResponse(v domain.Video) videoResponse {
+	r := videoResponse{
+		ID: v.ID, Name: v.Name, CorporationID: v.CorporationID, SourceKind: string(v.SourceKind),
+		ContentType: v.ContentType, SizeBytes: v.SizeBytes, Deleted: v.Deleted,
+		CreatedAt: v.CreatedAt.UTC(), UpdatedAt: v.UpdatedAt.UTC(),
+	}
+	if v.SourceKind == domain.SourceURL {
+		src := v.SourceURL
+		r.FilePath = &src
+	}
+	if v.DeletedAt != nil {
+		t := v.DeletedAt.UTC()
+		r.DeletedAt = &t
+	}
+	return r
+}
+
+func toResponses(vs []domain.Video) []videoResponse {
+	out := make([]videoResponse, 0, len(vs))
+	for _, v := range vs {
+		out = append(out, toResponse(v))
+	}
+	return out
+}
+
+// createViewLogRequest records a view of a video.
+type createViewLogRequest struct {
+	VideoID *int64 `json:"video_id" example:"7"`
+}
+
+// viewLogResponse is a view log; PointsAwarded tells what this request credited.
+type viewLogResponse struct {
+	ID            int64     `json:"id" example:"3"`
+	UserID        int64     `json:"user_id" example:"2"`
+	VideoID       int64     `json:"video_id" example:"7"`
+	CreatedAt     time.Time `json:"created_at" example:"2026-01-02T03:04:05Z"`
+	PointsAwarded int64     `json:"points_awarded" example:"10"`
+}
+
+func viewToResponse(v ports.View) viewLogResponse {
+	return viewLogResponse{
+		ID: v.Log.ID, UserID: v.Log.UserID, VideoID: v.Log.VideoID,
+		CreatedAt: v.Log.CreatedAt.UTC(), PointsAwarded: v.PointsAwarded,
+	}
+}
+
+// playbackResponse is a short-lived stream URL.
+type playbackResponse struct {
+	URL       string    `json:"url" example:"/v1/videos/stream/7?token=eyJhbGciOi..."`
+	ExpiresAt time.Time `json:"expires_at" example:"2026-01-02T03:14:05Z"`
+}

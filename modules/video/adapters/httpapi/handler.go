@@ -1,0 +1,52 @@
+// Package httpapi is the video module's HTTP adapter: the /v1/videos and /v1/view-logs
+// routes, their request and response bodies and their API documentation.
+package httpapi
+
+import (
+	"github.com/gin-gonic/gin"
+
+	"vms/modules/video/ports"
+	"vms/platform/httpserver"
+	"vms/platform/principal"
+)
+
+// Handler serves the video routes.
+type Handler struct {
+	svc   ports.Service
+	guard *httpserver.Guard
+}
+
+var _ httpserver.Registrar = (*Handler)(nil)
+
+// New builds the handler.
+func New(svc ports.Service, guard *httpserver.Guard) *Handler {
+	return &Handler{svc: svc, guard: guard}
+}
+
+// Register adds the routes. Within one method gin needs the same wildcard name at the
+// same position, so /v1/videos/:id names a corporation on GET and a video elsewhere.
+func (h *Handler) Register(r gin.IRouter) {
+	signed := h.guard.Required()
+	v := r.Group("/v1/videos")
+	v.POST("", signed, h.create)
+	v.GET("", h.listLive)
+	v.GET("/:id", signed, h.listByCorporation)
+	v.GET("/id/:id", h.get)
+	v.PUT("/:id", signed, h.update)
+	v.DELETE("/:id", signed, h.delete)
+	v.PUT("/:id/restore", signed, h.restore)
+	v.GET("/:id/playback", signed, h.playback)
+	v.GET("/stream/:id", h.guard.Stream(), h.stream)
+	v.HEAD("/stream/:id", h.guard.Stream(), h.stream)
+
+	l := r.Group("/v1/view-logs")
+	l.POST("", signed, h.createViewLog)
+	l.GET("/:user_id/:video_id", signed, h.hasViewed)
+}
+
+// caller returns the principal the guard put on the request. Routes behind the guard
+// always have one; the zero principal (no rights) is the safe fallback.
+func caller(c *gin.Context) principal.Principal {
+	p, _ := httpserver.Caller(c)
+	return p
+}

@@ -1,0 +1,267 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"vms/modules/video/domain"
+	"vms/platform/httpserver"
+)
+
+// create godoc
+//
+//	@Summary		Create a video
+//	@Description	JSON {name, file_path} registers an http(s) source URL. multipart/form-data with the parts "name" and "file" uploads a video file, streamed to storage; its type is sniffed from its first bytes (video types only) and it is stored under a generated name.
+//	@Tags			videos
+//	@Accept			json,mpfd
+//	@Produce		json
+//	@Param			body	body		createVideoRequest	false	"source URL video (JSON)"
+//	@Param			name	formData	string				false	"video name (multipart)"
+//	@Param			file	formData	file				false	"video file (multipart)"
+//	@Success		201		{object}	videoResponse
+//	@Failure		400		{object}	httpserver.Problem
+//	@Failure		401		{object}	httpserver.Problem
+//	@Failure		403		{object}	httpserver.Problem
+//	@Failure		413		{object}	httpserver.Problem
+//	@Failure		415		{object}	httpserver.Problem
+//	@Failure		422		{object}	httpserver.Problem
+//	@Security		BearerAuth
+//	@Router			/v1/videos [post]
+func (h *Handler) create(c *gin.Context) {
+	if strings.HasPrefix(c.ContentType(), "multipart/") {
+		h.upload(c)
+		return
+	}
+	var req createVideoRequest
+	if err := httpserver.BindJSON(c, &req); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	v, err := h.svc.CreateFromURL(c.Request.Context(), caller(c), req.Name, req.FilePath)
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, toResponse(v))
+}
+
+// listLive godoc
+//
+//	@Summary	List live videos
+//	@Tags		videos
+//	@Produce	json
+//	@Param		limit	query		int		false	"page size (1-100, default 20)"
+//	@Param		cursor	query		string	false	"cursor from the previous page's Link header"
+//	@Success	200		{array}		videoResponse
+//	@Header		200		{string}	Link	"next page"
+//	@Failure	400		{object}	httpserver.Problem
+//	@Router		/v1/videos [get]
+func (h *Handler) listLive(c *gin.Context) {
+	page, err := httpserver.ParsePage(c)
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	vs, err := h.svc.ListLive(c.Request.Context(), page.After, page.Limit)
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	writePage(c, page, vs)
+}
+
+// listByCorporation godoc
+//
+//	@Summary		List a corporation's videos
+//	@Description	Live videos of the corporation; with deleted=true its deleted videos, for the corporation's admins only.
+//	@Tags			videos
+//	@Produce		json
+//	@Param			id		path		int		true	"corporation id"
+//	@Param			deleted	query		bool	false	"list deleted videos (trash)"
+//	@Param			limit	query		int		false	"page size (1-100, default 20)"
+//	@Param			cursor	query		string	false	"cursor from the previous page's Link header"
+//	@Success		200		{array}		videoResponse
+//	@Header			200		{string}	Link	"next page"
+//	@Failure		400		{object}	httpserver.Problem
+//	@Failure		401		{object}	httpserver.Problem
+//	@Failure		403		{object}	httpserver.Problem
+//	@Security		BearerAuth
+//	@Router			/v1/videos/{id} [get]
+func (h *Handler) listByCorporation(c *gin.Context) {
+	corpID, err := httpserver.ParseID(c.Param("id"), "corporation_id")
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	deleted := false
+	if raw, ok := c.GetQuery("deleted"); ok {
+		deleted, err = strconv.ParseBool(raw)
+		if err != nil {
+			httpserver.Fail(c, &httpserver.Err{Kind: httpserver.KindBadRequest, Detail: "deleted must be true or false", Fields: map[string]string{"deleted": "must be true or false"}})
+			return
+		}
+	}
+	page, err := httpserver.ParsePage(c)
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	vs, err := h.svc.ListByCorporation(c.Request.Context(), caller(c), corpID, deleted, page.After, page.Limit)
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	writePage(c, page, vs)
+}
+
+func writePage(c *gin.Context, page httpserver.Page, vs []domain.Video) {
+	if len(vs) > 0 {
+		httpserver.SetNextLink(c, page, len(vs), vs[len(vs)-1].ID)
+	}
+	c.JSON(http.StatusOK, toResponses(vs))
+}
+
+// get godoc
+//
+//	@Summary	Get a live video
+//	@Tags		videos
+//	@Produce	json
+//	@Param		id	path		int	true	"video id"
+//	@Success	200	{object}	videoResponse
+//	@Failure	400	{object}	httpserver.Problem
+//	@Failure	404	{object}	httpserver.Problem
+//	@Router		/v1/videos/id/{id} [get]
+func (h *Handler) get(c *gin.Context) {
+	id, err := httpserver.PathID(c, "id")
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	v, err := h.svc.Get(c.Request.Context(), id)
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toResponse(v))
+}
+
+// update godoc
+//
+//	@Summary		Change a video
+//	@Description	Renames a video; file_path changes the source URL of a video registered from a URL.
+//	@Tags			videos
+//	@Accept			json
+//	@Produce		json
+//	@Param			id		path		int					true	"video id"
+//	@Param			body	body		updateVideoRequest	true	"fields to change"
+//	@Success		200		{object}	videoResponse
+//	@Failure		400		{object}	httpserver.Problem
+//	@Failure		401		{object}	httpserver.Problem
+//	@Failure		403		{object}	httpserver.Problem
+//	@Failure		404		{object}	httpserver.Problem
+//	@Failure		422		{object}	httpserver.Problem
+//	@Security		BearerAuth
+//	@Router			/v1/videos/{id} [put]
+func (h *Handler) update(c *gin.Context) {
+	id, err := httpserver.PathID(c, "id")
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	var req updateVideoRequest
+	if err := httpserver.BindJSON(c, &req); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	v, err := h.svc.Update(c.Request.Context(), caller(c), id, domain.Changes{Name: req.Name, SourceURL: req.FilePath})
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toResponse(v))
+}
+
+// delete godoc
+//
+//	@Summary	Delete a video (soft delete)
+//	@Tags		videos
+//	@Produce	json
+//	@Param		id	path	int	true	"video id"
+//	@Success	204
+//	@Failure	400	{object}	httpserver.Problem
+//	@Failure	401	{object}	httpserver.Problem
+//	@Failure	403	{object}	httpserver.Problem
+//	@Failure	404	{object}	httpserver.Problem
+//	@Security	BearerAuth
+//	@Router		/v1/videos/{id} [delete]
+func (h *Handler) delete(c *gin.Context) {
+	id, err := httpserver.PathID(c, "id")
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	if err := h.svc.Delete(c.Request.Context(), caller(c), id); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// restore godoc
+//
+//	@Summary		Restore a deleted video
+//	@Description	Needs an admin of the owning corporation and the corporation's effective PAID plan.
+//	@Tags			videos
+//	@Produce		json
+//	@Param			id	path		int	true	"video id"
+//	@Success		200	{object}	videoResponse
+//	@Failure		400	{object}	httpserver.Problem
+//	@Failure		401	{object}	httpserver.Problem
+//	@Failure		403	{object}	httpserver.Problem
+//	@Failure		404	{object}	httpserver.Problem
+//	@Security		BearerAuth
+//	@Router			/v1/videos/{id}/restore [put]
+func (h *Handler) restore(c *gin.Context) {
+	id, err := httpserver.PathID(c, "id")
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	v, err := h.svc.Restore(c.Request.Context(), caller(c), id)
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toResponse(v))
+}
+
+// playback godoc
+//
+//	@Summary		Get a playback URL
+//	@Description	A short-lived URL with a token bound to the caller and the video, for a video element that cannot send an Authorization header.
+//	@Tags			videos
+//	@Produce		json
+//	@Param			id	path		int	true	"video id"
+//	@Success		200	{object}	playbackResponse
+//	@Failure		400	{object}	httpserver.Problem
+//	@Failure		401	{object}	httpserver.Problem
+//	@Failure		404	{object}	httpserver.Problem
+//	@Security		BearerAuth
+//	@Router			/v1/videos/{id}/playback [get]
+func (h *Handler) playback(c *gin.Context) {
+	id, err := httpserver.PathID(c, "id")
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	p, err := h.svc.Playback(c.Request.Context(), caller(c), id)
+	if err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, playbackResponse{URL: p.URL, ExpiresAt: p.ExpiresAt.UTC()})
+}

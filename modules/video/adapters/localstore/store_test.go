@@ -1,0 +1,266 @@
+package localstore
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func newStore(t *testing.T) (*Store, string) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "videos")
+	s, err := New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s, dir
+}
+
+// storedFiles lists every regular file under dir, temporary ones included.
+func storedFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func TestPutOpenRoundTrip(t *testing.T) {
+	s, dir := newStore(t)
+	data, err := os.ReadFile("testdata/sample.mp4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, err := s.Put(context.Background(), bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	if obj.Size != int64(len(data)) || obj.SHA256 != hex.EncodeToString(sum[:]) {
+		t.Fatalf("object = %+v", obj)
+	}
+	if !keyPattern.MatchString(obj.Key) || !consistent(obj.Key) {
+		t.Fatalf("key %q has an unexpected shape", obj.Key)
+	}
+	rc, err := s.Open(context.Background(), obj.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	if _, ok := rc.(*os.File); !ok {
+		t.Errorf("Open returned %T, want *os.File", rc)
+	}
+	if _, err := rc.Seek(100, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(rc)
+	if err != nil || !bytes.Equal(got, data[100:]) {
+		t.Fatalf("read back %d bytes (%v)", len(got), err)
+	}
+	if files := storedFiles(t, dir); len(files) != 1 || filepath.ToSlash(files[0]) != filepath.ToSlash(filepath.Join(dir, obj.Key)) {
+		t.Errorf("files on disk = %v", files)
+	}
+}
+
+func TestPutKeysAreUnique(t *testing.T) {
+	s, _ := newStore(t)
+	var mu sync.Mutex
+	keys := map[string]bool{}
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			obj, err := s.Put(context.Background(), strings.NewReader("same bytes"), 0)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			keys[obj.Key] = true
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if len(keys) != 16 {
+		t.Errorf("%d distinct keys for 16 uploads", len(keys))
+	}
+}
+
+func TestPutSizeLimit(t *testing.T) {
+	s, dir := newStore(t)
+	if _, err := s.Put(context.Background(), strings.NewReader("0123456789"), 10); err != nil {
+		t.Fatalf("exactly the limit: %v", err)
+	}
+	_, err := s.Put(context.Background(), strings.NewReader("0123456789A"), 10)
+	var kinded interface{ ErrorKind() string }
+	if !errors.Is(err, ErrTooLarge) || !errors.As(err, &kinded) || kinded.ErrorKind() != "too_large" {
+		t.Fatalf("err = %v, want too_large", err)
+	}
+	if files := storedFiles(t, dir); len(files) != 1 {
+		t.Errorf("files after a refused upload = %v", files)
+	}
+}
+
+type failingReader struct{ n int }
+
+func (r *failingReader) Read(p []byte) (int, error) {
+	if r.n > 0 {
+		r.n--
+		return copy(p, "partial data"), nil
+	}
+	return 0, errors.New("connection reset")
+}
+
+// cancelingReader cancels its context after handing out some bytes.
+type cancelingReader struct {
+	cancel context.CancelFunc
+	sent   bool
+}
+
+func (r *cancelingReader) Read(p []byte) (int, error) {
+	if r.sent {
+		return copy(p, "more"), nil
+	}
+	r.sent = true
+	r.cancel()
+	return copy(p, "first"), nil
+}
+
+func TestPutLeavesNothingOnFailure(t *testing.T) {
+	s, dir := newStore(t)
+	if _, err := s.Put(context.Background(), &failingReader{n: 3}, 0); err == nil {
+		t.Error("read error was not reported")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if _, err := s.Put(ctx, &cancelingReader{cancel: cancel}, 0); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled upload: err = %v", err)
+	}
+	if files := storedFiles(t, dir); len(files) != 0 {
+		t.Errorf("files left behind: %v", files)
+	}
+}
+
+func TestOpenRefusesForeignKeys(t *testing.T) {
+	s, dir := newStore(t)
+	outside := filepath.Join(filepath.Dir(dir), "secret.bin")
+	if err := os.WriteFile(outside, []byte("secret"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	planted := "aa/bb/aabb0000000000000000000000000000.bin"
+	if err := os.MkdirAll(filepath.Join(dir, "aa", "bb"), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, filepath.FromSlash(planted))); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{
+		"", "../secret.bin", "/etc/passwd", outside, "aa/bb/../../../secret.bin",
+		"aa/bb/ccdd0000000000000000000000000000.bin", // fan-out does not match the id
+		"AA/BB/AABB0000000000000000000000000000.bin",
+		"aa/bb/aabb0000000000000000000000000001.bin", // well formed, missing
+		"aa/bb/aabb0000000000000000000000000000.bin/x",
+		planted, // a symlink leading out of the folder
+	} {
+		rc, err := s.Open(context.Background(), key)
+		if err == nil {
+			rc.Close()
+			t.Errorf("Open(%q) succeeded", key)
+			continue
+		}
+		var kinded interface{ ErrorKind() string }
+		if !errors.As(err, &kinded) || kinded.ErrorKind() != "not_found" {
+			t.Errorf("Open(%q) = %v, want not_found", key, err)
+		}
+	}
+	if err := s.Delete(context.Background(), "../secret.bin"); err != nil {
+		t.Errorf("Delete of a foreign key: %v", err)
+	}
+	if _, err := os.Stat(outside); err != nil {
+		t.Errorf("file outside the folder was touched: %v", err)
+	}
+}
+
+func TestDelete(t *testing.T) {
+	s, dir := newStore(t)
+	obj, err := s.Put(context.Background(), strings.NewReader("video"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Delete(context.Background(), obj.Key); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Delete(context.Background(), obj.Key); err != nil {
+		t.Errorf("second delete: %v", err)
+	}
+	if _, err := s.Open(context.Background(), obj.Key); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Open after delete: %v", err)
+	}
+	if files := storedFiles(t, dir); len(files) != 0 {
+		t.Errorf("files left: %v", files)
+	}
+}
+
+func TestReadyAndPresign(t *testing.T) {
+	s, dir := newStore(t)
+	if err := s.Ready(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if files := storedFiles(t, dir); len(files) != 0 {
+		t.Errorf("probe left files: %v", files)
+	}
+	if url, ok, err := s.PresignGet(context.Background(), "aa/bb/x.bin", time.Minute); ok || err != nil || url != "" {
+		t.Errorf("PresignGet = %q %v %v", url, ok, err)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Ready(context.Background()); err == nil {
+		t.Error("Ready succeeded on a removed folder")
+	}
+}
+
+func TestNewSweepsStaleTemporaryFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "videos")
+	tmp := filepath.Join(dir, tmpDir)
+	if err := os.MkdirAll(tmp, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	stale, fresh := filepath.Join(tmp, "old.part"), filepath.Join(tmp, "new.part")
+	for _, p := range []string{stale, fresh} {
+		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-48 * time.Hour)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := os.Stat(stale); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("stale file kept: %v", err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("fresh file removed: %v", err)
+	}
+}

@@ -1,0 +1,50 @@
+package s3store
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"vms/modules/video/adapters/stream"
+)
+
+// TestServeRangeFromBucket serves a 1 MiB range of a 24 MiB object through
+// stream.ServeContent and checks that the bucket sent about 1 MiB, not the object.
+func TestServeRangeFromBucket(t *testing.T) {
+	f := newFake(t)
+	s := f.store(t, testBucket)
+	data := randomBytes(24 << 20)
+	obj, err := s.Put(context.Background(), bytes.NewReader(data), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rc, err := s.Open(r.Context(), obj.Key)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		defer rc.Close()
+		stream.ServeContent(w, r, "video.mp4", time.Time{}, obj.SHA256, rc, obj.Size)
+	}))
+	defer front.Close()
+	f.sent.Store(0)
+	req, _ := http.NewRequest(http.MethodGet, front.URL, nil)
+	req.Header.Set("Range", "bytes=10485760-11534335")
+	res, err := front.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusPartialContent || !bytes.Equal(body, data[10<<20:11<<20]) {
+		t.Fatalf("status %d, %d bytes", res.StatusCode, len(body))
+	}
+	if sent := f.sent.Load(); sent < 1<<20 || sent > 1<<20+64<<10 {
+		t.Errorf("serving 1 MiB fetched %d bytes from the bucket", sent)
+	}
+}

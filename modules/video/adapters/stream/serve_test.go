@@ -1,0 +1,230 @@
+package stream
+
+import (
+	"bytes"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+const testSize = 1000
+
+var (
+	testModTime = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	testData    = func() []byte {
+		b := make([]byte, testSize)
+		for i := range b {
+			b[i] = byte(i % 251)
+		}
+		return b
+	}()
+)
+
+func serveTestData(w http.ResponseWriter, r *http.Request) {
+	ServeContent(w, r, "clip.mp4", testModTime, "abc", bytes.NewReader(testData), int64(len(testData)))
+}
+
+type rangeCase struct {
+	name          string
+	method        string
+	header        map[string]string
+	status        int
+	contentRange  string
+	contentLength string
+	body          []byte
+}
+
+func rangeCases() []rangeCase {
+	full := testData
+	lm := testModTime.Format(http.TimeFormat)
+	return []rangeCase{
+		{name: "full", status: 200, contentLength: "1000", body: full},
+		{name: "first 100", header: map[string]string{"Range": "bytes=0-99"}, status: 206, contentRange: "bytes 0-99/1000", contentLength: "100", body: full[:100]},
+		{name: "open end", header: map[string]string{"Range": "bytes=100-"}, status: 206, contentRange: "bytes 100-999/1000", contentLength: "900", body: full[100:]},
+		{name: "suffix", header: map[string]string{"Range": "bytes=-100"}, status: 206, contentRange: "bytes 900-999/1000", contentLength: "100", body: full[900:]},
+		{name: "suffix longer than content", header: map[string]string{"Range": "bytes=-5000"}, status: 206, contentRange: "bytes 0-999/1000", contentLength: "1000", body: full},
+		{name: "end clamped", header: map[string]string{"Range": "bytes=990-99999"}, status: 206, contentRange: "bytes 990-999/1000", contentLength: "10", body: full[990:]},
+		{name: "last byte", header: map[string]string{"Range": "bytes=999-999"}, status: 206, contentRange: "bytes 999-999/1000", contentLength: "1", body: full[999:]},
+		{name: "zero suffix", header: map[string]string{"Range": "bytes=-0"}, status: 416, contentRange: "bytes */1000"},
+		{name: "beyond end", header: map[string]string{"Range": "bytes=1000-2000"}, status: 416, contentRange: "bytes */1000"},
+		{name: "huge first position", header: map[string]string{"Range": "bytes=99999999999999999999999-"}, status: 416, contentRange: "bytes */1000"},
+		{name: "garbage spec", header: map[string]string{"Range": "bytes=abc"}, status: 416, contentRange: "bytes */1000"},
+		{name: "last before first", header: map[string]string{"Range": "bytes=500-100"}, status: 416, contentRange: "bytes */1000"},
+		{name: "negative", header: map[string]string{"Range": "bytes=--5"}, status: 416, contentRange: "bytes */1000"},
+		{name: "empty set", header: map[string]string{"Range": "bytes="}, status: 416, contentRange: "bytes */1000"},
+		{name: "unknown unit ignored", header: map[string]string{"Range": "items=0-1"}, status: 200, contentLength: "1000", body: full},
+		{name: "no unit ignored", header: map[string]string{"Range": "0-1"}, status: 200, contentLength: "1000", body: full},
+		{name: "unit case-insensitive", header: map[string]string{"Range": "Bytes=0-1"}, status: 206, contentRange: "bytes 0-1/1000", contentLength: "2", body: full[:2]},
+		{name: "unsatisfiable part dropped", header: map[string]string{"Range": "bytes=-0, 5-9"}, status: 206, contentRange: "bytes 5-9/1000", contentLength: "5", body: full[5:10]},
+		{name: "too many ranges ignored", header: map[string]string{"Range": "bytes=" + strings.Repeat("0-0,", 17) + "0-0"}, status: 200, contentLength: "1000", body: full},
+		{name: "if-range strong match", header: map[string]string{"Range": "bytes=0-9", "If-Range": `"abc"`}, status: 206, contentRange: "bytes 0-9/1000", contentLength: "10", body: full[:10]},
+		{name: "if-range weak", header: map[string]string{"Range": "bytes=0-9", "If-Range": `W/"abc"`}, status: 200, contentLength: "1000", body: full},
+		{name: "if-range stale", header: map[string]string{"Range": "bytes=0-9", "If-Range": `"old"`}, status: 200, contentLength: "1000", body: full},
+		{name: "if-range date match", header: map[string]string{"Range": "bytes=0-9", "If-Range": lm}, status: 206, contentRange: "bytes 0-9/1000", contentLength: "10", body: full[:10]},
+		{name: "if-range stale with unsatisfiable range", header: map[string]string{"Range": "bytes=-0", "If-Range": `"old"`}, status: 200, contentLength: "1000", body: full},
+		{name: "head", method: http.MethodHead, status: 200, contentLength: "1000"},
+		{name: "head with range", method: http.MethodHead, header: map[string]string{"Range": "bytes=0-99"}, status: 200, contentLength: "1000"},
+		{name: "if-none-match", header: map[string]string{"If-None-Match": `"abc"`}, status: 304},
+		{name: "if-none-match weak", header: map[string]string{"If-None-Match": `W/"abc"`}, status: 304},
+		{name: "if-none-match other", header: map[string]string{"If-None-Match": `"zzz"`}, status: 200, contentLength: "1000", body: full},
+		{name: "if-modified-since", header: map[string]string{"If-Modified-Since": lm}, status: 304},
+	}
+}
+
+func TestServeContentRanges(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(serveTestData))
+	defer srv.Close()
+	for _, tc := range rangeCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			method := tc.method
+			if method == "" {
+				method = http.MethodGet
+			}
+			req, _ := http.NewRequest(method, srv.URL, nil)
+			for k, v := range tc.header {
+				req.Header.Set(k, v)
+			}
+			res, err := srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			got, err := io.ReadAll(res.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.StatusCode != tc.status {
+				t.Fatalf("status = %d, want %d (body %q)", res.StatusCode, tc.status, got)
+			}
+			if cr := res.Header.Get("Content-Range"); cr != tc.contentRange {
+				t.Errorf("Content-Range = %q, want %q", cr, tc.contentRange)
+			}
+			if tc.contentLength != "" {
+				if cl := res.Header.Get("Content-Length"); cl != tc.contentLength {
+					t.Errorf("Content-Length = %q, want %q", cl, tc.contentLength)
+				}
+			}
+			if tc.body != nil && !bytes.Equal(got, tc.body) {
+				t.Errorf("body has %d bytes, want %d matching bytes", len(got), len(tc.body))
+			}
+			if tc.status == 304 || method == http.MethodHead || tc.status == 416 {
+				if tc.status != 416 && len(got) != 0 {
+					t.Errorf("body has %d bytes, want none", len(got))
+				}
+			}
+			if res.Header.Get("Accept-Ranges") != "bytes" && tc.status != 304 {
+				t.Errorf("Accept-Ranges = %q", res.Header.Get("Accept-Ranges"))
+			}
+			if tc.status == 200 || tc.status == 206 {
+				assertEntityHeaders(t, res.Header)
+			}
+		})
+	}
+}
+
+func assertEntityHeaders(t *testing.T, h http.Header) {
+	t.Helper()
+	if got := h.Get("ETag"); got != `"abc"` {
+		t.Errorf("ETag = %q", got)
+	}
+	if got := h.Get("Last-Modified"); got != testModTime.Format(http.TimeFormat) {
+		t.Errorf("Last-Modified = %q", got)
+	}
+	if got := h.Get("X-Content-Type-Options"); got != "nosniff" {
+		t.Errorf("X-Content-Type-Options = %q", got)
+	}
+	if got := h.Get("Content-Type"); got != "video/mp4" {
+		t.Errorf("Content-Type = %q", got)
+	}
+	if got := h.Get("Content-Encoding"); got != "" {
+		t.Errorf("Content-Encoding = %q", got)
+	}
+}
+
+func TestServeContentMultiRange(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(serveTestData))
+	defer srv.Close()
+	req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
+	req.Header.Set("Range", "bytes=0-9, 20-29")
+	res, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 206 {
+		t.Fatalf("status = %d", res.StatusCode)
+	}
+	mt, params, err := mime.ParseMediaType(res.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/byteranges" {
+		t.Fatalf("Content-Type = %q (%v)", res.Header.Get("Content-Type"), err)
+	}
+	mr := multipart.NewReader(res.Body, params["boundary"])
+	want := []struct {
+		cr   string
+		body []byte
+	}{{"bytes 0-9/1000", testData[:10]}, {"bytes 20-29/1000", testData[20:30]}}
+	for i, w := range want {
+		p, err := mr.NextPart()
+		if err != nil {
+			t.Fatalf("part %d: %v", i, err)
+		}
+		if p.Header.Get("Content-Range") != w.cr || p.Header.Get("Content-Type") != "video/mp4" {
+			t.Errorf("part %d headers = %v", i, p.Header)
+		}
+		b, _ := io.ReadAll(p)
+		if !bytes.Equal(b, w.body) {
+			t.Errorf("part %d body = %v", i, b)
+		}
+	}
+	if _, err := mr.NextPart(); err != io.EOF {
+		t.Errorf("extra part: %v", err)
+	}
+}
+
+func TestServeContentKeepsPresetTypeAndUnknownExtension(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("preset") != "" {
+			w.Header().Set("Content-Type", "video/webm")
+		}
+		w.Header().Set("Content-Encoding", "gzip")
+		ServeContent(w, r, "clip.unknownext", time.Time{}, "", bytes.NewReader([]byte("<html>hi</html>")), -1)
+	}))
+	defer srv.Close()
+	for query, want := range map[string]string{"?preset=1": "video/webm", "": "application/octet-stream"} {
+		res, err := srv.Client().Get(srv.URL + query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if got := res.Header.Get("Content-Type"); got != want {
+			t.Errorf("%q: Content-Type = %q, want %q", query, got, want)
+		}
+		if res.Header.Get("Content-Encoding") != "" || res.Header.Get("ETag") != "" || res.Header.Get("Last-Modified") != "" {
+			t.Errorf("%q: unexpected headers %v", query, res.Header)
+		}
+		if string(body) != "<html>hi</html>" || res.Header.Get("Content-Length") != strconv.Itoa(len(body)) {
+			t.Errorf("%q: body %q, length %q", query, body, res.Header.Get("Content-Length"))
+		}
+	}
+}
+
+func TestStrongETag(t *testing.T) {
+	for in, want := range map[string]string{
+		"abc":        `"abc"`,
+		`"abc"`:      `"abc"`,
+		`W/"abc"`:    `"abc"`,
+		"a b\"c\x01": `"abc"`,
+		"":           "",
+	} {
+		if got := strongETag(in); got != want {
+			t.Errorf("strongETag(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,102 @@
+// Package video is the video module: uploads and source URLs, listing, soft delete and
+// restore, streaming with ranges, and first-view logs that credit points.
+package video
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"go.uber.org/fx"
+
+	"vms/modules/video/adapters/gormrepo"
+	"vms/modules/video/adapters/httpapi"
+	"vms/modules/video/adapters/localstore"
+	"vms/modules/video/adapters/s3store"
+	"vms/modules/video/adapters/source"
+	"vms/modules/video/ports"
+	"vms/modules/video/service"
+	"vms/platform/config"
+	"vms/platform/database"
+	"vms/platform/events"
+	"vms/platform/httpserver"
+)
+
+// Module provides the video routes, the storage readiness check and the handler that
+// removes a deleted corporation's videos. It needs ports.CorporationPlans, ports.Users
+// and ports.PlaybackTokens from the corporation, user and auth modules.
+var Module = fx.Module("video",
+	fx.Provide(
+		fx.Private,
+		NewStorage,
+		NewSources,
+		fx.Annotate(gormrepo.NewVideos, fx.As(new(ports.Videos))),
+		fx.Annotate(gormrepo.NewViewLogs, fx.As(new(ports.ViewLogs))),
+		func(db *database.DB) ports.UnitOfWork { return db },
+		func() ports.Clock { return service.SystemClock{} },
+		NewService,
+	),
+	fx.Provide(
+		fx.Annotate(httpapi.New, fx.As(new(httpserver.Registrar)), fx.ResultTags(`group:"routes"`)),
+		fx.Annotate(storageCheck, fx.ResultTags(`group:"checks"`)),
+		fx.Annotate(service.NewCorporationCleanup, fx.ResultTags(`group:"event_handlers"`)),
+	),
+)
+
+// NewStorage opens the storage STORAGE_URL names: file://DIR for a local folder or
+// s3://BUCKET?… for S3-compatible object storage.
+func NewStorage(cfg config.Config) (ports.Storage, error) {
+	u, err := url.Parse(cfg.StorageURL)
+	if err != nil {
+		return nil, fmt.Errorf("STORAGE_URL: %w", err)
+	}
+	switch u.Scheme {
+	case "file":
+		return localstore.New(u.Host + u.Path)
+	case "s3":
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		return s3store.New(ctx, cfg.StorageURL)
+	default:
+		return nil, fmt.Errorf("STORAGE_URL must be file://PATH or s3://BUCKET, not %q", u.Scheme)
+	}
+}
+
+// NewSources builds the fetcher of registered source URLs.
+func NewSources(cfg config.Config) ports.Sources {
+	return source.NewFetcher(cfg.AllowPrivateSources)
+}
+
+// ServiceParams are the service's dependencies as the fx graph provides them.
+type ServiceParams struct {
+	fx.In
+	Config    config.Config
+	Videos    ports.Videos
+	ViewLogs  ports.ViewLogs
+	Storage   ports.Storage
+	Sources   ports.Sources
+	Plans     ports.CorporationPlans
+	Users     ports.Users
+	Tokens    ports.PlaybackTokens
+	UoW       ports.UnitOfWork
+	Publisher events.Publisher
+	Clock     ports.Clock
+}
+
+// NewService builds the use cases over the ports.
+func NewService(p ServiceParams) ports.Service {
+	return service.New(service.Deps{
+		Videos: p.Videos, ViewLogs: p.ViewLogs, Storage: p.Storage, Sources: p.Sources,
+		Plans: p.Plans, Users: p.Users, Tokens: p.Tokens, UoW: p.UoW, Publisher: p.Publisher, Clock: p.Clock,
+	}, service.Settings{
+		PointsPerView:   p.Config.PointsPerView,
+		MaxUploadBytes:  p.Config.MaxUploadBytes,
+		RedirectStreams: strings.EqualFold(p.Config.StreamMode, "redirect"),
+	})
+}
+
+func storageCheck(s ports.Storage) httpserver.Check {
+	return httpserver.CheckFunc("storage", s.Ready)
+}

@@ -1,0 +1,53 @@
+package ports
+
+import (
+	"context"
+	"time"
+
+	"vms/modules/video/domain"
+)
+
+// Videos stores videos. Methods that act for a corporation take its id and filter on it,
+// so another corporation's video comes back as domain.ErrNotFound.
+type Videos interface {
+	// Create inserts a video and returns it with its id and times.
+	Create(ctx context.Context, v domain.Video) (domain.Video, error)
+	// GetLive returns a video that is not deleted, or domain.ErrNotFound.
+	GetLive(ctx context.Context, id int64) (domain.Video, error)
+	// GetOwned returns a video of the corporation whose deleted flag equals deleted, or
+	// domain.ErrNotFound.
+	GetOwned(ctx context.Context, corporationID, id int64, deleted bool) (domain.Video, error)
+	// ListLive returns up to limit live videos with an id greater than afterID, by id.
+	ListLive(ctx context.Context, afterID int64, limit int) ([]domain.Video, error)
+	// ListByCorporation returns up to limit of the corporation's videos whose deleted
+	// flag equals deleted, with an id greater than afterID, by id.
+	ListByCorporation(ctx context.Context, corporationID int64, deleted bool, afterID int64, limit int) ([]domain.Video, error)
+	// Update applies changes to a live video of the corporation.
+	Update(ctx context.Context, corporationID, id int64, ch domain.Changes, now time.Time) (domain.Video, error)
+	// SoftDelete marks a live video of the corporation deleted.
+	SoftDelete(ctx context.Context, corporationID, id int64, now time.Time) error
+	// Restore clears the deleted flag of a deleted video of the corporation.
+	Restore(ctx context.Context, corporationID, id int64, now time.Time) (domain.Video, error)
+	// SoftDeleteByCorporation marks every live video of the corporation deleted and
+	// returns how many changed.
+	SoftDeleteByCorporation(ctx context.Context, corporationID int64, now time.Time) (int64, error)
+}
+
+// ViewLogs stores the first view of each (user, video).
+type ViewLogs interface {
+	// Find returns the view log of (userID, videoID); ok is false when there is none.
+	Find(ctx context.Context, userID, videoID int64) (log domain.ViewLog, ok bool, err error)
+	// Insert writes the view log unless one exists (INSERT … ON CONFLICT DO NOTHING).
+	// inserted tells whether this call wrote it; when it did not, log is the existing row.
+	Insert(ctx context.Context, userID, videoID int64, now time.Time) (log domain.ViewLog, inserted bool, err error)
+}
+
+// UnitOfWork runs fn in one transaction (joining one already in ctx).
+type UnitOfWork interface {
+	Do(ctx context.Context, fn func(ctx context.Context) error) error
+}
+
+// Clock tells the time.
+type Clock interface {
+	Now() time.Time
+}

@@ -1,0 +1,34 @@
+package service
+
+import (
+	"context"
+	"fmt"
+
+	"vms/modules/corporation/corporationevents"
+	"vms/modules/video/ports"
+	"vms/platform/events"
+)
+
+// CorporationCleanup soft-deletes the videos of a deleted corporation. It handles
+// CorporationDeleted inside the unit of work that deletes the corporation, so live videos
+// always belong to live corporations and listing them needs no read of another module's
+// table. It depends on the repository only, not on the Service, because the event bus
+// that calls it is itself a dependency of the Service.
+type CorporationCleanup struct {
+	Videos ports.Videos
+	Clock  ports.Clock
+}
+
+// NewCorporationCleanup returns the CorporationDeleted handler.
+func NewCorporationCleanup(videos ports.Videos, clock ports.Clock) events.Handler {
+	c := &CorporationCleanup{Videos: videos, Clock: clock}
+	return events.HandlerFunc(c.Handle)
+}
+
+// Handle soft-deletes every live video of the deleted corporation.
+func (c *CorporationCleanup) Handle(ctx context.Context, e corporationevents.CorporationDeleted) error {
+	if _, err := c.Videos.SoftDeleteByCorporation(ctx, e.CorporationID, c.Clock.Now()); err != nil {
+		return fmt.Errorf("delete videos of corporation %d: %w", e.CorporationID, err)
+	}
+	return nil
+}

@@ -1,0 +1,60 @@
+// Package service holds the video module's use cases: registering and uploading videos,
+// listing, changing, deleting and restoring them, streaming and recording first views.
+package service
+
+import (
+	"time"
+
+	"vms/modules/video/ports"
+	"vms/platform/events"
+)
+
+// Settings are the configuration values the use cases need.
+type Settings struct {
+	PointsPerView  int64
+	MaxUploadBytes int64
+	// RedirectStreams answers streams of stored uploads with a presigned storage URL
+	// when the storage can presign.
+	RedirectStreams bool
+	// PresignTTL is how long a presigned stream URL stays valid.
+	PresignTTL time.Duration
+}
+
+// Deps are the ports the use cases run against.
+type Deps struct {
+	Videos    ports.Videos
+	ViewLogs  ports.ViewLogs
+	Storage   ports.Storage
+	Sources   ports.Sources
+	Plans     ports.CorporationPlans
+	Users     ports.Users
+	Tokens    ports.PlaybackTokens
+	UoW       ports.UnitOfWork
+	Publisher events.Publisher
+	Clock     ports.Clock
+}
+
+// Service implements ports.Service.
+type Service struct {
+	Deps
+	cfg Settings
+}
+
+var _ ports.Service = (*Service)(nil)
+
+// New builds the service.
+func New(d Deps, cfg Settings) *Service {
+	if cfg.PresignTTL <= 0 {
+		cfg.PresignTTL = 10 * time.Minute
+	}
+	return &Service{Deps: d, cfg: cfg}
+}
+
+// MaxUploadBytes is the largest upload accepted.
+func (s *Service) MaxUploadBytes() int64 { return s.cfg.MaxUploadBytes }
+
+// SystemClock is the wall clock in UTC.
+type SystemClock struct{}
+
+// Now returns the current UTC time.
+func (SystemClock) Now() time.Time { return time.Now().UTC() }

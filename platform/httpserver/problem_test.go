@@ -1,0 +1,168 @@
+package httpserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"vms/platform/config"
+)
+
+type rateErr struct{ after time.Duration }
+
+func (rateErr) Error() string                   { return "too many attempts" }
+func (rateErr) ErrorKind() string               { return KindRateLimited }
+func (e rateErr) RetryAfter() time.Duration     { return e.after }
+func (rateErr) FieldErrors() map[string]string { return nil }
+
+type validationErr struct{}
+
+func (validationErr) Error() string     { return "request has invalid fields" }
+func (validationErr) ErrorKind() string { return KindInvalid }
+func (validationErr) FieldErrors() map[string]string {
+	return map[string]string{"password": "must have at least 8 characters", "email": "must be a valid e-mail address"}
+}
+
+type timeoutErr struct{}
+
+func (timeoutErr) Error() string   { return "dial tcp 10.0.0.1:5432: i/o timeout" }
+func (timeoutErr) Timeout() bool   { return true }
+func (timeoutErr) Temporary() bool { return true }
+
+var _ net.Error = timeoutErr{}
+
+func TestStatusOfEveryKind(t *testing.T) {
+	want := map[string]int{
+		KindBadRequest: 400, KindInvalid: 422, KindUnauthorized: 401, KindForbidden: 403,
+		KindNotFound: 404, KindConflict: 409, KindTooLarge: 413, KindUnsupportedMedia: 415,
+		KindRangeNotSatisfy: 416, KindRateLimited: 429, KindBadGateway: 502, KindUnavailable: 503,
+		"no_such_kind": 500,
+	}
+	for kind, status := range want {
+		err := fmt.Errorf("wrapped: %w", &Err{Kind: kind, Detail: "d"})
+		if got := Status(err); got != status {
+			t.Errorf("Status(%s) = %d, want %d", kind, got, status)
+		}
+	}
+	others := map[error]int{
+		errors.New("plain"):                    500,
+		fmt.Errorf("q: %w", context.DeadlineExceeded): 503,
+		&http.MaxBytesError{Limit: 1}:                 413,
+		fmt.Errorf("db: %w", timeoutErr{}):           503,
+	}
+	for err, status := range others {
+		if got := Status(err); got != status {
+			t.Errorf("Status(%v) = %d, want %d", err, got, status)
+		}
+	}
+}
+
+func TestFailWritesProblems(t *testing.T) {
+	srv := newTestServer(t, config.Config{},
+		route("GET", "/kind/:kind", func(c *gin.Context) {
+			Fail(c, fmt.Errorf("ctx: %w", &Err{Kind: c.Param("kind"), Detail: "detail of " + c.Param("kind")}))
+		}),
+		route("GET", "/fields", func(c *gin.Context) { Fail(c, validationErr{}) }),
+		route("GET", "/rate", func(c *gin.Context) { Fail(c, rateErr{after: 90 * time.Second}) }),
+		route("GET", "/rate-short", func(c *gin.Context) { Fail(c, rateErr{after: 10 * time.Millisecond}) }),
+		route("GET", "/internal", func(c *gin.Context) {
+			Fail(c, errors.New("pq: password authentication failed for user secret_admin"))
+		}),
+		route("GET", "/down", func(c *gin.Context) { Fail(c, fmt.Errorf("query: %w", timeoutErr{})) }),
+	)
+
+	for kind, status := range kindStatus {
+		r := srv.do(t, "GET", "/kind/"+kind, nil)
+		if r.status != status {
+			t.Errorf("kind %s: status %d, want %d", kind, r.status, status)
+			continue
+		}
+		p := r.problem(t)
+		if status < 500 && p.Detail != "detail of "+kind {
+			t.Errorf("kind %s: detail %q", kind, p.Detail)
+		}
+		if p.Instance != "/kind/"+kind || p.RequestID == "" || p.RequestID != r.header.Get("X-Request-ID") {
+			t.Errorf("kind %s: instance %q request id %q", kind, p.Instance, p.RequestID)
+		}
+		if got := r.header.Get("WWW-Authenticate"); (status == 401) != (got != "") {
+			t.Errorf("kind %s: WWW-Authenticate %q", kind, got)
+		}
+	}
+
+	p := srv.do(t, "GET", "/fields", nil).problem(t)
+	if p.Status != 422 || len(p.Errors) != 2 || p.Errors[0].Field != "email" || p.Errors[1].Field != "password" || p.Errors[1].Message == "" {
+		t.Fatalf("field errors: %+v", p)
+	}
+
+	r := srv.do(t, "GET", "/rate", nil)
+	if r.status != 429 || r.header.Get("Retry-After") != "90" {
+		t.Fatalf("rate limited: status %d Retry-After %q", r.status, r.header.Get("Retry-After"))
+	}
+	if p := r.problem(t); p.Errors != nil {
+		t.Fatalf("empty field map produced errors: %+v", p.Errors)
+	}
+	if got := srv.do(t, "GET", "/rate-short", nil).header.Get("Retry-After"); got != "1" {
+		t.Fatalf("sub-second Retry-After = %q, want 1", got)
+	}
+
+	r = srv.do(t, "GET", "/internal", nil)
+	p = r.problem(t)
+	if r.status != 500 || strings.Contains(string(r.body), "secret_admin") || strings.Contains(string(r.body), "pq:") {
+		t.Fatalf("500 reveals internals: %s", r.body)
+	}
+	if !strings.Contains(p.Detail, "request id") {
+		t.Fatalf("500 detail %q", p.Detail)
+	}
+
+	r = srv.do(t, "GET", "/down", nil)
+	if r.status != 503 || strings.Contains(string(r.body), "10.0.0.1") {
+		t.Fatalf("503: %d %s", r.status, r.body)
+	}
+}
+
+func TestUnknownRouteAndWrongMethod(t *testing.T) {
+	srv := newTestServer(t, config.Config{}, route("GET", "/only-get", func(c *gin.Context) { c.Status(204) }))
+	r := srv.do(t, "GET", "/no/such/route", nil)
+	if r.status != 404 {
+		t.Fatalf("unknown route: %d", r.status)
+	}
+	if p := r.problem(t); p.Instance != "/no/such/route" {
+		t.Fatalf("instance %q", p.Instance)
+	}
+	r = srv.do(t, "DELETE", "/only-get", nil)
+	if r.status != 405 {
+		t.Fatalf("wrong method: %d", r.status)
+	}
+	r.problem(t)
+	if r := srv.do(t, "GET", "/only-get/", nil); r.status != 404 {
+		t.Fatalf("trailing slash: %d (want 404, no redirect)", r.status)
+	}
+}
+
+func TestPanicBecomesProblem(t *testing.T) {
+	srv := newTestServer(t, config.Config{}, route("GET", "/panic", func(*gin.Context) {
+		panic("secret panic text: db password hunter2")
+	}))
+	r := srv.do(t, "GET", "/panic", nil)
+	if r.status != 500 {
+		t.Fatalf("status %d", r.status)
+	}
+	r.problem(t)
+	if strings.Contains(string(r.body), "hunter2") || strings.Contains(string(r.body), "panic text") {
+		t.Fatalf("panic text leaked: %s", r.body)
+	}
+	if !strings.Contains(srv.log.String(), "hunter2") {
+		t.Fatal("the panic is not in the server log")
+	}
+	// The server keeps serving after a panic.
+	if r := srv.do(t, "GET", "/panic", nil); r.status != 500 {
+		t.Fatalf("second request: %d", r.status)
+	}
+}
