@@ -1,24 +1,27 @@
-SWAG ?= $(shell go env GOPATH)/bin/swag
-SWAG_VERSION := v1.16.6
+# The same commands CI runs (.ci/run), for people.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 
-.PHONY: run test test-pg lint swag migrate http-test bench
+.PHONY: run test test-pg lint swag migrate ci
 
-run: ## Run the server with the embedded defaults (SQLite + local files)
+run: ## Run the server with the embedded defaults (SQLite + local files under ./data)
 	go run ./app
 
-test: ## Run every test (PostgreSQL tests need TEST_DATABASE_URL)
+test: ## Run every test; PostgreSQL tests run when TEST_DATABASE_URL is set, else they skip
 	go test -race -count=1 ./...
 
-lint:
-	gofmt -l . | grep -v '^app/docs/' | (! grep .)
+test-pg: ## Run every test, PostgreSQL included
+	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' go test -race -count=1 ./...
+
+lint: ## gofmt (generated app/docs excepted) and go vet, as in CI
+	@out=$$(git ls-files --cached --others --exclude-standard -- '*.go' ':!:app/docs/**' | xargs -r gofmt -l); \
+	if [ -n "$$out" ]; then echo "$$out"; echo "gofmt: the files above need gofmt -w"; exit 1; fi
 	go vet ./...
 
-$(SWAG):
-	go install github.com/swaggo/swag/cmd/swag@$(SWAG_VERSION)
+swag: ## Regenerate the OpenAPI document in app/docs (the generator of the staleness test)
+	go test ./app -run '^TestSwaggerDocsAreCurrent$$' -count=1 -args -update-docs
 
-swag: $(SWAG) ## Regenerate the OpenAPI document in app/docs
-	$(SWAG) init --quiet -g main.go -d app,platform/httpserver,modules --parseInternal -o app/docs --outputTypes go,json,yaml
-	gofmt -w app/docs
-
-migrate: ## make migrate CMD=up|down|status
+migrate: ## make migrate CMD=up|down|status (uses DATABASE_URL / DATA_DIR like the server)
 	go run ./app migrate $(or $(CMD),status)
+
+ci: ## Everything CI runs, PostgreSQL start included
+	bash .ci/run

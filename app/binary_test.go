@@ -379,7 +379,7 @@ func TestSIGINTExitsZero(t *testing.T) {
 }
 
 func TestHealthcheckCommand(t *testing.T) {
-	s := startServer(t, map[string]string{"DATA_DIR": t.TempDir(), "HTTP_ADDR": "127.0.0.1:0", "LOG_LEVEL": "error"})
+	s := startServer(t, map[string]string{"DATA_DIR": t.TempDir(), "HTTP_ADDR": "127.0.0.1:0"})
 	_, port, _ := net.SplitHostPort(s.addr)
 	for _, addr := range []string{s.addr, ":" + port, "0.0.0.0:" + port} {
 		if out, err := command(t, map[string]string{"HTTP_ADDR": addr}, "healthcheck").CombinedOutput(); err != nil {

@@ -3,7 +3,9 @@ package main_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"vms/app/apptest"
 )
@@ -111,4 +113,49 @@ func TestAccountsScenario(t *testing.T) {
 			"name": "Acme Inc", "plan_type": "FREE", "admin_email": "admin@acme.io", "admin_password": "admin-password",
 		}, "").Expect(t, http.StatusCreated)
 	})
+}
+
+// TestPlanExpiryJobRunsInTheApp checks the scheduled downgrade end to end: once a PAID
+// plan expires, the job sets plan_type to FREE and counts it in the metrics.
+func TestPlanExpiryJobRunsInTheApp(t *testing.T) {
+	apptest.Each(t, map[string]string{"PLAN_EXPIRY_INTERVAL": "300ms"}, func(t *testing.T, a *apptest.App) {
+		expiry := time.Now().UTC().Add(1500 * time.Millisecond).Format(time.RFC3339Nano)
+		var corp corporationBody
+		a.Do("POST", "/v1/corporations", map[string]any{
+			"name": "Shortlived", "plan_type": "PAID", "plan_expired_at": expiry,
+			"admin_email": "admin@short.io", "admin_password": "admin-password",
+		}, "").Expect(t, http.StatusCreated).JSON(t, &corp)
+		if corp.PlanType != "PAID" || corp.EffectivePlan != "PAID" {
+			t.Fatalf("created %+v", corp)
+		}
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			var got corporationBody
+			a.Do("GET", fmt.Sprintf("/v1/corporations/id/%d", corp.ID), nil, "").Expect(t, http.StatusOK).JSON(t, &got)
+			if got.PlanType == "FREE" {
+				if got.EffectivePlan != "FREE" {
+					t.Fatalf("downgraded but effective plan %s", got.EffectivePlan)
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("still %+v after the plan expired", got)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		metrics := a.Do("GET", "/metrics", nil, "").Expect(t, http.StatusOK)
+		if !strings.Contains(string(metrics.Body), "vms_plan_expiry_downgraded_total 1") {
+			t.Fatalf("downgrade not counted:\n%s", grepLines(string(metrics.Body), "plan_expiry"))
+		}
+	})
+}
+
+func grepLines(s, substr string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, substr) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -17,9 +17,9 @@ import (
 
 type rateErr struct{ after time.Duration }
 
-func (rateErr) Error() string                   { return "too many attempts" }
-func (rateErr) ErrorKind() string               { return KindRateLimited }
-func (e rateErr) RetryAfter() time.Duration     { return e.after }
+func (rateErr) Error() string                  { return "too many attempts" }
+func (rateErr) ErrorKind() string              { return KindRateLimited }
+func (e rateErr) RetryAfter() time.Duration    { return e.after }
 func (rateErr) FieldErrors() map[string]string { return nil }
 
 type validationErr struct{}
@@ -52,10 +52,10 @@ func TestStatusOfEveryKind(t *testing.T) {
 		}
 	}
 	others := map[error]int{
-		errors.New("plain"):                    500,
+		errors.New("plain"):                           500,
 		fmt.Errorf("q: %w", context.DeadlineExceeded): 503,
 		&http.MaxBytesError{Limit: 1}:                 413,
-		fmt.Errorf("db: %w", timeoutErr{}):           503,
+		fmt.Errorf("db: %w", timeoutErr{}):            503,
 	}
 	for err, status := range others {
 		if got := Status(err); got != status {

@@ -39,7 +39,9 @@ func (s *Service) Refresh(ctx context.Context, token string) (domain.TokenPair, 
 			return err
 		}
 		if !won {
-			if cur.RevokedAt == nil {
+			// Only a token spent by a refresh is a reuse. One revoked unused (logout, user
+			// deletion) belongs to a family that was revoked whole and cannot have grown since.
+			if cur.RevokedAt == nil || cur.LastUsedAt == nil {
 				return domain.ErrInvalidRefreshToken
 			}
 			reused = &cur

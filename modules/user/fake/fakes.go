@@ -73,6 +73,7 @@ type Hasher struct {
 	mu       sync.Mutex
 	Hashes   int
 	Verifies int
+	HashErr  error // returned by Hash when set
 }
 
 var _ ports.PasswordHasher = (*Hasher)(nil)
@@ -80,8 +81,11 @@ var _ ports.PasswordHasher = (*Hasher)(nil)
 // Hash returns "fake:" + password.
 func (h *Hasher) Hash(_ context.Context, password string) (string, error) {
 	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.HashErr != nil {
+		return "", h.HashErr
+	}
 	h.Hashes++
-	h.mu.Unlock()
 	return "fake:" + password, nil
 }
 
@@ -155,4 +159,11 @@ func (p *Publisher) Published() []events.Event {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]events.Event(nil), p.Events...)
+}
+
+// FailHashes makes Hash fail with err (nil restores it).
+func (h *Hasher) FailHashes(err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.HashErr = err
 }

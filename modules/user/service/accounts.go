@@ -28,20 +28,32 @@ func NewAccounts(repo ports.Repository, hasher ports.PasswordHasher, corps ports
 }
 
 // dummyHash is a hash of a random password, checked when a login names no live user so
-// that such a login costs as much as one with a wrong password.
+// that such a login costs as much as one with a wrong password. Only a successful hash
+// is kept: a cancelled first request must not break later logins.
 type dummyHash struct {
-	once sync.Once
+	mu   sync.Mutex
 	hash string
-	err  error
 }
 
 func (s *Accounts) dummyHash(ctx context.Context) (string, error) {
-	s.dummy.once.Do(func() {
-		var b [16]byte
-		_, _ = rand.Read(b[:])
-		s.dummy.hash, s.dummy.err = s.hasher.Hash(ctx, hex.EncodeToString(b[:]))
-	})
-	return s.dummy.hash, s.dummy.err
+	s.dummy.mu.Lock()
+	h := s.dummy.hash
+	s.dummy.mu.Unlock()
+	if h != "" {
+		return h, nil
+	}
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	h, err := s.hasher.Hash(ctx, hex.EncodeToString(b[:]))
+	if err != nil {
+		return "", err
+	}
+	s.dummy.mu.Lock()
+	defer s.dummy.mu.Unlock()
+	if s.dummy.hash == "" {
+		s.dummy.hash = h
+	}
+	return s.dummy.hash, nil
 }
 
 // VerifyPassword checks the password of the live user with this e-mail in a live

@@ -277,3 +277,22 @@ func TestCorporationCascade(t *testing.T) {
 		}
 	}
 }
+
+func TestDummyHashSurvivesAFailedFirstLogin(t *testing.T) {
+	e := newEnv()
+	e.seed(t)
+	ctx := context.Background()
+	e.hasher.FailHashes(context.Canceled)
+	if _, ok, err := e.acc.VerifyPassword(ctx, "nobody@a.io", "password1"); ok || err == nil {
+		t.Fatalf("first login: %v %v", ok, err)
+	}
+	e.hasher.FailHashes(nil)
+	for range 2 {
+		if _, ok, err := e.acc.VerifyPassword(ctx, "nobody@a.io", "password1"); ok || err != nil {
+			t.Fatalf("later login: %v %v", ok, err)
+		}
+	}
+	if e.hasher.Hashes != 4 {
+		t.Fatalf("%d hashes; the dummy hash must be made once (3 seeded users + 1)", e.hasher.Hashes)
+	}
+}

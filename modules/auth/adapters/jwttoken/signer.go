@@ -23,6 +23,8 @@ const (
 	TypePlayback     = "playback"
 	// PlaybackTTL is the lifetime of a playback token.
 	PlaybackTTL = 10 * time.Minute
+	// Leeway absorbs small clock differences between replicas when checking exp and iat.
+	Leeway = 5 * time.Second
 )
 
 // ErrInvalidToken is returned for every token that fails verification; the cause is
@@ -67,6 +69,7 @@ func NewSigner(secret []byte, accessTTL time.Duration, clock ports.Clock) (*Sign
 			jwt.WithIssuer(Issuer),
 			jwt.WithAudience(aud),
 			jwt.WithTimeFunc(clock.Now),
+			jwt.WithLeeway(Leeway),
 			jwt.WithStrictDecoding(),
 		}
 	}

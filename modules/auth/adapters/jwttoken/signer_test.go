@@ -109,7 +109,7 @@ func TestAccessRejects(t *testing.T) {
 		"wrong iss":        forge(t, jwt.SigningMethodHS256, secret, with("iss", "evil")),
 		"wrong aud":        forge(t, jwt.SigningMethodHS256, secret, with("aud", "vms-playback")),
 		"typ playback":     forge(t, jwt.SigningMethodHS256, secret, with("typ", "playback")),
-		"expired":          forge(t, jwt.SigningMethodHS256, secret, with("exp", start.Add(-time.Second).Unix())),
+		"expired":          forge(t, jwt.SigningMethodHS256, secret, with("exp", start.Add(-jwttoken.Leeway-time.Second).Unix())),
 		"issued in future": forge(t, jwt.SigningMethodHS256, secret, with("iat", start.Add(time.Hour).Unix())),
 		"bad sub":          forge(t, jwt.SigningMethodHS256, secret, with("sub", "abc")),
 		"playback token":   playback,
@@ -130,13 +130,13 @@ func TestAccessRejects(t *testing.T) {
 func TestAccessExpiresWithClock(t *testing.T) {
 	s, clock := newSigner(t)
 	tok, _, _ := s.SignAccess(who)
-	clock.Advance(15*time.Minute - time.Second)
+	clock.Advance(15*time.Minute + jwttoken.Leeway - time.Second)
 	if _, err := s.ParseAccess(tok); err != nil {
-		t.Fatalf("refused before expiry: %v", err)
+		t.Fatalf("refused within the leeway after expiry: %v", err)
 	}
 	clock.Advance(time.Second)
 	if _, err := s.ParseAccess(tok); err == nil {
-		t.Fatal("accepted at expiry")
+		t.Fatal("accepted after expiry and leeway")
 	}
 }
 
@@ -161,7 +161,7 @@ func TestPlayback(t *testing.T) {
 	if _, err := s.ParsePlayback(noVideo); err == nil {
 		t.Fatal("playback token without a video accepted")
 	}
-	clock.Advance(jwttoken.PlaybackTTL)
+	clock.Advance(jwttoken.PlaybackTTL + jwttoken.Leeway)
 	if _, err := s.ParsePlayback(tok); err == nil {
 		t.Fatal("expired playback token accepted")
 	}

@@ -5,6 +5,7 @@ package repotest
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -65,6 +66,38 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 			t.Fatal(err)
 		}
 		mustCreate(t, r, "acme", domain.PlanFree, nil)
+	})
+	t.Run("concurrent creates of one name", func(t *testing.T) {
+		r := newEnv(t).Repo
+		const n = 8
+		var wg sync.WaitGroup
+		errs := make(chan error, n)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				name := "Race"
+				if i%2 == 1 {
+					name = "RACE"
+				}
+				_, err := r.Create(ctx, domain.Details{Name: name, PlanType: domain.PlanFree}, t0)
+				errs <- err
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		created := 0
+		for err := range errs {
+			switch {
+			case err == nil:
+				created++
+			case !errors.Is(err, domain.ErrNameTaken):
+				t.Errorf("unexpected error: %v", err)
+			}
+		}
+		if created != 1 {
+			t.Fatalf("%d corporations created, want 1", created)
+		}
 	})
 	t.Run("get by name ignores case", func(t *testing.T) {
 		r := newEnv(t).Repo

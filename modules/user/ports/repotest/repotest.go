@@ -5,6 +5,7 @@ package repotest
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -87,6 +88,35 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 			t.Fatal(err)
 		}
 		mustCreate(t, e.Repo, b, "a@x.io", domain.RoleGuest)
+	})
+	t.Run("concurrent creates of one e-mail", func(t *testing.T) {
+		e := newEnv(t)
+		corp := e.NewCorporation(t)
+		const n = 8
+		var wg sync.WaitGroup
+		errs := make(chan error, n)
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := e.Repo.Create(ctx, domain.NewUser{Email: "race@x.io", PasswordHash: "h", Role: domain.RoleGuest, CorporationID: corp}, t0)
+				errs <- err
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		created := 0
+		for err := range errs {
+			switch {
+			case err == nil:
+				created++
+			case !errors.Is(err, domain.ErrEmailTaken):
+				t.Errorf("unexpected error: %v", err)
+			}
+		}
+		if created != 1 {
+			t.Fatalf("%d users created, want 1", created)
+		}
 	})
 	t.Run("soft deleted users are invisible", func(t *testing.T) {
 		e := newEnv(t)

@@ -14,13 +14,11 @@ import (
 // create godoc
 //
 //	@Summary		Create a video
-//	@Description	JSON {name, file_path} registers an http(s) source URL. multipart/form-data with the parts "name" and "file" uploads a video file, streamed to storage; its type is sniffed from its first bytes (video types only) and it is stored under a generated name.
+//	@Description	JSON {name, file_path} registers an http(s) source URL. A multipart/form-data body with the parts "name" (text) and "file" (the video) uploads a file instead: it is streamed to storage, at most MAX_UPLOAD_BYTES, its type is sniffed from its first bytes (video types only) and it is stored under a generated name, never the client's file name.
 //	@Tags			videos
 //	@Accept			json,mpfd
 //	@Produce		json
-//	@Param			body	body		createVideoRequest	false	"source URL video (JSON)"
-//	@Param			name	formData	string				false	"video name (multipart)"
-//	@Param			file	formData	file				false	"video file (multipart)"
+//	@Param			body	body		createVideoRequest	true	"source URL video (JSON)"
 //	@Success		201		{object}	videoResponse
 //	@Failure		400		{object}	httpserver.Problem
 //	@Failure		401		{object}	httpserver.Problem

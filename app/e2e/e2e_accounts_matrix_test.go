@@ -1,0 +1,160 @@
+package e2e
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+
+	"vms/app/apptest"
+)
+
+// acctActor is one column of the authorization matrix.
+type acctActor int
+
+const (
+	anonymous acctActor = iota
+	guestOfA
+	adminOfA
+	adminOfB
+)
+
+var acctActorNames = [...]string{"anonymous", "guest", "admin", "other admin"}
+
+// acctWorld is the fixture the matrix runs against: corporation A with an admin and a
+// guest, and corporation B with an admin.
+type acctWorld struct {
+	a            *apptest.App
+	corpA        int64
+	corpAName    string
+	admin, guest acctUser
+	tokens       [4]string
+	guestChain   string
+	seq          int
+}
+
+func (w *acctWorld) next() int { w.seq++; return w.seq }
+
+// acctRoute is one row: a request built per actor and the status each actor must get.
+type acctRoute struct {
+	name    string
+	request func(t *testing.T, w *acctWorld) (method, path string, body any)
+	want    [4]int
+}
+
+func acctRoutes() []acctRoute {
+	fixed := func(method, path string, body any) func(*testing.T, *acctWorld) (string, string, any) {
+		return func(*testing.T, *acctWorld) (string, string, any) { return method, path, body }
+	}
+	return []acctRoute{
+		{"login", func(t *testing.T, w *acctWorld) (string, string, any) {
+			return "POST", "/v1/auth/login", map[string]string{"email": w.guest.Email, "password": acctGuestPW}
+		}, [4]int{200, 200, 200, 200}},
+		{"refresh", func(t *testing.T, w *acctWorld) (string, string, any) {
+			return "POST", "/v1/auth/refresh", map[string]string{"refresh_token": w.guestChain}
+		}, [4]int{200, 200, 200, 200}},
+		{"logout the guest's token", func(t *testing.T, w *acctWorld) (string, string, any) {
+			return "POST", "/v1/auth/logout", map[string]string{"refresh_token": acctLogin(t, w.a, w.guest.Email, acctGuestPW).RefreshToken}
+		}, [4]int{401, 204, 401, 401}},
+		{"me", fixed("GET", "/v1/auth/me", nil), [4]int{401, 200, 200, 200}},
+		{"sign up", func(t *testing.T, w *acctWorld) (string, string, any) {
+			n := w.next()
+			return "POST", "/v1/corporations", map[string]any{"name": fmt.Sprintf("Signup %d", n), "plan_type": "FREE", "admin_email": fmt.Sprintf("signup%d@example.com", n), "admin_password": acctAdminPW}
+		}, [4]int{201, 201, 201, 201}},
+		{"list corporations", fixed("GET", "/v1/corporations", nil), [4]int{200, 200, 200, 200}},
+		{"corporation by id", func(t *testing.T, w *acctWorld) (string, string, any) {
+			return "GET", fmt.Sprintf("/v1/corporations/id/%d", w.corpA), nil
+		}, [4]int{200, 200, 200, 200}},
+		{"corporation by name", func(t *testing.T, w *acctWorld) (string, string, any) {
+			return "GET", "/v1/corporations/" + w.corpAName, nil
+		}, [4]int{200, 200, 200, 200}},
+		{"update corporation", func(t *testing.T, w *acctWorld) (string, string, any) {
+			return "PUT", fmt.Sprintf("/v1/corporations/%d", w.corpA), map[string]any{"name": w.corpAName, "plan_type": "FREE"}
+		}, [4]int{401, 403, 200, 403}},
+		{"create user", func(t *testing.T, w *acctWorld) (string, string, any) {
+			return "POST", "/v1/users", map[string]string{"email": fmt.Sprintf("new%d@example.com", w.next()), "password": acctGuestPW, "role": "guest"}
+		}, [4]int{401, 403, 201, 201}},
+		{"list users", fixed("GET", "/v1/users", nil), [4]int{401, 403, 200, 200}},
+		{"user by e-mail", func(t *testing.T, w *acctWorld) (string, string, any) {
+			return "GET", "/v1/users/" + w.guest.Email, nil
+		}, [4]int{401, 200, 200, 404}},
+		{"user by id", func(t *testing.T, w *acctWorld) (string, string, any) {
+			return "GET", fmt.Sprintf("/v1/users/id/%d", w.guest.ID), nil
+		}, [4]int{401, 200, 200, 404}},
+		{"admin by id", func(t *testing.T, w *acctWorld) (string, string, any) {
+			return "GET", fmt.Sprintf("/v1/users/id/%d", w.admin.ID), nil
+		}, [4]int{401, 404, 200, 404}},
+		{"update guest password", func(t *testing.T, w *acctWorld) (string, string, any) {
+			return "PUT", fmt.Sprintf("/v1/users/%d", w.guest.ID), map[string]string{"password": acctGuestPW}
+		}, [4]int{401, 200, 200, 404}},
+		{"change guest role", func(t *testing.T, w *acctWorld) (string, string, any) {
+			return "PUT", fmt.Sprintf("/v1/users/%d", w.guest.ID), map[string]string{"role": "admin"}
+		}, [4]int{401, 403, 200, 404}},
+		{"change guest role back", func(t *testing.T, w *acctWorld) (string, string, any) {
+			return "PUT", fmt.Sprintf("/v1/users/%d", w.guest.ID), map[string]string{"role": "guest"}
+		}, [4]int{401, 403, 200, 404}},
+		{"change own admin role", func(t *testing.T, w *acctWorld) (string, string, any) {
+			return "PUT", fmt.Sprintf("/v1/users/%d", w.admin.ID), map[string]string{"role": "guest"}
+		}, [4]int{401, 404, 403, 404}},
+		{"guest sessions", func(t *testing.T, w *acctWorld) (string, string, any) {
+			return "GET", fmt.Sprintf("/v1/tokens/%d", w.guest.ID), nil
+		}, [4]int{401, 403, 200, 404}},
+		{"admin sessions", func(t *testing.T, w *acctWorld) (string, string, any) {
+			return "GET", fmt.Sprintf("/v1/tokens/%d", w.admin.ID), nil
+		}, [4]int{401, 403, 200, 404}},
+		{"unknown user's sessions", fixed("GET", "/v1/tokens/999999", nil), [4]int{401, 403, 404, 404}},
+		{"delete another user", func(t *testing.T, w *acctWorld) (string, string, any) {
+			victim := acctCreateUser(t, w.a, w.tokens[adminOfA], fmt.Sprintf("victim%d@example.com", w.next()), "guest")
+			return "DELETE", fmt.Sprintf("/v1/users/%d", victim.ID), nil
+		}, [4]int{401, 404, 204, 404}},
+		{"delete corporation", func(t *testing.T, w *acctWorld) (string, string, any) {
+			return "DELETE", fmt.Sprintf("/v1/corporations/%d", w.corpA), nil
+		}, [4]int{401, 403, 204, 403}},
+	}
+}
+
+// TestAccountsAuthorizationMatrix sends every account route as every kind of caller and
+// checks each status; a refused request must leave the account tables as they were.
+func TestAccountsAuthorizationMatrix(t *testing.T) {
+	apptest.Each(t, nil, func(t *testing.T, a *apptest.App) {
+		w := &acctWorld{a: a, corpAName: "Matrix A"}
+		w.corpA = acctSignUp(t, a, w.corpAName, "admin@matrix-a.example")
+		acctSignUp(t, a, "Matrix B", "admin@matrix-b.example")
+		w.tokens[adminOfA] = acctLogin(t, a, "admin@matrix-a.example", acctAdminPW).AccessToken
+		w.tokens[adminOfB] = acctLogin(t, a, "admin@matrix-b.example", acctAdminPW).AccessToken
+		w.guest = acctCreateUser(t, a, w.tokens[adminOfA], "guest@matrix-a.example", "guest")
+		a.Do(http.MethodGet, "/v1/auth/me", nil, w.tokens[adminOfA]).Expect(t, http.StatusOK).JSON(t, &w.admin)
+		g := acctLogin(t, a, w.guest.Email, acctGuestPW)
+		w.tokens[guestOfA], w.guestChain = g.AccessToken, g.RefreshToken
+
+		// Requests from anybody but the admin of A come first in every row, because that
+		// admin's successful DELETE of corporation A ends the fixture.
+		order := []acctActor{anonymous, guestOfA, adminOfB, adminOfA}
+		for _, route := range acctRoutes() {
+			for _, who := range order {
+				method, path, body := route.request(t, w)
+				before := acctSnapshot(t, a)
+				r := a.Do(method, path, body, w.tokens[who])
+				if r.Status != route.want[who] {
+					t.Errorf("%s (%s %s) as %s: status %d, want %d; body %s", route.name, method, path, acctActorNames[who], r.Status, route.want[who], r.Body)
+					continue
+				}
+				if r.Status >= 400 {
+					if after := acctSnapshot(t, a); after != before {
+						t.Errorf("%s as %s was refused with %d but changed the account tables", route.name, acctActorNames[who], r.Status)
+					}
+				}
+				if route.name == "refresh" && r.Status == http.StatusOK {
+					var next acctTokens
+					r.JSON(t, &next)
+					w.guestChain = next.RefreshToken
+				}
+			}
+		}
+		// After the corporation is gone, its admin and guest are signed out everywhere.
+		for _, who := range []acctActor{guestOfA, adminOfA} {
+			a.Do(http.MethodGet, "/v1/auth/me", nil, w.tokens[who]).Expect(t, http.StatusUnauthorized)
+		}
+		acctRefresh(a, w.guestChain).Expect(t, http.StatusUnauthorized)
+		a.Do(http.MethodGet, "/v1/auth/me", nil, w.tokens[adminOfB]).Expect(t, http.StatusOK)
+	})
+}
