@@ -46,13 +46,17 @@ func (s *Service) SignUp(ctx context.Context, in ports.SignUp) (domain.Corporati
 	if err != nil {
 		return domain.Corporation{}, err
 	}
+	admin, err := s.admins.PrepareAdmin(ctx, in.AdminEmail, in.AdminPassword)
+	if err != nil {
+		return domain.Corporation{}, fmt.Errorf("sign up: %w", err)
+	}
 	var out domain.Corporation
 	err = s.uow.Do(ctx, func(ctx context.Context) error {
 		c, err := s.repo.Create(ctx, d, s.clock.Now())
 		if err != nil {
 			return err
 		}
-		if err := s.admins.CreateAdmin(ctx, c.ID, in.AdminEmail, in.AdminPassword); err != nil {
+		if err := s.admins.CreateAdmin(ctx, c.ID, admin); err != nil {
 			return err
 		}
 		out = c

@@ -65,7 +65,7 @@ func TestSignUpCreatesCorporationAndAdmin(t *testing.T) {
 
 func TestSignUpRollsBackWhenAdminFails(t *testing.T) {
 	e := newEnv()
-	e.admins.Err = kindErr{}
+	e.admins.CreateErr = kindErr{}
 	_, err := e.svc.SignUp(context.Background(), ports.SignUp{Details: domain.DetailsInput{Name: "Acme", PlanType: "FREE"}, AdminEmail: "a@x.io", AdminPassword: "password1"})
 	if !errors.Is(err, kindErr{}) {
 		t.Fatalf("err %v", err)

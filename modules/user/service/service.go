@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	corpports "vms/modules/corporation/ports"
 	"vms/modules/user/domain"
 	"vms/modules/user/ports"
 	"vms/modules/user/userevents"
@@ -45,19 +46,36 @@ func (s *Service) Create(ctx context.Context, caller principal.Principal, in por
 	return s.create(ctx, caller.CorporationID, in)
 }
 
-// CreateAdmin creates the first admin of a new corporation inside the caller's unit of
-// work. Its validation errors name the sign-up fields admin_email and admin_password.
-func (s *Service) CreateAdmin(ctx context.Context, corporationID int64, email, password string) error {
-	_, err := s.create(ctx, corporationID, ports.NewUserInput{Email: email, Password: password, Role: string(domain.RoleAdmin)})
+// PrepareAdmin validates a sign-up's admin e-mail and password and hashes the password,
+// before the sign-up's unit of work. Its validation errors name the sign-up fields
+// admin_email and admin_password.
+func (s *Service) PrepareAdmin(ctx context.Context, email, password string) (corpports.PreparedAdmin, error) {
+	cred, err := domain.ParseCredentials(email, password, string(domain.RoleAdmin))
 	var ve *domain.ValidationError
 	if errors.As(err, &ve) {
 		fields := domain.Fields{}
 		for k, v := range ve.Fields {
 			fields["admin_"+k] = v
 		}
-		return fields.Err()
+		return corpports.PreparedAdmin{}, fields.Err()
 	}
-	return err
+	if err != nil {
+		return corpports.PreparedAdmin{}, err
+	}
+	hash, err := s.hasher.Hash(ctx, cred.Password)
+	if err != nil {
+		return corpports.PreparedAdmin{}, fmt.Errorf("hash password: %w", err)
+	}
+	return corpports.PreparedAdmin{Email: cred.Email, PasswordHash: hash}, nil
+}
+
+// CreateAdmin inserts a prepared admin of a new corporation inside the caller's unit of work.
+func (s *Service) CreateAdmin(ctx context.Context, corporationID int64, admin corpports.PreparedAdmin) error {
+	_, err := s.repo.Create(ctx, domain.NewUser{Email: admin.Email, PasswordHash: admin.PasswordHash, Role: domain.RoleAdmin, CorporationID: corporationID}, s.clock.Now())
+	if err != nil {
+		return fmt.Errorf("create admin: %w", err)
+	}
+	return nil
 }
 
 func (s *Service) create(ctx context.Context, corporationID int64, in ports.NewUserInput) (domain.User, error) {

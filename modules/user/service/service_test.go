@@ -41,14 +41,14 @@ func sp(s string) *string { return &s }
 func (e env) seed(t *testing.T) (admin, guest, outsider principal.Principal) {
 	t.Helper()
 	ctx := context.Background()
-	if err := e.svc.CreateAdmin(ctx, 1, "admin@a.io", "password1"); err != nil {
+	if err := createAdmin(ctx, e.svc, 1, "admin@a.io", "password1"); err != nil {
 		t.Fatal(err)
 	}
 	admin = principal.Principal{UserID: 1, CorporationID: 1, Role: principal.RoleAdmin}
 	if _, err := e.svc.Create(ctx, admin, ports.NewUserInput{Email: "guest@a.io", Password: "password2", Role: "guest"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.svc.CreateAdmin(ctx, 2, "admin@b.io", "password3"); err != nil {
+	if err := createAdmin(ctx, e.svc, 2, "admin@b.io", "password3"); err != nil {
 		t.Fatal(err)
 	}
 	return admin, principal.Principal{UserID: 2, CorporationID: 1, Role: principal.RoleGuest}, principal.Principal{UserID: 3, CorporationID: 2, Role: principal.RoleAdmin}
@@ -79,7 +79,7 @@ func TestCreate(t *testing.T) {
 
 func TestCreateAdminNamesSignUpFields(t *testing.T) {
 	e := newEnv()
-	err := e.svc.CreateAdmin(context.Background(), 1, "nope", "short")
+	_, err := e.svc.PrepareAdmin(context.Background(), "nope", "short")
 	var ve *domain.ValidationError
 	if !errors.As(err, &ve) || ve.Fields["admin_email"] == "" || ve.Fields["admin_password"] == "" || len(ve.Fields) != 2 {
 		t.Fatalf("%v", err)
@@ -295,4 +295,13 @@ func TestDummyHashSurvivesAFailedFirstLogin(t *testing.T) {
 	if e.hasher.Hashes != 4 {
 		t.Fatalf("%d hashes; the dummy hash must be made once (3 seeded users + 1)", e.hasher.Hashes)
 	}
+}
+
+// createAdmin prepares and creates an admin the way sign-up does.
+func createAdmin(ctx context.Context, svc *service.Service, corporationID int64, email, password string) error {
+	admin, err := svc.PrepareAdmin(ctx, email, password)
+	if err != nil {
+		return err
+	}
+	return svc.CreateAdmin(ctx, corporationID, admin)
 }

@@ -60,10 +60,15 @@ func newEnv(t *testing.T) *env {
 			t.Fatal(err)
 		}
 	}
-	must(e.svc.CreateAdmin(ctx, 1, "admin@a.io", "password1"))
+	createAdmin := func(corporationID int64, email, password string) {
+		admin, err := e.svc.PrepareAdmin(ctx, email, password)
+		must(err)
+		must(e.svc.CreateAdmin(ctx, corporationID, admin))
+	}
+	createAdmin(1, "admin@a.io", "password1")
 	_, err := e.svc.Create(ctx, tk["admin"], ports.NewUserInput{Email: "guest@a.io", Password: "password2", Role: "guest"})
 	must(err)
-	must(e.svc.CreateAdmin(ctx, 2, "admin@b.io", "password3"))
+	createAdmin(2, "admin@b.io", "password3")
 	eng, err := httpserver.NewEngine(config.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry(),
 		[]httpserver.Registrar{httpapi.New(e.svc, httpserver.NewGuard(tk))})
 	must(err)
