@@ -75,6 +75,7 @@ func copyBody(ctx context.Context, w http.ResponseWriter, src io.Reader) error {
 	bp := bufferPool.Get().(*[]byte)
 	defer bufferPool.Put(bp)
 	buf := *bp
+	rc := http.NewResponseController(w)
 	for {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("proxy stream: client gone: %w", err)
@@ -83,6 +84,11 @@ func copyBody(ctx context.Context, w http.ResponseWriter, src io.Reader) error {
 		if n > 0 {
 			if _, werr := w.Write(buf[:n]); werr != nil {
 				return fmt.Errorf("proxy stream: write to client: %w", werr)
+			}
+			// Pass each chunk on at once: a slow source must not leave bytes waiting in
+			// the server's buffer while the player stalls.
+			if ferr := rc.Flush(); ferr != nil && !errors.Is(ferr, http.ErrNotSupported) {
+				return fmt.Errorf("proxy stream: flush to client: %w", ferr)
 			}
 		}
 		if rerr != nil {

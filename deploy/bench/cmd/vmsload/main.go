@@ -1,0 +1,40 @@
+// Command vmsload drives the loads of the benchmark scripts in deploy/bench that wrk cannot
+// express: first views by many users, latency percentiles of one route, a login storm and
+// many slow stream readers. Every mode is bounded by -duration and prints one summary line.
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+const usage = `usage: vmsload MODE [flags]
+modes:
+  firstviews  distinct (user, video) first views through POST /v1/view-logs or GET stream
+  latency     closed-loop GETs of one URL; prints p50/p90/p99
+  logins      concurrent POST /v1/auth/login with one account
+  slowread    many clients each reading a stream slowly; samples a process's RSS and fds
+  mint        print an access token for one user (HS256 with the server's JWT_SECRET)`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, usage)
+		os.Exit(2)
+	}
+	modes := map[string]func([]string) error{
+		"firstviews": runFirstViews,
+		"latency":    runLatency,
+		"logins":     runLogins,
+		"slowread":   runSlowRead,
+		"mint":       runMint,
+	}
+	run, ok := modes[os.Args[1]]
+	if !ok {
+		fmt.Fprintln(os.Stderr, usage)
+		os.Exit(2)
+	}
+	if err := run(os.Args[2:]); err != nil {
+		fmt.Fprintln(os.Stderr, "vmsload:", err)
+		os.Exit(1)
+	}
+}

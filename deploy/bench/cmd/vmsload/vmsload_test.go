@@ -1,0 +1,51 @@
+package main
+
+import (
+	"testing"
+	"time"
+
+	"vms/modules/auth/adapters/jwttoken"
+	"vms/modules/auth/ports"
+)
+
+// TestMintedTokenPassesTheServerParser keeps the minted tokens in step with the server's
+// access-token parser (algorithm, issuer, audience, type and claims).
+func TestMintedTokenPassesTheServerParser(t *testing.T) {
+	secret := []byte("0123456789abcdef0123456789abcdef-bench")
+	signer, err := jwttoken.NewSigner(secret, 15*time.Minute, ports.SystemClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := mintAccess(secret, 42, 7, "guest", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := signer.ParseAccess(tok)
+	if err != nil {
+		t.Fatalf("server parser rejects the minted token: %v", err)
+	}
+	if c.UserID != 42 || c.CorporationID != 7 || c.Role != "guest" {
+		t.Fatalf("claims %+v", c)
+	}
+	if _, err := signer.ParseAccess(tok[:len(tok)-2] + "xx"); err == nil {
+		t.Fatal("a token with a changed signature passed")
+	}
+	if _, err := mintAccess([]byte("short"), 1, 1, "guest", time.Minute); err == nil {
+		t.Fatal("a short secret was accepted")
+	}
+}
+
+func TestPercentileNearestRank(t *testing.T) {
+	var s []time.Duration
+	for i := 1; i <= 100; i++ {
+		s = append(s, time.Duration(i)*time.Millisecond)
+	}
+	for q, want := range map[float64]time.Duration{0.5: 50 * time.Millisecond, 0.99: 99 * time.Millisecond, 1: 100 * time.Millisecond, 0.001: time.Millisecond} {
+		if got := percentile(s, q); got != want {
+			t.Errorf("percentile(%v) = %v, want %v", q, got, want)
+		}
+	}
+	if percentile(nil, 0.5) != 0 {
+		t.Error("empty input")
+	}
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Measure 5: 1000 concurrent clients each reading a stream slowly (vmsload slowread: open,
+# read 4 KiB, sleep 200 ms, for DURATION). Target: server VmRSS ≤ 150 MiB while they read,
+# and go_goroutines (/metrics) and open fds (/proc/PID/fd) back to their baseline after they
+# close. Env: DURATION (10s), SMOKE=1 (3 s, 16 MiB video), CLIENTS (1000).
+source "$(dirname "$0")/lib/common.sh"
+build_tools
+
+clients=${CLIENTS:-1000}
+if [ "$SMOKE" = 1 ]; then size_mib=16; else size_mib=64; fi
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+[ "$(ulimit -n)" -gt $((clients * 2 + 100)) ] || die "open-file limit $(ulimit -n) is too low for $clients clients"
+
+db=$(create_db memory)
+port=$(free_port)
+start_vms vms "$port" "$db"
+pid=$VMS_PID
+log "rss at start: $(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status") KiB"
+base="http://127.0.0.1:$port"
+signup "$base" "Bench Memory $$" "admin-$$@bench.example" "bench-password-1" >/dev/null
+token=$(login "$base" "admin-$$@bench.example" "bench-password-1")
+log "rss before the upload: $(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status") KiB"
+make_video "$WORK/upload.mp4" "$size_mib"
+video=$(upload "$base" "$token" "$WORK/upload.mp4")
+rm -f "$WORK/upload.mp4"
+url="$base/v1/videos/stream/$video"
+code=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" -H 'Range: bytes=0-0' "$url")
+[ "$code" = 206 ] || die "first view: status $code"
+
+fds() { find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
+sleep 1
+base_g=$(metric "$base" go_goroutines)
+base_fd=$(fds)
+base_rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+log "baseline: goroutines=$base_g fds=$base_fd rss_kib=$base_rss"
+
+out=$("$VMSLOAD_BIN" slowread -url "$url" -H "Authorization: Bearer $token" -c "$clients" -duration "$DURATION" -pid "$pid")
+log "$out"
+line=$(grep '^SLOWREAD opened' <<<"$out")
+[ "$(field "$line" opened)" = "$clients" ] || die "only $(field "$line" opened) of $clients readers opened: $out"
+
+# The server notices closed connections at its next write; give it a few seconds. The
+# database pool may keep up to DB_MAX_IDLE_CONNS (10) more connections open than at the
+# baseline, so fds get that slack; client connections must all be gone.
+conns() { ss -Htn state established "( sport = :$port )" 2>/dev/null | wc -l; }
+released() { [ "$after_g" -le $((base_g + 5)) ] && [ "$after_fd" -le $((base_fd + 15)) ] && [ "$after_conns" = 0 ]; }
+after_g=0 after_fd=0 after_conns=0
+for _ in $(seq 1 50); do
+	after_g=$(metric "$base" go_goroutines)
+	after_fd=$(fds)
+	after_conns=$(conns)
+	released && break
+	sleep 0.2
+done
+peak_mib=$(awk -v k="$(field "$line" peak_rss_kib)" 'BEGIN { print k / 1024 }')
+absolute memory_rss "peak_rss@${clients}_readers" "$peak_mib" MiB "<=" 150
+ok=0
+released && ok=1
+check memory_release "goroutines=$base_g->$after_g fds=$base_fd->$after_fd client_conns=$after_conns peak_fds=$(field "$line" peak_fds) (slack: 5 goroutines, 15 fds)" "$ok"
+finish

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Measures 1 and 2: a repeat viewer reading random aligned ranges of an uploaded video
+# through GET /v1/videos/stream/{id} (wrk -c64), against nginx (sendfile) serving the very
+# file vms stored. bulk_stream compares bytes/s with 1 MiB ranges (target ≥ 0.9),
+# request_rate compares requests/s with 1 KiB ranges (target ≥ 0.5).
+# Env: DURATION (default 10s), SMOKE=1 (3 s, 32 MiB video), WRK_CONNECTIONS (64),
+# BENCH_ONLY=bulk_stream|request_rate.
+source "$(dirname "$0")/lib/common.sh"
+build_tools
+need wrk
+
+if [ "$SMOKE" = 1 ]; then size_mib=${VIDEO_MIB:-32}; else size_mib=${VIDEO_MIB:-256}; fi
+conns=${WRK_CONNECTIONS:-64}
+threads=$(nproc)
+
+db=$(create_db stream)
+port=$(free_port)
+start_vms vms "$port" "$db"
+base="http://127.0.0.1:$port"
+
+signup "$base" "Bench Stream $$" "admin-$$@bench.example" "bench-password-1" >/dev/null
+admin=$(login "$base" "admin-$$@bench.example" "bench-password-1")
+api POST "$base/v1/users" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+	-d "{\"email\":\"viewer-$$@bench.example\",\"password\":\"bench-password-2\",\"role\":\"guest\"}" >/dev/null
+viewer=$(login "$base" "viewer-$$@bench.example" "bench-password-2")
+
+make_video "$WORK/upload.mp4" "$size_mib"
+log "uploading a $size_mib MiB video"
+video=$(upload "$base" "$admin" "$WORK/upload.mp4")
+rm -f "$WORK/upload.mp4"
+key=$(sql "$db" "SELECT storage_key FROM videos WHERE id = $video")
+file="$WORK/vms/videos/$key"
+[ -f "$file" ] || die "stored file $file not found"
+size=$(stat -c %s "$file")
+
+# The first GET records the view; wrk then measures a repeat viewer.
+code=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $viewer" -H 'Range: bytes=0-0' "$base/v1/videos/stream/$video")
+[ "$code" = 206 ] || die "first view: status $code"
+[ "$(sql "$db" "SELECT count(*) FROM video_view_logs")" = 1 ] || die "the first view was not recorded"
+
+nport=$(free_port)
+start_nginx static.conf.tmpl "@PORT@=$nport" "@FILE@=$file" "@WORKERS@=$threads"
+wait_http "http://127.0.0.1:$nport/video"
+a=$(curl -fsS -H "Authorization: Bearer $viewer" -H 'Range: bytes=1048576-2097151' "$base/v1/videos/stream/$video" | sha256sum)
+b=$(curl -fsS -H 'Range: bytes=1048576-2097151' "http://127.0.0.1:$nport/video" | sha256sum)
+[ "$a" = "$b" ] || die "vms and nginx serve different bytes"
+
+# run_wrk URL_BASE PATH CHUNK TOKEN: prints the WRK summary line.
+run_wrk() {
+	local out
+	out=$(BENCH_PATH=$2 BENCH_SIZE=$size BENCH_CHUNK=$3 BENCH_TOKEN=$4 \
+		wrk -t"$threads" -c"$conns" -d"$DURATION" -s "$BENCH_DIR/range.lua" "$1" 2>&1) || die "wrk failed: $out"
+	local line
+	line=$(grep '^WRK ' <<<"$out") || die "no wrk summary: $out"
+	[ "$(field "$line" status_errors)" = 0 ] || die "error statuses from $1$2: $line"
+	[ "$(field "$line" requests)" -gt 0 ] || die "no requests completed against $1$2: $line"
+	log "$1$2 chunk=$3: $line"
+	echo "$line"
+}
+
+measure() {
+	local name=$1 chunk=$2
+	local v n
+	v=$(run_wrk "$base" "/v1/videos/stream/$video" "$chunk" "$viewer")
+	n=$(run_wrk "http://127.0.0.1:$nport" /video "$chunk" "")
+	if [ "$name" = bulk_stream ]; then
+		local vb nb
+		vb=$(awk -v r="$(field "$v" requests)" -v d="$(field "$v" duration_us)" -v c="$chunk" 'BEGIN { print r * c / (d / 1e6) / 1048576 }')
+		nb=$(awk -v r="$(field "$n" requests)" -v d="$(field "$n" duration_us)" -v c="$chunk" 'BEGIN { print r * c / (d / 1e6) / 1048576 }')
+		result bulk_stream vms "$vb" nginx "$nb" MiB/s ">=" 0.9
+	else
+		local vr nr
+		vr=$(awk -v r="$(field "$v" requests)" -v d="$(field "$v" duration_us)" 'BEGIN { print r / (d / 1e6) }')
+		nr=$(awk -v r="$(field "$n" requests)" -v d="$(field "$n" duration_us)" 'BEGIN { print r / (d / 1e6) }')
+		result request_rate vms "$vr" nginx "$nr" req/s ">=" 0.5
+	fi
+}
+
+case "${BENCH_ONLY:-all}" in
+all) measure bulk_stream 1048576; measure request_rate 1024 ;;
+bulk_stream) measure bulk_stream 1048576 ;;
+request_rate) measure request_rate 1024 ;;
+*) die "BENCH_ONLY must be bulk_stream or request_rate" ;;
+esac
+# Repeat views must not have written anything.
+[ "$(sql "$db" "SELECT count(*) FROM video_view_logs")" = 1 ] || die "repeat views wrote view logs"
+finish
