@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"io/fs"
 	"mime/multipart"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -83,6 +86,22 @@ func videoPoints(t *testing.T, a *apptest.App, token string, userID int64) int64
 	return u.Point
 }
 
+// videoFiles lists the regular files under the storage folder.
+func videoFiles(t *testing.T, a *apptest.App) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(filepath.Join(a.Config.DataDir, "videos"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			out = append(out, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 func TestVideoLifecycle(t *testing.T) {
 	apptest.Each(t, nil, func(t *testing.T, a *apptest.App) {
 		data := videoSample(t)
@@ -96,6 +115,13 @@ func TestVideoLifecycle(t *testing.T) {
 			t.Fatalf("range body differs or Content-Range %q", res.Header.Get("Content-Range"))
 		}
 		a.Do(http.MethodGet, path, nil, acme.guestToken, "Range: bytes=0-99").Expect(t, 206)
+		files := videoFiles(t, a)
+		if len(files) != 1 || strings.Contains(files[0], "passwd") {
+			t.Fatalf("stored files %v: want one file under a generated name", files)
+		}
+		if _, err := os.Stat(filepath.Join(a.Config.DataDir, "etc", "passwd")); err == nil {
+			t.Fatal("the client's file name was used as a path")
+		}
 		a.Do(http.MethodHead, path, nil, acme.adminToken).Expect(t, 200)
 		if p := videoPoints(t, a, acme.guestToken, acme.guestID); p != 10 {
 			t.Fatalf("guest has %d points after viewing, want 10", p)
@@ -166,15 +192,8 @@ func TestVideoUploadLimitsEndToEnd(t *testing.T) {
 	a.Do(http.MethodPost, "/v1/videos", &text, acme.adminToken, "Content-Type: "+mw.FormDataContentType()).Expect(t, 415)
 	var n int64
 	a.DB.Gorm.Raw("SELECT count(*) FROM videos").Scan(&n)
-	entries, _ := os.ReadDir(a.Config.DataDir + "/videos")
-	files := 0
-	for _, e := range entries {
-		if !e.IsDir() && e.Name()[0] != '.' {
-			files++
-		}
-	}
-	if n != 0 || files != 0 {
-		t.Fatalf("refused uploads left %d rows and %d files", n, files)
+	if files := videoFiles(t, a); n != 0 || len(files) != 0 {
+		t.Fatalf("refused uploads left %d rows and files %v", n, files)
 	}
 }
 
@@ -231,4 +250,23 @@ func TestVideoConcurrentViewsCreditExactly(t *testing.T) {
 			t.Fatalf("%d view logs and %d ledger rows, want 50 and 50", logs, ledger)
 		}
 	})
+}
+
+func TestVideoOfDeletedCorporationDisappears(t *testing.T) {
+	a := apptest.Start(t, apptest.SQLite, nil)
+	data := videoSample(t)
+	acme := newVideoTenant(t, a, "acme", "FREE", nil)
+	other := newVideoTenant(t, a, "globex", "FREE", nil)
+	gone := videoUpload(t, a, acme.adminToken, "Acme clip", data)
+	kept := videoUpload(t, a, other.adminToken, "Globex clip", data)
+	a.Do(http.MethodDelete, fmt.Sprintf("/v1/corporations/%d", acme.corpID), nil, acme.adminToken).Expect(t, 204)
+	var live []struct {
+		ID int64 `json:"id"`
+	}
+	a.Do(http.MethodGet, "/v1/videos", nil, "").Expect(t, 200).JSON(t, &live)
+	if len(live) != 1 || live[0].ID != kept {
+		t.Fatalf("live videos %+v, want only %d", live, kept)
+	}
+	a.Do(http.MethodGet, fmt.Sprintf("/v1/videos/id/%d", gone), nil, "").Expect(t, 404)
+	a.Do(http.MethodGet, fmt.Sprintf("/v1/videos/stream/%d", gone), nil, other.guestToken).Expect(t, 404)
 }

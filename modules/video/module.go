@@ -5,6 +5,7 @@ package video
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/url"
 	"strings"
 	"time"
@@ -30,7 +31,7 @@ import (
 var Module = fx.Module("video",
 	fx.Provide(
 		fx.Private,
-		NewStorage,
+		provideStorage,
 		NewSources,
 		fx.Annotate(gormrepo.NewVideos, fx.As(new(ports.Videos))),
 		fx.Annotate(gormrepo.NewViewLogs, fx.As(new(ports.ViewLogs))),
@@ -95,6 +96,18 @@ func NewService(p ServiceParams) ports.Service {
 		MaxUploadBytes:  p.Config.MaxUploadBytes,
 		RedirectStreams: strings.EqualFold(p.Config.StreamMode, "redirect"),
 	})
+}
+
+// provideStorage opens the storage and closes it when the application stops.
+func provideStorage(lc fx.Lifecycle, cfg config.Config) (ports.Storage, error) {
+	s, err := NewStorage(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if c, ok := s.(io.Closer); ok {
+		lc.Append(fx.StopHook(c.Close))
+	}
+	return s, nil
 }
 
 func storageCheck(s ports.Storage) httpserver.Check {

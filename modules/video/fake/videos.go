@@ -18,7 +18,7 @@ type Videos struct {
 	rows   map[int64]domain.Video
 	nextID int64
 	keys   map[string]bool
-	// Err, when set, is returned by Create.
+	// CreateErr, when set, is returned by Create.
 	CreateErr error
 }
 

@@ -6,15 +6,12 @@ import (
 	"errors"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"vms/modules/corporation/corporationevents"
 	"vms/modules/video/domain"
 	"vms/modules/video/fake"
 	"vms/modules/video/service"
-	"vms/modules/video/videoevents"
 	"vms/platform/principal"
 )
 
@@ -248,135 +245,5 @@ func TestRestoreNeedsPaidPlan(t *testing.T) {
 	}
 	if _, err := e.videos.GetOwned(ctx, 100, v.ID, true); err != nil {
 		t.Fatalf("refused restore changed the video: %v", err)
-	}
-}
-
-func TestRecordViewCreditsOnceAndRepeatsWithoutTransaction(t *testing.T) {
-	ctx := context.Background()
-	e := newEnv(t, 1<<20)
-	v, _ := e.videos.Create(ctx, domain.Video{Name: "up", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k"})
-	first, err := e.svc.RecordView(ctx, guestA, v)
-	if err != nil || !first.Created || first.PointsAwarded != 10 {
-		t.Fatalf("first view %+v %v", first, err)
-	}
-	evs := e.pub.Published()
-	want := videoevents.VideoViewed{UserID: 2, VideoID: v.ID, CorporationID: 100, ViewLogID: first.Log.ID}
-	if len(evs) != 1 || evs[0] != want {
-		t.Fatalf("events %+v, want %+v", evs, want)
-	}
-	began := e.uow.Began
-	for range 5 {
-		again, err := e.svc.RecordView(ctx, guestA, v)
-		if err != nil || again.Created || again.PointsAwarded != 0 || again.Log.ID != first.Log.ID {
-			t.Fatalf("repeat %+v %v", again, err)
-		}
-	}
-	if e.uow.Began != began || len(e.pub.Published()) != 1 {
-		t.Fatalf("repeat views opened %d units and published %d events", e.uow.Began-began, len(e.pub.Published())-1)
-	}
-}
-
-func TestRecordViewConcurrentPublishesOnce(t *testing.T) {
-	ctx := context.Background()
-	e := newEnv(t, 1<<20)
-	v, _ := e.videos.Create(ctx, domain.Video{Name: "up", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k"})
-	var wg sync.WaitGroup
-	for range 50 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if _, err := e.svc.RecordView(ctx, guestA, v); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	wg.Wait()
-	if n := len(e.pub.Published()); n != 1 || e.views.Len() != 1 {
-		t.Fatalf("%d events, %d logs; want 1 and 1", n, e.views.Len())
-	}
-}
-
-func TestRecordViewPublishFailureFails(t *testing.T) {
-	ctx := context.Background()
-	e := newEnv(t, 1<<20)
-	e.pub.Err = fake.ErrBroken
-	v, _ := e.videos.Create(ctx, domain.Video{Name: "up", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k"})
-	if _, err := e.svc.RecordView(ctx, guestA, v); !errors.Is(err, fake.ErrBroken) {
-		t.Fatalf("publish failure: %v", err)
-	}
-}
-
-func TestHasViewedAuthorisation(t *testing.T) {
-	ctx := context.Background()
-	e := newEnv(t, 1<<20)
-	v, _ := e.videos.Create(ctx, domain.Video{Name: "up", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k"})
-	if _, err := e.svc.ViewVideo(ctx, guestA, v.ID); err != nil {
-		t.Fatal(err)
-	}
-	cases := []struct {
-		who  principal.Principal
-		user int64
-		want bool
-		err  error
-	}{
-		{guestA, 2, true, nil},
-		{adminA, 2, true, nil},
-		{adminA, 1, false, nil},
-		{guestA, 1, false, domain.ErrViewLogForbidden},
-		{adminB, 2, false, domain.ErrViewLogForbidden},
-		{adminA, 999, false, domain.ErrViewLogForbidden},
-	}
-	for _, c := range cases {
-		got, err := e.svc.HasViewed(ctx, c.who, c.user, v.ID)
-		if got != c.want || !errors.Is(err, c.err) {
-			t.Errorf("%+v asks about user %d: %v %v, want %v %v", c.who, c.user, got, err, c.want, c.err)
-		}
-	}
-	if _, err := e.svc.ViewVideo(ctx, guestA, 12345); !errors.Is(err, domain.ErrNotFound) {
-		t.Fatalf("view of a missing video: %v", err)
-	}
-}
-
-func TestStreamableAndPlayback(t *testing.T) {
-	ctx := context.Background()
-	e := newEnv(t, 1<<20)
-	v, _ := e.videos.Create(ctx, domain.Video{Name: "up", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k"})
-	w, _ := e.videos.Create(ctx, domain.Video{Name: "other", CorporationID: 200, SourceKind: domain.SourceUpload, StorageKey: "k2"})
-	play := principal.Principal{UserID: 2, CorporationID: 100, Role: principal.RoleGuest, PlaybackVideoID: v.ID}
-	if _, err := e.svc.Streamable(ctx, play, v.ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.svc.Streamable(ctx, play, w.ID); !errors.Is(err, domain.ErrNotFound) {
-		t.Fatalf("playback token for another video: %v", err)
-	}
-	if _, err := e.svc.Streamable(ctx, guestA, w.ID); err != nil {
-		t.Fatalf("any signed-in user streams any live video: %v", err)
-	}
-	p, err := e.svc.Playback(ctx, guestA, v.ID)
-	if err != nil || p.URL != "/v1/videos/stream/1?token=play-1-2" || !p.ExpiresAt.Equal(t0.Add(5*time.Minute)) {
-		t.Fatalf("playback %+v %v", p, err)
-	}
-	if _, err := e.svc.Playback(ctx, guestA, 999); !errors.Is(err, domain.ErrNotFound) {
-		t.Fatalf("playback of missing video: %v", err)
-	}
-}
-
-func TestCorporationCleanup(t *testing.T) {
-	ctx := context.Background()
-	e := newEnv(t, 1<<20)
-	a, _ := e.videos.Create(ctx, domain.Video{Name: "a", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k"})
-	b, _ := e.videos.Create(ctx, domain.Video{Name: "b", CorporationID: 200, SourceKind: domain.SourceUpload, StorageKey: "k2"})
-	h := service.NewCorporationCleanup(e.videos, fake.Clock{T: t0})
-	if h.EventName() != "corporation.deleted" {
-		t.Fatalf("handler for %s", h.EventName())
-	}
-	if err := h.Handle(ctx, corporationevents.CorporationDeleted{CorporationID: 100}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.svc.Get(ctx, a.ID); !errors.Is(err, domain.ErrNotFound) {
-		t.Fatalf("video of deleted corporation still live: %v", err)
-	}
-	if _, err := e.svc.Get(ctx, b.ID); err != nil {
-		t.Fatalf("other corporation's video: %v", err)
 	}
 }
