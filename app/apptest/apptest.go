@@ -59,6 +59,9 @@ func Start(t testing.TB, backend Backend, env map[string]string) *App {
 		"DATA_DIR":   dir,
 		"JWT_SECRET": "test-secret-test-secret-test-secret-0123456789",
 		"LOG_LEVEL":  "error",
+		// Test packages run in parallel against one PostgreSQL server: keep pools small.
+		"DB_MAX_OPEN_CONNS": "10",
+		"DB_MAX_IDLE_CONNS": "5",
 	}
 	if backend == Postgres {
 		vars["DATABASE_URL"] = dbtest.PostgresURL(t)

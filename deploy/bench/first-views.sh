@@ -25,9 +25,11 @@ read -r vmin vmax < <(seed_videos "$db" "$cid" $((2 * videos)))
 sql "$db" "ANALYZE" >/dev/null
 half=$((vmin + videos - 1))
 
+sessions() { sql "$db" "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"; }
+s0=$(sessions)
 out=$("$VMSLOAD_BIN" firstviews -base "$base" -secret "$JWT_SECRET" -cid "$cid" -user-min "$umin" -user-max "$umax" \
 	-video-min "$vmin" -video-max "$half" -c "$conc" -duration "$DURATION")
-log "vms: $out"
+log "vms: $out db_sessions_opened=$(($(sessions) - s0))"
 line=$(grep '^FIRSTVIEWS pairs' <<<"$out")
 [ "$(field "$line" failed)" = 0 ] || die "first views failed: $out"
 vms_tps=$(field "$line" tps)

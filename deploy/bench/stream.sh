@@ -60,8 +60,16 @@ run_wrk() {
 
 measure() {
 	local name=$1 chunk=$2
-	local v n
+	local v n c0 x0 s0
+	c0=$(cpu_seconds "^$VMS_BIN serve")
+	read -r x0 s0 < <(sql "$db" "SELECT (xact_commit + xact_rollback) || ' ' || sessions FROM pg_stat_database WHERE datname = current_database()")
 	v=$(run_wrk "$base" "/v1/videos/stream/$video" "$chunk" "$viewer")
+	# Diagnostics of the vms run: its CPU time, database statements per request and database
+	# sessions opened (connection churn when DB_MAX_IDLE_CONNS < the requests in flight).
+	local c1 x1 s1
+	c1=$(cpu_seconds "^$VMS_BIN serve")
+	read -r x1 s1 < <(sql "$db" "SELECT (xact_commit + xact_rollback) || ' ' || sessions FROM pg_stat_database WHERE datname = current_database()")
+	log "$name vms run: cpu_s vms=$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }') db_statements_per_request=$(awk -v a="$x0" -v b="$x1" -v r="$(field "$v" requests)" 'BEGIN { printf "%.2f", (b - a) / r }') db_sessions_opened=$((s1 - s0))"
 	n=$(run_wrk "http://127.0.0.1:$nport" /video "$chunk" "")
 	if [ "$name" = bulk_stream ]; then
 		local vb nb

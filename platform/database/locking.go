@@ -2,4 +2,7 @@ package database
 
 import "gorm.io/gorm/clause"
 
-var lockForUpdate = clause.Locking{Strength: "UPDATE"}
+var (
+	lockForUpdate      = clause.Locking{Strength: clause.LockingStrengthUpdate}
+	lockForNoKeyUpdate = clause.Locking{Strength: "NO KEY UPDATE"}
+)

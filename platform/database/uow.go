@@ -34,11 +34,22 @@ func InTx(ctx context.Context) bool {
 	return ok
 }
 
-// Locking returns the row lock clause for the dialect. SQLite has no row locks: its
+// ForUpdate adds SELECT … FOR UPDATE on PostgreSQL. SQLite has no row locks: its
 // IMMEDIATE transactions already serialise writers.
 func (d *DB) ForUpdate(q *gorm.DB) *gorm.DB {
 	if d.Dialect == Postgres {
 		return q.Clauses(lockForUpdate)
+	}
+	return q
+}
+
+// ForNoKeyUpdate adds SELECT … FOR NO KEY UPDATE on PostgreSQL: the row lock to take
+// before changing non-key columns. Unlike FOR UPDATE it does not conflict with the KEY
+// SHARE locks that foreign-key checks of inserts referencing the row hold, so such an
+// insert followed by the lock in two transactions cannot deadlock.
+func (d *DB) ForNoKeyUpdate(q *gorm.DB) *gorm.DB {
+	if d.Dialect == Postgres {
+		return q.Clauses(lockForNoKeyUpdate)
 	}
 	return q
 }

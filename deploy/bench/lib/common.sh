@@ -266,3 +266,15 @@ absolute() {
 	echo "$line"
 	[[ "$line" == *" PASS"* ]] || BENCH_MISSED=1
 }
+
+# cpu_seconds PATTERN: CPU seconds (user + system) used so far by the processes whose command
+# line matches PATTERN (pgrep -f); exited processes are not counted.
+cpu_seconds() {
+	local hz pid total=0 t
+	hz=$(getconf CLK_TCK)
+	for pid in $(pgrep -f -- "$1" || true); do
+		t=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)
+		total=$((total + t))
+	done
+	awk -v t="$total" -v hz="$hz" 'BEGIN { printf "%.2f\n", t / hz }'
+}

@@ -92,7 +92,7 @@ func PostgresURL(t testing.TB) string {
 // Postgres returns a migrated PostgreSQL database of its own.
 func Postgres(t testing.TB) *database.DB {
 	t.Helper()
-	db, err := database.Open(PostgresURL(t), database.Options{MaxOpenConns: 40, MaxIdleConns: 10})
+	db, err := database.Open(PostgresURL(t), database.Options{MaxOpenConns: 10, MaxIdleConns: 5})
 	if err != nil {
 		t.Fatalf("open postgres: %v", err)
 	}

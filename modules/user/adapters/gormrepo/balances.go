@@ -20,13 +20,15 @@ var _ pointsports.Balances = (*Balances)(nil)
 // NewBalances builds the adapter.
 func NewBalances(db *database.DB) *Balances { return &Balances{db: db} }
 
-// LockUser locks the user's row until the transaction ends (FOR UPDATE on PostgreSQL;
-// SQLite's IMMEDIATE transactions already serialise writers). A missing user is
+// LockUser locks the user's row until the transaction ends (SELECT … FOR NO KEY UPDATE
+// on PostgreSQL — the FOR UPDATE strength for changing non-key columns, which does not
+// deadlock with the KEY SHARE lock the view log insert's foreign-key check holds on the
+// same row; SQLite's IMMEDIATE transactions already serialise writers). A missing user is
 // domain.ErrNotFound.
 func (b *Balances) LockUser(ctx context.Context, userID int64) error {
 	var m userModel
 	q := b.db.Conn(ctx).Model(&userModel{}).Select("id").Where("id = ?", userID)
-	if err := b.db.ForUpdate(q).Take(&m).Error; err != nil {
+	if err := b.db.ForNoKeyUpdate(q).Take(&m).Error; err != nil {
 		return translate(err, "lock user")
 	}
 	return nil

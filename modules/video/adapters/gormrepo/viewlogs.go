@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"time"
 
 	"gorm.io/gorm"
@@ -36,25 +35,11 @@ func (r *ViewLogs) Find(ctx context.Context, userID, videoID int64) (domain.View
 	return viewLogToDomain(m), true, nil
 }
 
-// viewerLockClass is the first key of the advisory locks that serialise one viewer's
-// first-view transactions on PostgreSQL.
-const viewerLockClass = 52_417
-
 // Insert writes the view log with INSERT … ON CONFLICT DO NOTHING; when another request
 // wrote it first, the existing row is returned with inserted false.
-//
-// On PostgreSQL it first takes a transaction-scoped advisory lock per viewer. The insert's
-// foreign-key check holds a KEY SHARE lock on the user row until commit; two first views
-// by one user would both hold it and then deadlock when the points handler locks that row
-// FOR UPDATE. Taking turns per viewer before the insert prevents that; SQLite's IMMEDIATE
-// transactions already take turns.
+
 func (r *ViewLogs) Insert(ctx context.Context, userID, videoID int64, now time.Time) (domain.ViewLog, bool, error) {
 	conn := r.db.Conn(ctx)
-	if r.db.Dialect == database.Postgres && database.InTx(ctx) {
-		if err := conn.Exec("SELECT pg_advisory_xact_lock(?, ?)", viewerLockClass, int32(userID%math.MaxInt32)).Error; err != nil {
-			return domain.ViewLog{}, false, fmt.Errorf("lock viewer: %w", err)
-		}
-	}
 	m := viewLogModel{UserID: userID, VideoID: videoID, CreatedAt: now, UpdatedAt: now}
 	res := conn.Clauses(clause.OnConflict{DoNothing: true}).Create(&m)
 	if res.Error != nil {
