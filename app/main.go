@@ -3,11 +3,33 @@
 //	@title						vms API
 //	@version					1.0
 //	@description				Multi-tenant video management: corporations, users, videos, streaming with ranges, view logs and points.
+//	@description				Errors are application/problem+json (RFC 9457); validation failures list each field in "errors". Lists take limit (1-100, default 20) and cursor, and announce the next page in a Link header with rel="next".
 //	@BasePath					/
+//
+//	@tag.name			corporations
+//	@tag.description	Tenants: sign-up with the first admin, reads, plan changes, deletion.
+//	@tag.name			users
+//	@tag.description	Users of the caller's corporation and their points.
+//	@tag.name			auth
+//	@tag.description	Sign-in, refresh-token rotation, sign-out, the current user.
+//	@tag.name			tokens
+//	@tag.description	Refresh-token sessions of a user, for admins.
+//	@tag.name			videos
+//	@tag.description	Uploads, source URLs, streaming with ranges, playback URLs, delete and restore.
+//	@tag.name			view-logs
+//	@tag.description	Views of videos; the first view of each video credits points.
+//	@tag.name			health
+//	@tag.description	Liveness and readiness probes.
+//
 //	@securityDefinitions.apikey	BearerAuth
 //	@in							header
 //	@name						Authorization
 //	@description				"Bearer " followed by the access token from POST /v1/auth/login.
+//
+//	@securityDefinitions.apikey	PlaybackToken
+//	@in							query
+//	@name						token
+//	@description				The token of a playback URL from GET /v1/videos/{id}/playback; only the stream route accepts it.
 package main
 
 import (

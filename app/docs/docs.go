@@ -17,6 +17,7 @@ const docTemplate = `{
     "paths": {
         "/healthz": {
             "get": {
+                "description": "Answers 200 while the process serves requests; it checks nothing else.",
                 "produces": [
                     "application/json"
                 ],
@@ -36,6 +37,7 @@ const docTemplate = `{
         },
         "/readyz": {
             "get": {
+                "description": "Runs every readiness check; 503 names the failing ones in checks. The body is a HealthStatus in both cases, not a problem, so that probes and people see every check.",
                 "produces": [
                     "application/json"
                 ],
@@ -51,7 +53,7 @@ const docTemplate = `{
                         }
                     },
                     "503": {
-                        "description": "Service Unavailable",
+                        "description": "a check failed (database or storage)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.HealthStatus"
                         }
@@ -66,7 +68,8 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "auth"
@@ -91,31 +94,49 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "malformed JSON",
+                        "description": "malformed JSON, or a body that is not one JSON object",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "401": {
-                        "description": "invalid e-mail or password",
+                        "description": "unknown e-mail or wrong password (the same answer for both)",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "request body larger than 1 MiB",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "415": {
-                        "description": "not JSON",
+                        "description": "request body is not application/json",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "422": {
-                        "description": "missing or invalid fields",
+                        "description": "missing or invalid fields, named in errors",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "429": {
-                        "description": "too many failed attempts",
+                        "description": "too many failed attempts for this e-mail or client IP; see Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds until the next attempt is accepted"
+                            }
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -135,7 +156,8 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "auth"
@@ -157,7 +179,7 @@ const docTemplate = `{
                         "description": "No Content"
                     },
                     "400": {
-                        "description": "malformed JSON",
+                        "description": "malformed JSON, or a body that is not one JSON object",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -168,14 +190,26 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "413": {
+                        "description": "request body larger than 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "415": {
-                        "description": "not JSON",
+                        "description": "request body is not application/json",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "422": {
                         "description": "missing refresh_token",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -191,7 +225,8 @@ const docTemplate = `{
                     }
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "auth"
@@ -205,7 +240,13 @@ const docTemplate = `{
                         }
                     },
                     "401": {
-                        "description": "Unauthorized",
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -220,7 +261,8 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "auth"
@@ -245,7 +287,7 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "malformed JSON",
+                        "description": "malformed JSON, or a body that is not one JSON object",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -256,14 +298,26 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "413": {
+                        "description": "request body larger than 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "415": {
-                        "description": "not JSON",
+                        "description": "request body is not application/json",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "422": {
                         "description": "missing refresh_token",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -274,7 +328,8 @@ const docTemplate = `{
         "/v1/corporations": {
             "get": {
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "corporations"
@@ -312,7 +367,13 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
+                        "description": "limit or cursor is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -325,7 +386,8 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "corporations"
@@ -350,31 +412,37 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
+                        "description": "malformed JSON, or a body that is not one JSON object",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "409": {
-                        "description": "name or e-mail taken",
+                        "description": "name or admin e-mail taken",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "413": {
-                        "description": "Request Entity Too Large",
+                        "description": "request body larger than 1 MiB",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "415": {
-                        "description": "Unsupported Media Type",
+                        "description": "request body is not application/json",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "missing or invalid fields, named in errors",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -385,7 +453,8 @@ const docTemplate = `{
         "/v1/corporations/id/{id}": {
             "get": {
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "corporations"
@@ -408,13 +477,19 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
+                        "description": "id is not a positive integer",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "no such corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -434,7 +509,8 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "corporations"
@@ -466,43 +542,55 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
+                        "description": "id is not a positive integer, or malformed JSON",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "401": {
-                        "description": "Unauthorized",
+                        "description": "no valid access token, or its user was deleted",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "403": {
-                        "description": "Forbidden",
+                        "description": "caller is not an admin of this corporation",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "no such corporation",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "409": {
-                        "description": "Conflict",
+                        "description": "name taken",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "413": {
-                        "description": "Request Entity Too Large",
+                        "description": "request body larger than 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "request body is not application/json",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "missing or invalid fields, named in errors",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -516,6 +604,9 @@ const docTemplate = `{
                     }
                 ],
                 "description": "Soft-deletes the corporation; its users can no longer sign in. Only an admin of it may.",
+                "produces": [
+                    "application/problem+json"
+                ],
                 "tags": [
                     "corporations"
                 ],
@@ -534,25 +625,31 @@ const docTemplate = `{
                         "description": "No Content"
                     },
                     "400": {
-                        "description": "Bad Request",
+                        "description": "id is not a positive integer",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "401": {
-                        "description": "Unauthorized",
+                        "description": "no valid access token, or its user was deleted",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "403": {
-                        "description": "Forbidden",
+                        "description": "caller is not an admin of this corporation",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "no such corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -564,7 +661,8 @@ const docTemplate = `{
             "get": {
                 "description": "The name is matched ignoring letter case.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "corporations"
@@ -587,7 +685,13 @@ const docTemplate = `{
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "no such corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -604,7 +708,8 @@ const docTemplate = `{
                 ],
                 "description": "Lists the refresh-token sessions of a user of the caller's corporation, oldest first, with keyset pagination (Link header with rel=\"next\"). Only admins may call it; the tokens themselves are never shown.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "tokens"
@@ -639,16 +744,22 @@ const docTemplate = `{
                             "items": {
                                 "$ref": "#/definitions/httpapi.SessionResponse"
                             }
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "next page: \u003c…\u003e; rel=\\\"next\\"
+                            }
                         }
                     },
                     "400": {
-                        "description": "user_id is not a positive integer, or a bad limit or cursor",
+                        "description": "user_id is not a positive integer, or limit or cursor is not valid",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "401": {
-                        "description": "not signed in",
+                        "description": "no valid access token, or its user was deleted",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -664,6 +775,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
                     }
                 }
             }
@@ -676,7 +793,8 @@ const docTemplate = `{
                     }
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "users"
@@ -714,19 +832,25 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
+                        "description": "limit or cursor is not valid",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "401": {
-                        "description": "Unauthorized",
+                        "description": "no valid access token, or its user was deleted",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "403": {
-                        "description": "not an admin",
+                        "description": "caller is not an admin",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -744,7 +868,8 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "users"
@@ -769,19 +894,19 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
+                        "description": "malformed JSON, or a body that is not one JSON object",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "401": {
-                        "description": "Unauthorized",
+                        "description": "no valid access token, or its user was deleted",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "403": {
-                        "description": "not an admin",
+                        "description": "caller is not an admin",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -793,19 +918,25 @@ const docTemplate = `{
                         }
                     },
                     "413": {
-                        "description": "Request Entity Too Large",
+                        "description": "request body larger than 1 MiB",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "415": {
-                        "description": "Unsupported Media Type",
+                        "description": "request body is not application/json",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "missing or invalid fields, named in errors",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -822,7 +953,8 @@ const docTemplate = `{
                 ],
                 "description": "Yourself, or any user of your corporation if you are its admin; anyone else is 404.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "users"
@@ -845,19 +977,25 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
+                        "description": "id is not a positive integer",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "401": {
-                        "description": "Unauthorized",
+                        "description": "no valid access token, or its user was deleted",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "no such user among those the caller may see",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -874,7 +1012,8 @@ const docTemplate = `{
                 ],
                 "description": "Yourself, or any user of your corporation if you are its admin; anyone else is 404. The e-mail is matched ignoring letter case.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "users"
@@ -897,13 +1036,19 @@ const docTemplate = `{
                         }
                     },
                     "401": {
-                        "description": "Unauthorized",
+                        "description": "no valid access token, or its user was deleted",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "no such user among those the caller may see",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -923,7 +1068,8 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "users"
@@ -955,37 +1101,49 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
+                        "description": "id is not a positive integer, or malformed JSON",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "401": {
-                        "description": "Unauthorized",
+                        "description": "no valid access token, or its user was deleted",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "403": {
-                        "description": "Forbidden",
+                        "description": "only an admin changes roles",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "no such user among those the caller may see",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "413": {
-                        "description": "Request Entity Too Large",
+                        "description": "request body larger than 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "request body is not application/json",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "invalid fields, named in errors",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -999,6 +1157,9 @@ const docTemplate = `{
                     }
                 ],
                 "description": "Soft-deletes the user and ends their sessions. Yourself, or a user of your corporation if you are its admin.",
+                "produces": [
+                    "application/problem+json"
+                ],
                 "tags": [
                     "users"
                 ],
@@ -1017,25 +1178,31 @@ const docTemplate = `{
                         "description": "No Content"
                     },
                     "400": {
-                        "description": "Bad Request",
+                        "description": "id is not a positive integer",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "401": {
-                        "description": "Unauthorized",
+                        "description": "no valid access token, or its user was deleted",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "403": {
-                        "description": "Forbidden",
+                        "description": "caller may not delete this user",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "no such user among those the caller may see",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1046,7 +1213,8 @@ const docTemplate = `{
         "/v1/videos": {
             "get": {
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "videos"
@@ -1078,12 +1246,18 @@ const docTemplate = `{
                         "headers": {
                             "Link": {
                                 "type": "string",
-                                "description": "next page"
+                                "description": "next page: \u003c…\u003e; rel=\\\"next\\"
                             }
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
+                        "description": "limit or cursor is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1102,7 +1276,8 @@ const docTemplate = `{
                     "multipart/form-data"
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "videos"
@@ -1127,37 +1302,43 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
+                        "description": "malformed JSON or multipart body",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "401": {
-                        "description": "Unauthorized",
+                        "description": "no valid access token, or its user was deleted",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "403": {
-                        "description": "Forbidden",
+                        "description": "caller is not an admin",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "413": {
-                        "description": "Request Entity Too Large",
+                        "description": "file larger than MAX_UPLOAD_BYTES, or JSON body larger than 1 MiB",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "415": {
-                        "description": "Unsupported Media Type",
+                        "description": "body is neither JSON nor multipart, or the file is not a video",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "missing or invalid fields (e.g. a file_path that is not http(s)), named in errors",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1168,7 +1349,8 @@ const docTemplate = `{
         "/v1/videos/id/{id}": {
             "get": {
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "videos"
@@ -1191,13 +1373,19 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
+                        "description": "id is not a positive integer",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "no such live video",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1210,11 +1398,15 @@ const docTemplate = `{
                 "security": [
                     {
                         "BearerAuth": []
+                    },
+                    {
+                        "PlaybackToken": []
                     }
                 ],
                 "description": "The video's bytes with HTTP range support (206, 416, If-Range, ETag, Last-Modified). Authenticates with a Bearer token or a playback token (?token=). A GET whose answer is 2xx records the caller's first view of the video and credits points before any byte is sent; HEAD, 304 and 416 answers record nothing. With STREAM_MODE=redirect and S3 storage the answer is a 302 to a presigned URL, after recording the view.",
                 "produces": [
-                    "application/octet-stream"
+                    "application/octet-stream",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "videos"
@@ -1230,7 +1422,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "playback token",
+                        "description": "playback token from GET /v1/videos/{id}/playback (instead of the Authorization header)",
                         "name": "token",
                         "in": "query"
                     },
@@ -1246,46 +1438,88 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "type": "file"
+                        },
+                        "headers": {
+                            "Accept-Ranges": {
+                                "type": "string",
+                                "description": "bytes"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "entity tag of the stored object"
+                            }
                         }
                     },
                     "206": {
                         "description": "Partial Content",
                         "schema": {
                             "type": "file"
+                        },
+                        "headers": {
+                            "Accept-Ranges": {
+                                "type": "string",
+                                "description": "bytes"
+                            },
+                            "Content-Range": {
+                                "type": "string",
+                                "description": "bytes 0-1023/88925"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "entity tag of the stored object"
+                            }
                         }
                     },
                     "302": {
-                        "description": "Found"
+                        "description": "Found",
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "presigned URL of the object (STREAM_MODE=redirect)"
+                            }
+                        }
                     },
                     "304": {
                         "description": "Not Modified"
                     },
                     "400": {
-                        "description": "Bad Request",
+                        "description": "id is not a positive integer",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "401": {
-                        "description": "Unauthorized",
+                        "description": "no valid access token or playback token",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "no such live video",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "416": {
-                        "description": "Requested Range Not Satisfiable",
+                        "description": "the range cannot be satisfied; Content-Range: bytes */size",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        },
+                        "headers": {
+                            "Content-Range": {
+                                "type": "string",
+                                "description": "bytes */88925"
+                            }
+                        }
+                    },
+                    "502": {
+                        "description": "the source URL or the object storage failed",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
-                    "502": {
-                        "description": "Bad Gateway",
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1296,11 +1530,15 @@ const docTemplate = `{
                 "security": [
                     {
                         "BearerAuth": []
+                    },
+                    {
+                        "PlaybackToken": []
                     }
                 ],
                 "description": "The video's bytes with HTTP range support (206, 416, If-Range, ETag, Last-Modified). Authenticates with a Bearer token or a playback token (?token=). A GET whose answer is 2xx records the caller's first view of the video and credits points before any byte is sent; HEAD, 304 and 416 answers record nothing. With STREAM_MODE=redirect and S3 storage the answer is a 302 to a presigned URL, after recording the view.",
                 "produces": [
-                    "application/octet-stream"
+                    "application/octet-stream",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "videos"
@@ -1316,7 +1554,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "playback token",
+                        "description": "playback token from GET /v1/videos/{id}/playback (instead of the Authorization header)",
                         "name": "token",
                         "in": "query"
                     },
@@ -1332,46 +1570,88 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "type": "file"
+                        },
+                        "headers": {
+                            "Accept-Ranges": {
+                                "type": "string",
+                                "description": "bytes"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "entity tag of the stored object"
+                            }
                         }
                     },
                     "206": {
                         "description": "Partial Content",
                         "schema": {
                             "type": "file"
+                        },
+                        "headers": {
+                            "Accept-Ranges": {
+                                "type": "string",
+                                "description": "bytes"
+                            },
+                            "Content-Range": {
+                                "type": "string",
+                                "description": "bytes 0-1023/88925"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "entity tag of the stored object"
+                            }
                         }
                     },
                     "302": {
-                        "description": "Found"
+                        "description": "Found",
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "presigned URL of the object (STREAM_MODE=redirect)"
+                            }
+                        }
                     },
                     "304": {
                         "description": "Not Modified"
                     },
                     "400": {
-                        "description": "Bad Request",
+                        "description": "id is not a positive integer",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "401": {
-                        "description": "Unauthorized",
+                        "description": "no valid access token or playback token",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "no such live video",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "416": {
-                        "description": "Requested Range Not Satisfiable",
+                        "description": "the range cannot be satisfied; Content-Range: bytes */size",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        },
+                        "headers": {
+                            "Content-Range": {
+                                "type": "string",
+                                "description": "bytes */88925"
+                            }
+                        }
+                    },
+                    "502": {
+                        "description": "the source URL or the object storage failed",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
-                    "502": {
-                        "description": "Bad Gateway",
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1388,7 +1668,8 @@ const docTemplate = `{
                 ],
                 "description": "Live videos of the corporation; with deleted=true its deleted videos, for the corporation's admins only.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "videos"
@@ -1433,24 +1714,30 @@ const docTemplate = `{
                         "headers": {
                             "Link": {
                                 "type": "string",
-                                "description": "next page"
+                                "description": "next page: \u003c…\u003e; rel=\\\"next\\"
                             }
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
+                        "description": "id is not a positive integer, or limit, cursor or deleted is not valid",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "401": {
-                        "description": "Unauthorized",
+                        "description": "no valid access token, or its user was deleted",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "403": {
-                        "description": "Forbidden",
+                        "description": "deleted=true from someone who is not an admin of the corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1468,7 +1755,8 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "videos"
@@ -1500,31 +1788,49 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
+                        "description": "id is not a positive integer, or malformed JSON",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "401": {
-                        "description": "Unauthorized",
+                        "description": "no valid access token, or its user was deleted",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "403": {
-                        "description": "Forbidden",
+                        "description": "caller is not an admin of the owning corporation",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "no such live video",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "request body larger than 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "request body is not application/json",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "invalid fields (e.g. file_path on an uploaded video), named in errors",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1538,7 +1844,8 @@ const docTemplate = `{
                     }
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "videos"
@@ -1558,25 +1865,31 @@ const docTemplate = `{
                         "description": "No Content"
                     },
                     "400": {
-                        "description": "Bad Request",
+                        "description": "id is not a positive integer",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "401": {
-                        "description": "Unauthorized",
+                        "description": "no valid access token, or its user was deleted",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "403": {
-                        "description": "Forbidden",
+                        "description": "caller is not an admin of the owning corporation",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "no such live video",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1593,7 +1906,8 @@ const docTemplate = `{
                 ],
                 "description": "A short-lived URL with a token bound to the caller and the video, for a video element that cannot send an Authorization header.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "videos"
@@ -1616,19 +1930,25 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
+                        "description": "id is not a positive integer",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "401": {
-                        "description": "Unauthorized",
+                        "description": "no valid access token, or its user was deleted",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "no such live video",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1645,7 +1965,8 @@ const docTemplate = `{
                 ],
                 "description": "Needs an admin of the owning corporation and the corporation's effective PAID plan.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "videos"
@@ -1668,25 +1989,31 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
+                        "description": "id is not a positive integer",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "401": {
-                        "description": "Unauthorized",
+                        "description": "no valid access token, or its user was deleted",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "403": {
-                        "description": "Forbidden",
+                        "description": "caller is not an admin of the owning corporation, or its effective plan is not PAID",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "no such video, or it is not deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1706,7 +2033,8 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "view-logs"
@@ -1737,25 +2065,43 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
+                        "description": "malformed JSON, or a body that is not one JSON object",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "401": {
-                        "description": "Unauthorized",
+                        "description": "no valid access token, or its user was deleted",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "no such live video",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "request body larger than 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "request body is not application/json",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "missing or invalid video_id",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1772,7 +2118,8 @@ const docTemplate = `{
                 ],
                 "description": "For the user themself or an admin of the user's corporation.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "view-logs"
@@ -1802,19 +2149,25 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
+                        "description": "user_id or video_id is not a positive integer",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "401": {
-                        "description": "Unauthorized",
+                        "description": "no valid access token, or its user was deleted",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
                     "403": {
-                        "description": "Forbidden",
+                        "description": "caller is neither the user nor an admin of the user's corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -2192,6 +2545,10 @@ const docTemplate = `{
                     "type": "object",
                     "additionalProperties": {
                         "type": "string"
+                    },
+                    "example": {
+                        "database": "ok",
+                        "storage": "ok"
                     }
                 },
                 "status": {
@@ -2242,8 +2599,44 @@ const docTemplate = `{
             "type": "apiKey",
             "name": "Authorization",
             "in": "header"
+        },
+        "PlaybackToken": {
+            "description": "The token of a playback URL from GET /v1/videos/{id}/playback; only the stream route accepts it.",
+            "type": "apiKey",
+            "name": "token",
+            "in": "query"
         }
-    }
+    },
+    "tags": [
+        {
+            "description": "Tenants: sign-up with the first admin, reads, plan changes, deletion.",
+            "name": "corporations"
+        },
+        {
+            "description": "Users of the caller's corporation and their points.",
+            "name": "users"
+        },
+        {
+            "description": "Sign-in, refresh-token rotation, sign-out, the current user.",
+            "name": "auth"
+        },
+        {
+            "description": "Refresh-token sessions of a user, for admins.",
+            "name": "tokens"
+        },
+        {
+            "description": "Uploads, source URLs, streaming with ranges, playback URLs, delete and restore.",
+            "name": "videos"
+        },
+        {
+            "description": "Views of videos; the first view of each video credits points.",
+            "name": "view-logs"
+        },
+        {
+            "description": "Liveness and readiness probes.",
+            "name": "health"
+        }
+    ]
 }`
 
 // SwaggerInfo holds exported Swagger Info so clients can modify it
@@ -2253,7 +2646,7 @@ var SwaggerInfo = &swag.Spec{
 	BasePath:         "/",
 	Schemes:          []string{},
 	Title:            "vms API",
-	Description:      "Multi-tenant video management: corporations, users, videos, streaming with ranges, view logs and points.",
+	Description:      "Multi-tenant video management: corporations, users, videos, streaming with ranges, view logs and points.\nErrors are application/problem+json (RFC 9457); validation failures list each field in \"errors\". Lists take limit (1-100, default 20) and cursor, and announce the next page in a Link header with rel=\"next\".",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
 	LeftDelim:        "{{",

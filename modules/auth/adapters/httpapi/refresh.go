@@ -14,13 +14,15 @@ import (
 //	@Description	Spends the refresh token and returns a new pair. Presenting a token that was already spent revokes every token descended from the same sign-in.
 //	@Tags			auth
 //	@Accept			json
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Param			body	body		refreshRequest	true	"the current refresh token"
 //	@Success		200		{object}	TokenResponse
-//	@Failure		400		{object}	httpserver.Problem	"malformed JSON"
-//	@Failure		401		{object}	httpserver.Problem	"unknown, expired, revoked or reused refresh token"
-//	@Failure		415		{object}	httpserver.Problem	"not JSON"
-//	@Failure		422		{object}	httpserver.Problem	"missing refresh_token"
+//	@Failure		400	{object}	httpserver.Problem	"malformed JSON, or a body that is not one JSON object"
+//	@Failure		401	{object}	httpserver.Problem	"unknown, expired, revoked or reused refresh token"
+//	@Failure		413	{object}	httpserver.Problem	"request body larger than 1 MiB"
+//	@Failure		415	{object}	httpserver.Problem	"request body is not application/json"
+//	@Failure		422	{object}	httpserver.Problem	"missing refresh_token"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router			/v1/auth/refresh [post]
 func (h *Handlers) refresh(c *gin.Context) {
 	var req refreshRequest
@@ -42,14 +44,16 @@ func (h *Handlers) refresh(c *gin.Context) {
 //	@Description	Revokes the given refresh token and every token of the same sign-in. A token that is unknown or belongs to another user is answered 401.
 //	@Tags			auth
 //	@Accept			json
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Security		BearerAuth
 //	@Param			body	body	refreshRequest	true	"the refresh token to revoke"
 //	@Success		204
-//	@Failure		400	{object}	httpserver.Problem	"malformed JSON"
+//	@Failure		400	{object}	httpserver.Problem	"malformed JSON, or a body that is not one JSON object"
 //	@Failure		401	{object}	httpserver.Problem	"not signed in, or not the caller's refresh token"
-//	@Failure		415	{object}	httpserver.Problem	"not JSON"
+//	@Failure		413	{object}	httpserver.Problem	"request body larger than 1 MiB"
+//	@Failure		415	{object}	httpserver.Problem	"request body is not application/json"
 //	@Failure		422	{object}	httpserver.Problem	"missing refresh_token"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router			/v1/auth/logout [post]
 func (h *Handlers) logout(c *gin.Context) {
 	caller, ok := httpserver.Caller(c)

@@ -13,16 +13,18 @@ import (
 //	@Summary		List a user's sessions
 //	@Description	Lists the refresh-token sessions of a user of the caller's corporation, oldest first, with keyset pagination (Link header with rel="next"). Only admins may call it; the tokens themselves are never shown.
 //	@Tags			tokens
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Security		BearerAuth
 //	@Param			user_id	path		int		true	"user id"
 //	@Param			limit	query		int		false	"page size (1-100, default 20)"
 //	@Param			cursor	query		string	false	"cursor from the previous page's Link header"
 //	@Success		200		{array}		SessionResponse
-//	@Failure		400		{object}	httpserver.Problem	"user_id is not a positive integer, or a bad limit or cursor"
-//	@Failure		401		{object}	httpserver.Problem	"not signed in"
-//	@Failure		403		{object}	httpserver.Problem	"caller is not an admin"
-//	@Failure		404		{object}	httpserver.Problem	"no such user in the caller's corporation"
+//	@Header			200		{string}	Link	"next page: <…>; rel=\"next\""
+//	@Failure		400	{object}	httpserver.Problem	"user_id is not a positive integer, or limit or cursor is not valid"
+//	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin"
+//	@Failure		404	{object}	httpserver.Problem	"no such user in the caller's corporation"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router			/v1/tokens/{user_id} [get]
 func (h *Handlers) listTokens(c *gin.Context) {
 	caller, ok := httpserver.Caller(c)

@@ -44,14 +44,15 @@ func invalid(fields map[string]string) error {
 //	@Description	Creates the corporation and its admin user in one transaction.
 //	@Tags			corporations
 //	@Accept			json
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Param			body	body		SignUpRequest	true	"corporation and admin"
 //	@Success		201		{object}	CorporationResponse
-//	@Failure		400		{object}	httpserver.Problem
-//	@Failure		409		{object}	httpserver.Problem	"name or e-mail taken"
-//	@Failure		413		{object}	httpserver.Problem
-//	@Failure		415		{object}	httpserver.Problem
-//	@Failure		422		{object}	httpserver.Problem
+//	@Failure		400	{object}	httpserver.Problem	"malformed JSON, or a body that is not one JSON object"
+//	@Failure		409	{object}	httpserver.Problem	"name or admin e-mail taken"
+//	@Failure		413	{object}	httpserver.Problem	"request body larger than 1 MiB"
+//	@Failure		415	{object}	httpserver.Problem	"request body is not application/json"
+//	@Failure		422	{object}	httpserver.Problem	"missing or invalid fields, named in errors"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router			/v1/corporations [post]
 func (h *Handler) signUp(c *gin.Context) {
 	var req SignUpRequest
@@ -86,12 +87,13 @@ func (h *Handler) signUp(c *gin.Context) {
 //
 //	@Summary	List corporations
 //	@Tags		corporations
-//	@Produce	json
+//	@Produce		json,application/problem+json
 //	@Param		limit	query		int		false	"page size (1–100)"	default(20)
 //	@Param		cursor	query		string	false	"cursor from the Link header of the previous page"
 //	@Success	200		{array}		CorporationResponse
 //	@Header		200		{string}	Link	"next page: <…>; rel=\"next\""
-//	@Failure	400		{object}	httpserver.Problem
+//	@Failure		400	{object}	httpserver.Problem	"limit or cursor is not valid"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router		/v1/corporations [get]
 func (h *Handler) list(c *gin.Context) {
 	page, err := httpserver.ParsePage(c)
@@ -114,11 +116,12 @@ func (h *Handler) list(c *gin.Context) {
 //
 //	@Summary	Get a corporation by id
 //	@Tags		corporations
-//	@Produce	json
+//	@Produce		json,application/problem+json
 //	@Param		id	path		int	true	"corporation id"
 //	@Success	200	{object}	CorporationResponse
-//	@Failure	400	{object}	httpserver.Problem
-//	@Failure	404	{object}	httpserver.Problem
+//	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
+//	@Failure		404	{object}	httpserver.Problem	"no such corporation"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router		/v1/corporations/id/{id} [get]
 func (h *Handler) getByID(c *gin.Context) {
 	id, err := httpserver.PathID(c, "id")
@@ -139,10 +142,11 @@ func (h *Handler) getByID(c *gin.Context) {
 //	@Summary	Get a corporation by name
 //	@Description	The name is matched ignoring letter case.
 //	@Tags		corporations
-//	@Produce	json
+//	@Produce		json,application/problem+json
 //	@Param		name	path		string	true	"corporation name"
 //	@Success	200		{object}	CorporationResponse
-//	@Failure	404		{object}	httpserver.Problem
+//	@Failure		404	{object}	httpserver.Problem	"no such corporation"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router		/v1/corporations/{name} [get]
 func (h *Handler) getByName(c *gin.Context) {
 	corp, err := h.svc.GetByName(c.Request.Context(), c.Param("name"))
@@ -159,18 +163,20 @@ func (h *Handler) getByName(c *gin.Context) {
 //	@Description	Replaces name and plan. Only an admin of the corporation may: 403 for anyone else, 404 for an unknown or deleted id.
 //	@Tags			corporations
 //	@Accept			json
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Security		BearerAuth
 //	@Param			id		path		int				true	"corporation id"
 //	@Param			body	body		UpdateCorporationRequest	true	"new details"
 //	@Success		200		{object}	CorporationResponse
-//	@Failure		400		{object}	httpserver.Problem
-//	@Failure		401		{object}	httpserver.Problem
-//	@Failure		403		{object}	httpserver.Problem
-//	@Failure		404		{object}	httpserver.Problem
-//	@Failure		409		{object}	httpserver.Problem
-//	@Failure		413		{object}	httpserver.Problem
-//	@Failure		422		{object}	httpserver.Problem
+//	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer, or malformed JSON"
+//	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin of this corporation"
+//	@Failure		404	{object}	httpserver.Problem	"no such corporation"
+//	@Failure		409	{object}	httpserver.Problem	"name taken"
+//	@Failure		413	{object}	httpserver.Problem	"request body larger than 1 MiB"
+//	@Failure		415	{object}	httpserver.Problem	"request body is not application/json"
+//	@Failure		422	{object}	httpserver.Problem	"missing or invalid fields, named in errors"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router			/v1/corporations/{id} [put]
 func (h *Handler) update(c *gin.Context) {
 	id, err := httpserver.PathID(c, "id")
@@ -203,13 +209,15 @@ func (h *Handler) update(c *gin.Context) {
 //	@Summary		Delete a corporation
 //	@Description	Soft-deletes the corporation; its users can no longer sign in. Only an admin of it may.
 //	@Tags			corporations
+//	@Produce		application/problem+json
 //	@Security		BearerAuth
 //	@Param			id	path	int	true	"corporation id"
 //	@Success		204
-//	@Failure		400	{object}	httpserver.Problem
-//	@Failure		401	{object}	httpserver.Problem
-//	@Failure		403	{object}	httpserver.Problem
-//	@Failure		404	{object}	httpserver.Problem
+//	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
+//	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin of this corporation"
+//	@Failure		404	{object}	httpserver.Problem	"no such corporation"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router			/v1/corporations/{id} [delete]
 func (h *Handler) delete(c *gin.Context) {
 	id, err := httpserver.PathID(c, "id")

@@ -47,17 +47,18 @@ func caller(c *gin.Context) principal.Principal {
 //	@Description	Adds a user to the signed-in admin's corporation.
 //	@Tags			users
 //	@Accept			json
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Security		BearerAuth
 //	@Param			body	body		CreateUserRequest	true	"the new user"
 //	@Success		201		{object}	UserResponse
-//	@Failure		400		{object}	httpserver.Problem
-//	@Failure		401		{object}	httpserver.Problem
-//	@Failure		403		{object}	httpserver.Problem	"not an admin"
-//	@Failure		409		{object}	httpserver.Problem	"e-mail taken"
-//	@Failure		413		{object}	httpserver.Problem
-//	@Failure		415		{object}	httpserver.Problem
-//	@Failure		422		{object}	httpserver.Problem
+//	@Failure		400	{object}	httpserver.Problem	"malformed JSON, or a body that is not one JSON object"
+//	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin"
+//	@Failure		409	{object}	httpserver.Problem	"e-mail taken"
+//	@Failure		413	{object}	httpserver.Problem	"request body larger than 1 MiB"
+//	@Failure		415	{object}	httpserver.Problem	"request body is not application/json"
+//	@Failure		422	{object}	httpserver.Problem	"missing or invalid fields, named in errors"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router			/v1/users [post]
 func (h *Handler) create(c *gin.Context) {
 	var req CreateUserRequest
@@ -91,15 +92,16 @@ func (h *Handler) create(c *gin.Context) {
 //
 //	@Summary	List the users of your corporation
 //	@Tags		users
-//	@Produce	json
+//	@Produce		json,application/problem+json
 //	@Security	BearerAuth
 //	@Param		limit	query		int		false	"page size (1–100)"	default(20)
 //	@Param		cursor	query		string	false	"cursor from the Link header of the previous page"
 //	@Success	200		{array}		UserResponse
 //	@Header		200		{string}	Link	"next page: <…>; rel=\"next\""
-//	@Failure	400		{object}	httpserver.Problem
-//	@Failure	401		{object}	httpserver.Problem
-//	@Failure	403		{object}	httpserver.Problem	"not an admin"
+//	@Failure		400	{object}	httpserver.Problem	"limit or cursor is not valid"
+//	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router		/v1/users [get]
 func (h *Handler) list(c *gin.Context) {
 	page, err := httpserver.ParsePage(c)
@@ -123,13 +125,14 @@ func (h *Handler) list(c *gin.Context) {
 //	@Summary		Get a user by id
 //	@Description	Yourself, or any user of your corporation if you are its admin; anyone else is 404.
 //	@Tags			users
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Security		BearerAuth
 //	@Param			id	path		int	true	"user id"
 //	@Success		200	{object}	UserResponse
-//	@Failure		400	{object}	httpserver.Problem
-//	@Failure		401	{object}	httpserver.Problem
-//	@Failure		404	{object}	httpserver.Problem
+//	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
+//	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		404	{object}	httpserver.Problem	"no such user among those the caller may see"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router			/v1/users/id/{id} [get]
 func (h *Handler) getByID(c *gin.Context) {
 	id, err := httpserver.PathID(c, "id")
@@ -150,12 +153,13 @@ func (h *Handler) getByID(c *gin.Context) {
 //	@Summary		Get a user by e-mail
 //	@Description	Yourself, or any user of your corporation if you are its admin; anyone else is 404. The e-mail is matched ignoring letter case.
 //	@Tags			users
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Security		BearerAuth
 //	@Param			email	path		string	true	"e-mail address"
 //	@Success		200		{object}	UserResponse
-//	@Failure		401		{object}	httpserver.Problem
-//	@Failure		404		{object}	httpserver.Problem
+//	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		404	{object}	httpserver.Problem	"no such user among those the caller may see"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router			/v1/users/{email} [get]
 func (h *Handler) getByEmail(c *gin.Context) {
 	u, err := h.svc.GetByEmail(c.Request.Context(), caller(c), c.Param("email"))
@@ -172,17 +176,19 @@ func (h *Handler) getByEmail(c *gin.Context) {
 //	@Description	You may change your own password; an admin may change the password and role of the corporation's other users. A guest sending a role, or anyone changing their own role, gets 403; a user you may not see is 404.
 //	@Tags			users
 //	@Accept			json
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Security		BearerAuth
 //	@Param			id		path		int				true	"user id"
 //	@Param			body	body		UpdateUserRequest	true	"the changes"
 //	@Success		200		{object}	UserResponse
-//	@Failure		400		{object}	httpserver.Problem
-//	@Failure		401		{object}	httpserver.Problem
-//	@Failure		403		{object}	httpserver.Problem
-//	@Failure		404		{object}	httpserver.Problem
-//	@Failure		413		{object}	httpserver.Problem
-//	@Failure		422		{object}	httpserver.Problem
+//	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer, or malformed JSON"
+//	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		403	{object}	httpserver.Problem	"only an admin changes roles"
+//	@Failure		404	{object}	httpserver.Problem	"no such user among those the caller may see"
+//	@Failure		413	{object}	httpserver.Problem	"request body larger than 1 MiB"
+//	@Failure		415	{object}	httpserver.Problem	"request body is not application/json"
+//	@Failure		422	{object}	httpserver.Problem	"invalid fields, named in errors"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router			/v1/users/{id} [put]
 func (h *Handler) update(c *gin.Context) {
 	id, err := httpserver.PathID(c, "id")
@@ -208,13 +214,15 @@ func (h *Handler) update(c *gin.Context) {
 //	@Summary		Delete a user
 //	@Description	Soft-deletes the user and ends their sessions. Yourself, or a user of your corporation if you are its admin.
 //	@Tags			users
+//	@Produce		application/problem+json
 //	@Security		BearerAuth
 //	@Param			id	path	int	true	"user id"
 //	@Success		204
-//	@Failure		400	{object}	httpserver.Problem
-//	@Failure		401	{object}	httpserver.Problem
-//	@Failure		403	{object}	httpserver.Problem
-//	@Failure		404	{object}	httpserver.Problem
+//	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
+//	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		403	{object}	httpserver.Problem	"caller may not delete this user"
+//	@Failure		404	{object}	httpserver.Problem	"no such user among those the caller may see"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router			/v1/users/{id} [delete]
 func (h *Handler) delete(c *gin.Context) {
 	id, err := httpserver.PathID(c, "id")
@@ -233,10 +241,11 @@ func (h *Handler) delete(c *gin.Context) {
 //
 //	@Summary	The signed-in user
 //	@Tags		auth
-//	@Produce	json
+//	@Produce		json,application/problem+json
 //	@Security	BearerAuth
 //	@Success	200	{object}	UserResponse
-//	@Failure	401	{object}	httpserver.Problem
+//	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router		/v1/auth/me [get]
 func (h *Handler) me(c *gin.Context) {
 	u, err := h.svc.Me(c.Request.Context(), caller(c))

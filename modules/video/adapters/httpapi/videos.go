@@ -17,15 +17,16 @@ import (
 //	@Description	JSON {name, file_path} registers an http(s) source URL. A multipart/form-data body with the parts "name" (text) and "file" (the video) uploads a file instead: it is streamed to storage, at most MAX_UPLOAD_BYTES, its type is sniffed from its first bytes (video types only) and it is stored under a generated name, never the client's file name.
 //	@Tags			videos
 //	@Accept			json,mpfd
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Param			body	body		createVideoRequest	true	"source URL video (JSON)"
 //	@Success		201		{object}	videoResponse
-//	@Failure		400		{object}	httpserver.Problem
-//	@Failure		401		{object}	httpserver.Problem
-//	@Failure		403		{object}	httpserver.Problem
-//	@Failure		413		{object}	httpserver.Problem
-//	@Failure		415		{object}	httpserver.Problem
-//	@Failure		422		{object}	httpserver.Problem
+//	@Failure		400	{object}	httpserver.Problem	"malformed JSON or multipart body"
+//	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin"
+//	@Failure		413	{object}	httpserver.Problem	"file larger than MAX_UPLOAD_BYTES, or JSON body larger than 1 MiB"
+//	@Failure		415	{object}	httpserver.Problem	"body is neither JSON nor multipart, or the file is not a video"
+//	@Failure		422	{object}	httpserver.Problem	"missing or invalid fields (e.g. a file_path that is not http(s)), named in errors"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Security		BearerAuth
 //	@Router			/v1/videos [post]
 func (h *Handler) create(c *gin.Context) {
@@ -50,12 +51,13 @@ func (h *Handler) create(c *gin.Context) {
 //
 //	@Summary	List live videos
 //	@Tags		videos
-//	@Produce	json
+//	@Produce		json,application/problem+json
 //	@Param		limit	query		int		false	"page size (1-100, default 20)"
 //	@Param		cursor	query		string	false	"cursor from the previous page's Link header"
 //	@Success	200		{array}		videoResponse
-//	@Header		200		{string}	Link	"next page"
-//	@Failure	400		{object}	httpserver.Problem
+//	@Header		200		{string}	Link	"next page: <…>; rel=\"next\""
+//	@Failure		400	{object}	httpserver.Problem	"limit or cursor is not valid"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router		/v1/videos [get]
 func (h *Handler) listLive(c *gin.Context) {
 	page, err := httpserver.ParsePage(c)
@@ -76,16 +78,17 @@ func (h *Handler) listLive(c *gin.Context) {
 //	@Summary		List a corporation's videos
 //	@Description	Live videos of the corporation; with deleted=true its deleted videos, for the corporation's admins only.
 //	@Tags			videos
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Param			id		path		int		true	"corporation id"
 //	@Param			deleted	query		bool	false	"list deleted videos (trash)"
 //	@Param			limit	query		int		false	"page size (1-100, default 20)"
 //	@Param			cursor	query		string	false	"cursor from the previous page's Link header"
 //	@Success		200		{array}		videoResponse
-//	@Header			200		{string}	Link	"next page"
-//	@Failure		400		{object}	httpserver.Problem
-//	@Failure		401		{object}	httpserver.Problem
-//	@Failure		403		{object}	httpserver.Problem
+//	@Header			200		{string}	Link	"next page: <…>; rel=\"next\""
+//	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer, or limit, cursor or deleted is not valid"
+//	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		403	{object}	httpserver.Problem	"deleted=true from someone who is not an admin of the corporation"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Security		BearerAuth
 //	@Router			/v1/videos/{id} [get]
 func (h *Handler) listByCorporation(c *gin.Context) {
@@ -126,11 +129,12 @@ func writePage(c *gin.Context, page httpserver.Page, vs []domain.Video) {
 //
 //	@Summary	Get a live video
 //	@Tags		videos
-//	@Produce	json
+//	@Produce		json,application/problem+json
 //	@Param		id	path		int	true	"video id"
 //	@Success	200	{object}	videoResponse
-//	@Failure	400	{object}	httpserver.Problem
-//	@Failure	404	{object}	httpserver.Problem
+//	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
+//	@Failure		404	{object}	httpserver.Problem	"no such live video"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router		/v1/videos/id/{id} [get]
 func (h *Handler) get(c *gin.Context) {
 	id, err := httpserver.PathID(c, "id")
@@ -152,15 +156,18 @@ func (h *Handler) get(c *gin.Context) {
 //	@Description	Renames a video; file_path changes the source URL of a video registered from a URL.
 //	@Tags			videos
 //	@Accept			json
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Param			id		path		int					true	"video id"
 //	@Param			body	body		updateVideoRequest	true	"fields to change"
 //	@Success		200		{object}	videoResponse
-//	@Failure		400		{object}	httpserver.Problem
-//	@Failure		401		{object}	httpserver.Problem
-//	@Failure		403		{object}	httpserver.Problem
-//	@Failure		404		{object}	httpserver.Problem
-//	@Failure		422		{object}	httpserver.Problem
+//	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer, or malformed JSON"
+//	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin of the owning corporation"
+//	@Failure		404	{object}	httpserver.Problem	"no such live video"
+//	@Failure		413	{object}	httpserver.Problem	"request body larger than 1 MiB"
+//	@Failure		415	{object}	httpserver.Problem	"request body is not application/json"
+//	@Failure		422	{object}	httpserver.Problem	"invalid fields (e.g. file_path on an uploaded video), named in errors"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Security		BearerAuth
 //	@Router			/v1/videos/{id} [put]
 func (h *Handler) update(c *gin.Context) {
@@ -186,13 +193,14 @@ func (h *Handler) update(c *gin.Context) {
 //
 //	@Summary	Delete a video (soft delete)
 //	@Tags		videos
-//	@Produce	json
+//	@Produce		json,application/problem+json
 //	@Param		id	path	int	true	"video id"
 //	@Success	204
-//	@Failure	400	{object}	httpserver.Problem
-//	@Failure	401	{object}	httpserver.Problem
-//	@Failure	403	{object}	httpserver.Problem
-//	@Failure	404	{object}	httpserver.Problem
+//	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
+//	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin of the owning corporation"
+//	@Failure		404	{object}	httpserver.Problem	"no such live video"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Security	BearerAuth
 //	@Router		/v1/videos/{id} [delete]
 func (h *Handler) delete(c *gin.Context) {
@@ -213,13 +221,14 @@ func (h *Handler) delete(c *gin.Context) {
 //	@Summary		Restore a deleted video
 //	@Description	Needs an admin of the owning corporation and the corporation's effective PAID plan.
 //	@Tags			videos
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Param			id	path		int	true	"video id"
 //	@Success		200	{object}	videoResponse
-//	@Failure		400	{object}	httpserver.Problem
-//	@Failure		401	{object}	httpserver.Problem
-//	@Failure		403	{object}	httpserver.Problem
-//	@Failure		404	{object}	httpserver.Problem
+//	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
+//	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin of the owning corporation, or its effective plan is not PAID"
+//	@Failure		404	{object}	httpserver.Problem	"no such video, or it is not deleted"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Security		BearerAuth
 //	@Router			/v1/videos/{id}/restore [put]
 func (h *Handler) restore(c *gin.Context) {
@@ -241,12 +250,13 @@ func (h *Handler) restore(c *gin.Context) {
 //	@Summary		Get a playback URL
 //	@Description	A short-lived URL with a token bound to the caller and the video, for a video element that cannot send an Authorization header.
 //	@Tags			videos
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Param			id	path		int	true	"video id"
 //	@Success		200	{object}	playbackResponse
-//	@Failure		400	{object}	httpserver.Problem
-//	@Failure		401	{object}	httpserver.Problem
-//	@Failure		404	{object}	httpserver.Problem
+//	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
+//	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		404	{object}	httpserver.Problem	"no such live video"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Security		BearerAuth
 //	@Router			/v1/videos/{id}/playback [get]
 func (h *Handler) playback(c *gin.Context) {
