@@ -7,12 +7,13 @@
 # Env: DURATION (10s), SMOKE=1 (3 s, fewer rows), CONCURRENCY (16).
 source "$(dirname "$0")/lib/common.sh"
 build_tools
-need pgbench postgresql-contrib
+need pgbench postgresql  # pgbench ships with the server package on Debian
 
 conc=${CONCURRENCY:-16}
 if [ "$SMOKE" = 1 ]; then users=200 videos=50; else users=1000 videos=200; fi
 
-db=$(create_db firstviews)
+create_db firstviews
+db=$DB_URL
 dbname=${db##*/}
 dbname=${dbname%%\?*}
 port=$(free_port)

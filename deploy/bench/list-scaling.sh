@@ -10,7 +10,8 @@ conc=${CONCURRENCY:-2}
 small=10000
 if [ "$SMOKE" = 1 ]; then large=100000; else large=1000000; fi
 
-db=$(create_db list)
+create_db list
+db=$DB_URL
 port=$(free_port)
 start_vms vms "$port" "$db"
 base="http://127.0.0.1:$port"

@@ -13,7 +13,8 @@ logins=${LOGINS:-200}
 conc=${CONCURRENCY:-4}
 secs=$(seconds)
 
-db=$(create_db logins)
+create_db logins
+db=$DB_URL
 port=$(free_port)
 start_vms vms "$port" "$db" TRUSTED_PROXIES=127.0.0.1/32
 base="http://127.0.0.1:$port"

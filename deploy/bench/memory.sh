@@ -11,7 +11,8 @@ if [ "$SMOKE" = 1 ]; then size_mib=16; else size_mib=64; fi
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 [ "$(ulimit -n)" -gt $((clients * 2 + 100)) ] || die "open-file limit $(ulimit -n) is too low for $clients clients"
 
-db=$(create_db memory)
+create_db memory
+db=$DB_URL
 port=$(free_port)
 start_vms vms "$port" "$db"
 pid=$VMS_PID

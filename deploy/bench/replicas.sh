@@ -12,7 +12,8 @@ need nginx
 conc=${CONCURRENCY:-8}
 if [ "$SMOKE" = 1 ]; then users=50 videos=20 corps=20; else users=200 videos=50 corps=100; fi
 
-db=$(create_db replicas)
+create_db replicas
+db=$DB_URL
 pa=$(free_port)
 pb=$(free_port)
 # Debug logs show every run of the job ("no expired plans" / "expired plans downgraded").

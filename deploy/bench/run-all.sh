@@ -23,7 +23,7 @@ echo "bench: $(date -u +%FT%TZ) SMOKE=${SMOKE:-0} DURATION=${DURATION:-default} 
 results=()
 failed=()
 for s in $scripts; do
-	echo "== $s"
+	echo "== $s (load:$(uptime | sed 's/.*load average://'))"
 	out="$bin/$s.out"
 	status=0
 	bash "$BENCH_DIR/$s.sh" 2>&1 | tee "$out" || status=${PIPESTATUS[0]}
@@ -33,7 +33,7 @@ for s in $scripts; do
 	fi
 done
 echo "== summary (load:$(uptime | sed 's/.*load average://'))"
-printf '%s\n' "${results[@]}"
+[ ${#results[@]} -eq 0 ] || printf '%s\n' "${results[@]}"
 if [ ${#failed[@]} -gt 0 ]; then
 	printf 'bench: FAILED: %s\n' "${failed[@]}" >&2
 	exit 1

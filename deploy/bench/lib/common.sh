@@ -91,12 +91,13 @@ free_port() {
 	die "no free port"
 }
 
-# create_db NAME: a database of this run, dropped at exit; prints its URL.
+# create_db NAME: a database of this run, dropped at exit; sets DB_URL. (Not for $(…): the
+# list of databases to drop must be kept in this shell.)
 create_db() {
 	local db="vmsbench_$$_$1"
 	psql "$PG_URL_BASE/postgres" -qAtc "CREATE DATABASE \"$db\"" >/dev/null || die "cannot create database $db"
 	BENCH_DBS+=("$db")
-	echo "$PG_URL_BASE/$db?sslmode=disable"
+	DB_URL="$PG_URL_BASE/$db?sslmode=disable"
 }
 
 # sql URL STATEMENT…: run SQL, print unaligned rows.
