@@ -53,6 +53,9 @@ type Service interface {
 
 	// RecordView records the caller's first view of a live video and credits points.
 	RecordView(ctx context.Context, caller principal.Principal, v domain.Video) (View, error)
+	// RecordStreamView records a stream request's view; a pair known to be viewed costs
+	// no database work at all.
+	RecordStreamView(ctx context.Context, caller principal.Principal, v domain.Video) error
 	// ViewVideo records a view of the live video with this id.
 	ViewVideo(ctx context.Context, caller principal.Principal, videoID int64) (View, error)
 	HasViewed(ctx context.Context, caller principal.Principal, userID, videoID int64) (bool, error)

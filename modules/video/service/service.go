@@ -37,8 +37,12 @@ type Deps struct {
 // Service implements ports.Service.
 type Service struct {
 	Deps
-	cfg Settings
+	cfg  Settings
+	seen *seenViews
 }
+
+// seenViewsLimit bounds the remembered (user, video) pairs: about 5 MiB at most.
+const seenViewsLimit = 100_000
 
 var _ ports.Service = (*Service)(nil)
 
@@ -47,7 +51,7 @@ func New(d Deps, cfg Settings) *Service {
 	if cfg.PresignTTL <= 0 {
 		cfg.PresignTTL = 10 * time.Minute
 	}
-	return &Service{Deps: d, cfg: cfg}
+	return &Service{Deps: d, cfg: cfg, seen: newSeenViews(seenViewsLimit)}
 }
 
 // MaxUploadBytes is the largest upload accepted.

@@ -65,6 +65,7 @@ func (s *Service) RecordView(ctx context.Context, caller principal.Principal, v 
 		return ports.View{}, fmt.Errorf("find view log: %w", err)
 	}
 	if ok {
+		s.seen.add(caller.UserID, v.ID)
 		return ports.View{Log: log}, nil
 	}
 	var out ports.View
@@ -85,7 +86,18 @@ func (s *Service) RecordView(ctx context.Context, caller principal.Principal, v 
 	if err != nil {
 		return ports.View{}, fmt.Errorf("record view: %w", err)
 	}
+	s.seen.add(caller.UserID, v.ID)
 	return out, nil
+}
+
+// RecordStreamView records the caller's view for a stream request. Unlike RecordView it
+// needs no view log back, so a pair already known to be viewed costs nothing at all.
+func (s *Service) RecordStreamView(ctx context.Context, caller principal.Principal, v domain.Video) error {
+	if s.seen.has(caller.UserID, v.ID) {
+		return nil
+	}
+	_, err := s.RecordView(ctx, caller, v)
+	return err
 }
 
 // HasViewed tells whether a user has viewed a video. The user may ask about themself; an

@@ -144,3 +144,27 @@ func TestCorporationCleanup(t *testing.T) {
 		t.Fatalf("other corporation's video: %v", err)
 	}
 }
+
+func TestRecordStreamViewSkipsKnownPairs(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, 1<<20)
+	v, _ := e.videos.Create(ctx, domain.Video{Name: "up", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k"})
+	if err := e.svc.RecordStreamView(ctx, guestA, v); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.pub.Published()); n != 1 {
+		t.Fatalf("first stream view published %d events, want 1", n)
+	}
+	finds := e.views.Finds.Load()
+	for range 10 {
+		if err := e.svc.RecordStreamView(ctx, guestA, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := e.views.Finds.Load() - finds; got != 0 {
+		t.Fatalf("repeat stream views read the view log %d times, want 0", got)
+	}
+	if n := len(e.pub.Published()); n != 1 {
+		t.Fatalf("repeat stream views published %d events, want 1", n)
+	}
+}

@@ -51,15 +51,16 @@ type Hasher struct {
 var _ ports.PasswordHasher = (*Hasher)(nil)
 
 // New builds a hasher with the given parameters and at most concurrency hashes at a
-// time (runtime.NumCPU() when concurrency < 1).
+// time (half the usable CPUs, at least one, when concurrency < 1: a login storm then
+// leaves the other half to every other route).
 func New(p Params, concurrency int) *Hasher {
 	if concurrency < 1 {
-		concurrency = runtime.NumCPU()
+		concurrency = max(1, runtime.GOMAXPROCS(0)/2)
 	}
 	return &Hasher{p: p, sem: make(chan struct{}, concurrency)}
 }
 
-// NewDefault is the production hasher: OWASP parameters, one hash per CPU.
+// NewDefault is the production hasher: OWASP parameters, hashes on half the CPUs.
 func NewDefault() *Hasher { return New(OWASP, 0) }
 
 func (h *Hasher) acquire(ctx context.Context) error {

@@ -60,8 +60,7 @@ func (h *Handler) stream(c *gin.Context) {
 	var gate *viewGate
 	if c.Request.Method == http.MethodGet {
 		gate = &viewGate{ResponseWriter: c.Writer, record: func() error {
-			_, err := h.svc.RecordView(ctx, who, v)
-			return err
+			return h.svc.RecordStreamView(ctx, who, v)
 		}}
 		w = gate
 	}
