@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -20,7 +21,7 @@ func TestMetricsAndReadinessOfTheWholeApp(t *testing.T) {
 			`vms_http_requests_total{method="GET",route="unmatched",status="404"} 1`,
 			`go_sql_open_connections{db_name="` + dialect + `"}`,
 			`go_sql_in_use_connections{db_name="` + dialect + `"}`,
-			`go_sql_max_open_connections{db_name="` + dialect + `"} 20`,
+			`go_sql_max_open_connections{db_name="` + dialect + `"} ` + strconv.Itoa(a.Config.DBMaxOpenConns),
 			`go_sql_wait_count_total{db_name="` + dialect + `"}`,
 			"go_goroutines ",
 			"process_open_fds ",

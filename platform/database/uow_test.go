@@ -171,14 +171,19 @@ func TestUnitOfWork(t *testing.T) {
 			}
 		})
 
-		t.Run("for update", func(t *testing.T) {
-			sql := db.Gorm.ToSQL(func(tx *gorm.DB) *gorm.DB {
-				var out []map[string]any
-				return db.ForUpdate(tx.Table("users").Where("id = ?", 1)).Find(&out)
-			})
-			has := strings.Contains(sql, "FOR UPDATE")
-			if want := db.Dialect == database.Postgres; has != want {
-				t.Fatalf("%s: FOR UPDATE present=%v in %q", db.Dialect, has, sql)
+		t.Run("row locks", func(t *testing.T) {
+			for name, lock := range map[string]func(*gorm.DB) *gorm.DB{"FOR UPDATE": db.ForUpdate, "FOR NO KEY UPDATE": db.ForNoKeyUpdate} {
+				sql := db.Gorm.ToSQL(func(tx *gorm.DB) *gorm.DB {
+					var out []map[string]any
+					return lock(tx.Table("users").Where("id = ?", 1)).Find(&out)
+				})
+				has := strings.HasSuffix(strings.TrimSpace(sql), name)
+				if want := db.Dialect == database.Postgres; has != want {
+					t.Errorf("%s: %s present=%v in %q", db.Dialect, name, has, sql)
+				}
+				if db.Dialect == database.SQLite && strings.Contains(sql, "FOR ") {
+					t.Errorf("sqlite: lock clause in %q", sql)
+				}
 			}
 		})
 	})

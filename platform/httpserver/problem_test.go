@@ -165,4 +165,11 @@ func TestPanicBecomesProblem(t *testing.T) {
 	if r := srv.do(t, "GET", "/panic", nil); r.status != 500 {
 		t.Fatalf("second request: %d", r.status)
 	}
+	// Panics are counted and logged like every other request.
+	if m := srv.do(t, "GET", "/metrics", nil); !strings.Contains(string(m.body), `vms_http_requests_total{method="GET",route="/panic",status="500"} 2`) {
+		t.Fatalf("panics missing from the request metrics:\n%s", m.body)
+	}
+	if !strings.Contains(srv.log.String(), `"route":"/panic","status":500`) {
+		t.Fatalf("panic missing from the access log:\n%s", srv.log.String())
+	}
 }

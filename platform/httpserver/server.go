@@ -39,7 +39,7 @@ func NewEngine(cfg config.Config, log *slog.Logger, reg *prometheus.Registry, ro
 	if err := e.SetTrustedProxies(cfg.TrustedProxyStrings()); err != nil {
 		return nil, fmt.Errorf("TRUSTED_PROXIES: %w", err)
 	}
-	e.Use(requestID(), accessLog(log), recovery(log), newHTTPMetrics(reg).middleware(), securityHeaders(), bodyLimit())
+	e.Use(requestID(), accessLog(log), newHTTPMetrics(reg).middleware(), recovery(log), securityHeaders(), bodyLimit())
 	e.NoRoute(func(c *gin.Context) {
 		WriteProblem(c, Problem{Status: http.StatusNotFound, Detail: "no such route", Instance: c.Request.URL.Path, RequestID: RequestID(c)})
 	})

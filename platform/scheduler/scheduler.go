@@ -32,6 +32,12 @@ type Scheduler struct {
 
 // New builds the scheduler; jobs start with Start.
 func New(cfg config.Config, log *slog.Logger, db *database.DB, jobs []Job) (*Scheduler, error) {
+	return newScheduler(log, db, jobs, nil)
+}
+
+// newScheduler builds the scheduler; observe, when set, wraps the elector so tests can
+// count the leadership questions (one per tick).
+func newScheduler(log *slog.Logger, db *database.DB, jobs []Job, observe func(gocron.Elector) gocron.Elector) (*Scheduler, error) {
 	opts := []gocron.SchedulerOption{gocron.WithStopTimeout(10 * time.Second), gocron.WithLocation(time.UTC)}
 	sc := &Scheduler{log: log, jobs: jobs}
 	if db.Dialect == database.Postgres {
@@ -40,7 +46,11 @@ func New(cfg config.Config, log *slog.Logger, db *database.DB, jobs []Job) (*Sch
 			return nil, err
 		}
 		sc.elector = NewElector(sqlDB, LeaderLockKey, log)
-		opts = append(opts, gocron.WithDistributedElector(sc.elector))
+		var el gocron.Elector = sc.elector
+		if observe != nil {
+			el = observe(el)
+		}
+		opts = append(opts, gocron.WithDistributedElector(el))
 	}
 	s, err := gocron.NewScheduler(opts...)
 	if err != nil {
