@@ -1,7 +1,7 @@
 # The same commands CI runs (.ci/run), for people.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 
-.PHONY: run test test-pg lint swag migrate ci
+.PHONY: run test test-pg lint swag migrate ci http-test bench bench-smoke
 
 run: ## Run the server with the embedded defaults (SQLite + local files under ./data)
 	go run ./app
@@ -25,3 +25,12 @@ migrate: ## make migrate CMD=up|down|status (uses DATABASE_URL / DATA_DIR like t
 
 ci: ## Everything CI runs, PostgreSQL start included
 	bash .ci/run
+
+http-test: ## Run deploy/http/*.http with httpyac against a freshly built server (HTTP_TEST_DATABASE_URL=postgres://… for PostgreSQL)
+	bash deploy/http/run.sh
+
+bench: ## Benchmarks against nginx/pgbench references measured in the same run (deploy/bench; DURATION=10s per sample)
+	bash deploy/bench/run-all.sh
+
+bench-smoke: ## The benchmarks in smoke mode (~1 minute, small data, targets not enforced), as CI runs them
+	bash deploy/bench/run-all.sh --smoke

@@ -95,7 +95,9 @@ func Load(env Lookup) (Config, error) {
 	c.LogLevel = r.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error")
 	c.LogFormat = r.oneOf("LOG_FORMAT", "json", "json", "text")
 	c.DBMaxOpenConns = r.intRange("DB_MAX_OPEN_CONNS", 20, 1, 1000)
-	c.DBMaxIdleConns = r.intRange("DB_MAX_IDLE_CONNS", 10, 0, 1000)
+	// Idle connections default to the pool size: closing and reopening sessions under load
+	// costs more than keeping them.
+	c.DBMaxIdleConns = r.intRange("DB_MAX_IDLE_CONNS", c.DBMaxOpenConns, 0, 1000)
 	c.ShutdownTimeout = r.duration("SHUTDOWN_TIMEOUT", 20*time.Second)
 	if r.err != nil {
 		return Config{}, r.err

@@ -42,7 +42,7 @@ func TestDefaults(t *testing.T) {
 		LogLevel:            "info",
 		LogFormat:           "json",
 		DBMaxOpenConns:      20,
-		DBMaxIdleConns:      10,
+		DBMaxIdleConns:      20,
 		ShutdownTimeout:     20 * time.Second,
 	}
 	if !reflect.DeepEqual(c, want) {
