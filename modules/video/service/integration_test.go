@@ -24,7 +24,7 @@ func ledgerHandler(db *database.DB) events.Handler {
 	return events.HandlerFunc(func(ctx context.Context, e videoevents.VideoViewed) error {
 		conn := db.Conn(ctx)
 		var id int64
-		if err := db.ForUpdate(conn.Table("users").Select("id").Where("id = ?", e.UserID)).Scan(&id).Error; err != nil {
+		if err := db.ForNoKeyUpdate(conn.Table("users").Select("id").Where("id = ?", e.UserID)).Scan(&id).Error; err != nil {
 			return err
 		}
 		res := conn.Exec("INSERT INTO point_transactions (user_id, amount, reason, ref_id) VALUES (?, 10, 'video_view', ?) ON CONFLICT DO NOTHING", e.UserID, e.VideoID)

@@ -20,7 +20,7 @@ type balances struct{ db *database.DB }
 
 func (b balances) LockUser(ctx context.Context, id int64) error {
 	var got int64
-	return b.db.ForUpdate(b.db.Conn(ctx).Table("users").Select("id").Where("id = ?", id)).Scan(&got).Error
+	return b.db.ForNoKeyUpdate(b.db.Conn(ctx).Table("users").Select("id").Where("id = ?", id)).Scan(&got).Error
 }
 
 func (b balances) AddPoints(ctx context.Context, id, amount int64) error {
