@@ -37,6 +37,7 @@ var Module = fx.Module("video",
 		fx.Annotate(gormrepo.NewViewLogs, fx.As(new(ports.ViewLogs))),
 		func(db *database.DB) ports.UnitOfWork { return db },
 		func() ports.Clock { return service.SystemClock{} },
+		func() *service.LiveCache { return service.NewLiveCache(service.DefaultLiveTTL, 10_000) },
 		NewService,
 	),
 	fx.Provide(
@@ -84,13 +85,14 @@ type ServiceParams struct {
 	UoW       ports.UnitOfWork
 	Publisher events.Publisher
 	Clock     ports.Clock
+	Live      *service.LiveCache
 }
 
 // NewService builds the use cases over the ports.
 func NewService(p ServiceParams) ports.Service {
 	return service.New(service.Deps{
 		Videos: p.Videos, ViewLogs: p.ViewLogs, Storage: p.Storage, Sources: p.Sources,
-		Plans: p.Plans, Users: p.Users, Tokens: p.Tokens, UoW: p.UoW, Publisher: p.Publisher, Clock: p.Clock,
+		Plans: p.Plans, Users: p.Users, Tokens: p.Tokens, UoW: p.UoW, Publisher: p.Publisher, Clock: p.Clock, Live: p.Live,
 	}, service.Settings{
 		PointsPerView:   p.Config.PointsPerView,
 		MaxUploadBytes:  p.Config.MaxUploadBytes,

@@ -20,6 +20,14 @@ type Videos struct {
 	keys   map[string]bool
 	// CreateErr, when set, is returned by Create.
 	CreateErr error
+	liveReads int
+}
+
+// LiveReads counts GetLive calls.
+func (f *Videos) LiveReads() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.liveReads
 }
 
 var _ ports.Videos = (*Videos)(nil)
@@ -51,6 +59,7 @@ func (f *Videos) Create(_ context.Context, v domain.Video) (domain.Video, error)
 func (f *Videos) GetLive(_ context.Context, id int64) (domain.Video, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.liveReads++
 	v, ok := f.rows[id]
 	if !ok || v.Deleted {
 		return domain.Video{}, domain.ErrNotFound

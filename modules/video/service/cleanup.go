@@ -17,17 +17,20 @@ import (
 type CorporationCleanup struct {
 	Videos ports.Videos
 	Clock  ports.Clock
+	Live   *LiveCache
 }
 
 // NewCorporationCleanup returns the CorporationDeleted handler.
-func NewCorporationCleanup(videos ports.Videos, clock ports.Clock) events.Handler {
-	c := &CorporationCleanup{Videos: videos, Clock: clock}
+func NewCorporationCleanup(videos ports.Videos, clock ports.Clock, live *LiveCache) events.Handler {
+	c := &CorporationCleanup{Videos: videos, Clock: clock, Live: live}
 	return events.HandlerFunc(c.Handle)
 }
 
 // Handle soft-deletes every live video of the deleted corporation.
 func (c *CorporationCleanup) Handle(ctx context.Context, e corporationevents.CorporationDeleted) error {
-	if _, err := c.Videos.SoftDeleteByCorporation(ctx, e.CorporationID, c.Clock.Now()); err != nil {
+	_, err := c.Videos.SoftDeleteByCorporation(ctx, e.CorporationID, c.Clock.Now())
+	c.Live.DropCorporation(e.CorporationID)
+	if err != nil {
 		return fmt.Errorf("delete videos of corporation %d: %w", e.CorporationID, err)
 	}
 	return nil

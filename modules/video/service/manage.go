@@ -69,6 +69,7 @@ func (s *Service) Update(ctx context.Context, caller principal.Principal, id int
 		return domain.Video{}, &domain.ValidationError{Fields: fields}
 	}
 	v, err := s.Videos.Update(ctx, caller.CorporationID, id, ch, s.Clock.Now())
+	s.Live.Drop(id)
 	if err != nil {
 		return domain.Video{}, fmt.Errorf("update video: %w", err)
 	}
@@ -80,7 +81,9 @@ func (s *Service) Delete(ctx context.Context, caller principal.Principal, id int
 	if !caller.IsAdmin() {
 		return domain.ErrAdminOnly
 	}
-	if err := s.Videos.SoftDelete(ctx, caller.CorporationID, id, s.Clock.Now()); err != nil {
+	err := s.Videos.SoftDelete(ctx, caller.CorporationID, id, s.Clock.Now())
+	s.Live.Drop(id)
+	if err != nil {
 		return fmt.Errorf("delete video: %w", err)
 	}
 	return nil
@@ -104,6 +107,7 @@ func (s *Service) Restore(ctx context.Context, caller principal.Principal, id in
 		return domain.Video{}, domain.ErrNotPaid
 	}
 	v, err := s.Videos.Restore(ctx, caller.CorporationID, id, s.Clock.Now())
+	s.Live.Drop(id)
 	if err != nil {
 		return domain.Video{}, fmt.Errorf("restore video: %w", err)
 	}

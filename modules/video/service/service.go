@@ -32,6 +32,8 @@ type Deps struct {
 	UoW       ports.UnitOfWork
 	Publisher events.Publisher
 	Clock     ports.Clock
+	// Live caches live videos for stream and view requests; nil disables it.
+	Live *LiveCache
 }
 
 // Service implements ports.Service.

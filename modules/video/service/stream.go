@@ -20,7 +20,20 @@ func (s *Service) Streamable(ctx context.Context, caller principal.Principal, id
 	if caller.PlaybackVideoID != 0 && caller.PlaybackVideoID != id {
 		return domain.Video{}, domain.ErrNotFound
 	}
-	return s.Videos.GetLive(ctx, id)
+	return s.liveVideo(ctx, id)
+}
+
+// liveVideo looks a live video up through the short-lived cache.
+func (s *Service) liveVideo(ctx context.Context, id int64) (domain.Video, error) {
+	if v, ok := s.Live.get(id); ok {
+		return v, nil
+	}
+	v, err := s.Videos.GetLive(ctx, id)
+	if err != nil {
+		return domain.Video{}, err
+	}
+	s.Live.put(v)
+	return v, nil
 }
 
 // OpenFile opens an uploaded video's bytes for reading with seeks.
@@ -48,7 +61,7 @@ func (s *Service) RedirectURL(ctx context.Context, v domain.Video) (string, bool
 
 // ViewVideo records the caller's view of the live video with this id.
 func (s *Service) ViewVideo(ctx context.Context, caller principal.Principal, videoID int64) (ports.View, error) {
-	v, err := s.Videos.GetLive(ctx, videoID)
+	v, err := s.liveVideo(ctx, videoID)
 	if err != nil {
 		return ports.View{}, err
 	}

@@ -130,7 +130,10 @@ func TestCorporationCleanup(t *testing.T) {
 	e := newEnv(t, 1<<20)
 	a, _ := e.videos.Create(ctx, domain.Video{Name: "a", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k"})
 	b, _ := e.videos.Create(ctx, domain.Video{Name: "b", CorporationID: 200, SourceKind: domain.SourceUpload, StorageKey: "k2"})
-	h := service.NewCorporationCleanup(e.videos, fake.Clock{T: t0})
+	if _, err := e.svc.Streamable(ctx, guestA, a.ID); err != nil { // now cached
+		t.Fatal(err)
+	}
+	h := service.NewCorporationCleanup(e.videos, fake.Clock{T: t0}, e.live)
 	if h.EventName() != "corporation.deleted" {
 		t.Fatalf("handler for %s", h.EventName())
 	}
@@ -139,6 +142,9 @@ func TestCorporationCleanup(t *testing.T) {
 	}
 	if _, err := e.svc.Get(ctx, a.ID); !errors.Is(err, domain.ErrNotFound) {
 		t.Fatalf("video of deleted corporation still live: %v", err)
+	}
+	if _, err := e.svc.Streamable(ctx, guestA, a.ID); !errors.Is(err, domain.ErrNotFound) {
+		t.Fatalf("video of deleted corporation still streamable from the cache: %v", err)
 	}
 	if _, err := e.svc.Get(ctx, b.ID); err != nil {
 		t.Fatalf("other corporation's video: %v", err)
@@ -166,5 +172,25 @@ func TestRecordStreamViewSkipsKnownPairs(t *testing.T) {
 	}
 	if n := len(e.pub.Published()); n != 1 {
 		t.Fatalf("repeat stream views published %d events, want 1", n)
+	}
+}
+
+func TestStreamLookupsAreCachedUntilAChange(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, 1<<20)
+	v, _ := e.videos.Create(ctx, domain.Video{Name: "up", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k"})
+	for range 3 {
+		if _, err := e.svc.Streamable(ctx, guestA, v.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := e.videos.LiveReads(); got != 1 {
+		t.Fatalf("three stream lookups read the table %d times, want 1", got)
+	}
+	if err := e.svc.Delete(ctx, adminA, v.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Streamable(ctx, guestA, v.ID); !errors.Is(err, domain.ErrNotFound) {
+		t.Fatalf("deleted video still streamable from the cache: %v", err)
 	}
 }
