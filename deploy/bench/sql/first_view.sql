@@ -3,13 +3,12 @@
 \set uid random(:umin, :umax)
 \set vid random(:vmin, :vmax)
 BEGIN;
-SELECT pg_advisory_xact_lock(52417, :uid);
 WITH ins AS (
     INSERT INTO video_view_logs (user_id, video_id, created_at, updated_at)
     VALUES (:uid, :vid, now(), now()) ON CONFLICT DO NOTHING RETURNING id
 ) SELECT count(*) AS fresh FROM ins \gset
 \if :fresh
-SELECT id FROM users WHERE id = :uid FOR UPDATE;
+SELECT id FROM users WHERE id = :uid FOR NO KEY UPDATE;
 WITH led AS (
     INSERT INTO point_transactions (user_id, amount, reason, ref_id, created_at, updated_at)
     VALUES (:uid, :points, 'video_view', :vid, now(), now()) ON CONFLICT DO NOTHING RETURNING id
