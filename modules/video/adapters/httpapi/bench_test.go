@@ -126,3 +126,60 @@ func BenchmarkRepeatView(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "req/s")
 }
+
+// BenchmarkStreamSmallRanges streams 1 KiB ranges to a repeat viewer with the videos and
+// view logs on SQLite: the per-request cost that caps a player's request rate. With the
+// live-video cache and the viewed-pairs memory a repeat request reads no table at all;
+// "uncached" shows the cost without the live-video cache.
+func BenchmarkStreamSmallRanges(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		live *service.LiveCache
+	}{{"cached", service.NewLiveCache(service.DefaultLiveTTL, 1000)}, {"uncached", nil}} {
+		b.Run(bc.name, func(b *testing.B) {
+			gin.SetMode(gin.TestMode)
+			db := dbtest.SQLite(b)
+			var corp, user int64
+			db.Gorm.Raw("INSERT INTO corporations (name, plan_type) VALUES ('Acme', 'FREE') RETURNING id").Scan(&corp)
+			db.Gorm.Raw("INSERT INTO users (email, password_hash, role, corporation_id) VALUES ('b@example.com', 'x', 'guest', ?) RETURNING id", corp).Scan(&user)
+			dir := b.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "small"), make([]byte, 1<<20), 0o600); err != nil {
+				b.Fatal(err)
+			}
+			repo := gormrepo.NewVideos(db)
+			v, err := repo.Create(context.Background(), domain.Video{Name: "v", CorporationID: corp, SourceKind: domain.SourceUpload, StorageKey: "small", ContentType: "video/mp4", SizeBytes: 1 << 20, SHA256: "abc"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			svc := service.New(service.Deps{
+				Videos: repo, ViewLogs: gormrepo.NewViewLogs(db), Storage: fileStorage{fake.NewStorage(), dir}, Sources: fake.NewSources(),
+				Plans: fake.NewPlans(), Users: fake.Users{}, Tokens: fake.Tokens{}, UoW: db, Publisher: events.NewBus(nil), Clock: service.SystemClock{},
+				Live: bc.live,
+			}, service.Settings{PointsPerView: 10, MaxUploadBytes: 1 << 20})
+			engine := gin.New()
+			httpapi.New(svc, httpserver.NewGuard(fakeAuth{})).Register(engine)
+			token := fmt.Sprintf("guest:%d:%d", user, corp)
+			get := func() int {
+				req := httptest.NewRequest(http.MethodGet, "/v1/videos/stream/"+id(v), nil)
+				req.Header.Set("Authorization", "Bearer "+token)
+				req.Header.Set("Range", "bytes=1024-2047")
+				rec := httptest.NewRecorder()
+				engine.ServeHTTP(rec, req)
+				return rec.Code
+			}
+			if code := get(); code != 206 {
+				b.Fatalf("first view %d", code)
+			}
+			b.SetBytes(1024)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if code := get(); code != 206 {
+						b.Errorf("repeat view %d", code)
+						return
+					}
+				}
+			})
+		})
+	}
+}
