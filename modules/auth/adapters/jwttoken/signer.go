@@ -47,6 +47,7 @@ type Signer struct {
 	clock     ports.Clock
 	access    *jwt.Parser
 	playback  *jwt.Parser
+	verified  *verified
 }
 
 var _ ports.TokenSigner = (*Signer)(nil)
@@ -79,6 +80,7 @@ func NewSigner(secret []byte, accessTTL time.Duration, clock ports.Clock) (*Sign
 		clock:     clock,
 		access:    jwt.NewParser(opts(AccessAudience)...),
 		playback:  jwt.NewParser(opts(PlaybackAudience)...),
+		verified:  newVerified(),
 	}, nil
 }
 
@@ -119,20 +121,26 @@ func (s *Signer) sign(id ports.Identity, typ, aud string, videoID int64, ttl tim
 	return tok, exp, nil
 }
 
-// ParseAccess verifies an access token.
+// ParseAccess verifies an access token. A token verified before is answered from memory
+// while it has not expired (the same leeway applies).
 func (s *Signer) ParseAccess(token string) (ports.AccessClaims, error) {
+	if c, ok := s.verified.get(token); ok && s.clock.Now().Before(c.ExpiresAt.Add(Leeway)) {
+		return c, nil
+	}
 	c, uid, err := s.parse(s.access, token, TypeAccess)
 	if err != nil {
 		return ports.AccessClaims{}, err
 	}
-	return ports.AccessClaims{
+	claims := ports.AccessClaims{
 		UserID:        uid,
 		CorporationID: c.CorporationID,
 		Role:          c.Role,
 		TokenID:       c.ID,
 		IssuedAt:      c.IssuedAt.Time,
 		ExpiresAt:     c.ExpiresAt.Time,
-	}, nil
+	}
+	s.verified.put(token, claims)
+	return claims, nil
 }
 
 // ParsePlayback verifies a playback token.

@@ -197,3 +197,25 @@ func tamperClaims(t *testing.T, tok string) string {
 	parts[1] = base64.RawURLEncoding.EncodeToString([]byte(changed))
 	return strings.Join(parts, ".")
 }
+
+func TestRememberedTokenStillChecksItsBytesAndExpiry(t *testing.T) {
+	s, clock := newSigner(t)
+	tok, _, _ := s.SignAccess(who)
+	first, err := s.ParseAccess(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.ParseAccess(tok)
+	if err != nil || again != first {
+		t.Fatalf("second parse %+v %v, want %+v", again, err, first)
+	}
+	// A token differing in one byte of its signature is verified afresh and refused.
+	tampered := tok[:len(tok)-2] + map[bool]string{true: "A", false: "B"}[tok[len(tok)-2] != 'A'] + tok[len(tok)-1:]
+	if _, err := s.ParseAccess(tampered); err == nil {
+		t.Fatal("accepted a tampered copy of a remembered token")
+	}
+	clock.Advance(15*time.Minute + jwttoken.Leeway)
+	if _, err := s.ParseAccess(tok); err == nil {
+		t.Fatal("a remembered token was accepted after expiry")
+	}
+}

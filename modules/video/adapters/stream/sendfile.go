@@ -3,6 +3,8 @@ package stream
 import (
 	"io"
 	"net/http"
+	"strconv"
+	"sync"
 )
 
 // unwrapper is implemented by response writers that wrap another one (gin's among them).
@@ -34,14 +36,29 @@ type readFromWriter struct {
 	inner io.ReaderFrom
 }
 
+// smallBody is the largest body copied through the response buffer instead of sendfile:
+// below it, one write of headers and body costs less than a header write plus sendfile.
+const smallBody = 32 << 10
+
+var copyBufs = sync.Pool{New: func() any { b := make([]byte, smallBody); return &b }}
+
 // ReadFrom flushes the outer writer's pending header, then copies src through the inner
-// writer, which uses sendfile for a file on a TCP connection.
+// writer, which uses sendfile for a file on a TCP connection. Small bodies go through the
+// outer writer's buffer with the headers instead.
 func (w *readFromWriter) ReadFrom(src io.Reader) (int64, error) {
+	if n, err := strconv.ParseInt(w.Header().Get("Content-Length"), 10, 64); err == nil && n <= smallBody {
+		buf := copyBufs.Get().(*[]byte)
+		defer copyBufs.Put(buf)
+		return io.CopyBuffer(writerOnly{w.ResponseWriter}, src, *buf)
+	}
 	if _, err := w.ResponseWriter.Write(nil); err != nil {
 		return 0, err
 	}
 	return w.inner.ReadFrom(src)
 }
+
+// writerOnly hides every method but Write, so io.CopyBuffer cannot call ReadFrom back.
+type writerOnly struct{ io.Writer }
 
 // Unwrap returns the wrapped writer, for http.ResponseController.
 func (w *readFromWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -2,6 +2,7 @@ package stream
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -77,6 +78,53 @@ func TestServeContentFileThroughGin(t *testing.T) {
 		}
 		if res.Header.Get("ETag") != `"tag"` && tc.status != 416 {
 			t.Errorf("%q: ETag = %q", tc.rng, res.Header.Get("ETag"))
+		}
+	}
+}
+
+func TestSmallAndLargeBodiesThroughGin(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	data := make([]byte, 3*smallBody)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	path := filepath.Join(t.TempDir(), "video.bin")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	engine := gin.New()
+	engine.GET("/v", func(c *gin.Context) {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer f.Close()
+		ServeContent(c.Writer, c.Request, "video.mp4", time.Time{}, "tag", f, int64(len(data)))
+	})
+	srv := httptest.NewServer(engine)
+	defer srv.Close()
+	for _, tc := range []struct {
+		rng        string
+		from, upto int
+	}{
+		{"bytes=0-99", 0, 100}, // buffered with the headers
+		{fmt.Sprintf("bytes=5-%d", smallBody+4), 5, smallBody + 5}, // exactly the buffered limit
+		{fmt.Sprintf("bytes=5-%d", smallBody+5), 5, smallBody + 6}, // one byte over: sendfile
+		{"", 0, len(data)},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/v", nil)
+		if tc.rng != "" {
+			req.Header.Set("Range", tc.rng)
+		}
+		res, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if !bytes.Equal(got, data[tc.from:tc.upto]) {
+			t.Errorf("%q: status %d, %d bytes, want bytes %d-%d", tc.rng, res.StatusCode, len(got), tc.from, tc.upto-1)
 		}
 	}
 }
