@@ -36,6 +36,7 @@ var keyPattern = regexp.MustCompile(`^([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{32})
 // Store is a ports.Storage over one local folder.
 type Store struct {
 	root *os.Root
+	dirs dirRoots
 }
 
 // New opens (creating it if needed) the folder dir and removes temporary files left
@@ -61,7 +62,10 @@ func New(dir string) (*Store, error) {
 }
 
 // Close releases the folder handle.
-func (s *Store) Close() error { return s.root.Close() }
+func (s *Store) Close() error {
+	s.dirs.close()
+	return s.root.Close()
+}
 
 // Put streams r into a temporary file while hashing and counting it, then renames the
 // synced file to a newly generated key. Past maxBytes (when maxBytes > 0), on a read or
@@ -114,7 +118,7 @@ func (s *Store) Open(ctx context.Context, key string) (io.ReadSeekCloser, error)
 	if !keyPattern.MatchString(key) || !consistent(key) {
 		return nil, ErrNotFound
 	}
-	f, err := s.root.Open(key)
+	f, err := s.open(key)
 	if errors.Is(err, fs.ErrPermission) {
 		return nil, fmt.Errorf("local storage: open: %w", err)
 	}
@@ -128,6 +132,16 @@ func (s *Store) Open(ctx context.Context, key string) (io.ReadSeekCloser, error)
 		return nil, ErrNotFound
 	}
 	return f, nil
+}
+
+// open opens a key through its kept fan-out folder, or through the root when the folder
+// is missing or the set of kept folders is full.
+func (s *Store) open(key string) (*os.File, error) {
+	dir, name := path.Split(key)
+	if r, ok := s.dirs.get(s.root, path.Clean(dir)); ok {
+		return r.Open(name)
+	}
+	return s.root.Open(key)
 }
 
 // Delete removes the object under key; a missing object, or a key that cannot name one,

@@ -264,3 +264,74 @@ func TestNewSweepsStaleTemporaryFiles(t *testing.T) {
 		t.Errorf("fresh file removed: %v", err)
 	}
 }
+
+func TestOpenRefusesAFolderSymlinkLeavingTheStore(t *testing.T) {
+	s, dir := newStore(t)
+	outside := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(outside, "dd"), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	key := "cc/dd/ccdd0000000000000000000000000000.bin"
+	if err := os.WriteFile(filepath.Join(outside, "dd", "ccdd0000000000000000000000000000.bin"), []byte("secret"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The first fan-out folder is a symlink to a folder outside the store.
+	if err := os.Symlink(outside, filepath.Join(dir, "cc")); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // the second time through any kept folder handle
+		if rc, err := s.Open(context.Background(), key); err == nil {
+			rc.Close()
+			t.Fatal("opened a file through a folder symlink leading out of the store")
+		}
+	}
+}
+
+func TestKeptFolderSeesLaterObjects(t *testing.T) {
+	s, dir := newStore(t)
+	ctx := context.Background()
+	obj, err := s.Put(ctx, strings.NewReader("first"), 1<<10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := s.Open(ctx, obj.Key) // keeps the object's folder open
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc.Close()
+	// A second object in the same folder, written after the folder was kept.
+	later := obj.Key[:6] + obj.Key[6:10] + "ffffffffffffffffffffffffffff.bin"
+	if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(later)), []byte("second"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rc, err = s.Open(ctx, later)
+	if err != nil {
+		t.Fatalf("open %s through the kept folder: %v", later, err)
+	}
+	b, _ := io.ReadAll(rc)
+	rc.Close()
+	if string(b) != "second" {
+		t.Fatalf("read %q", b)
+	}
+}
+
+// BenchmarkOpen opens and closes one stored object, as every stream request does.
+func BenchmarkOpen(b *testing.B) {
+	s, err := New(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	obj, err := s.Put(ctx, strings.NewReader("video bytes"), 1<<10)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		rc, err := s.Open(ctx, obj.Key)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rc.Close()
+	}
+}
