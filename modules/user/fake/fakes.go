@@ -8,7 +8,8 @@ import (
 	"time"
 
 	"vms/modules/user/ports"
-	"vms/platform/events"
+	"vms/platform/events/eventstest"
+	"vms/platform/fakeclock"
 )
 
 // Snapshotter is a fake store that can restore its state after a failed unit of work.
@@ -44,29 +45,12 @@ func (u *UnitOfWork) Do(ctx context.Context, fn func(ctx context.Context) error)
 }
 
 // Clock is a settable clock.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+type Clock = fakeclock.Clock
 
 var _ ports.Clock = (*Clock)(nil)
 
 // NewClock returns a clock stopped at t.
-func NewClock(t time.Time) *Clock { return &Clock{t: t.UTC()} }
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Advance moves the clock forward.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+func NewClock(t time.Time) *Clock { return fakeclock.New(t) }
 
 // Hasher is a fast, transparent password "hash" that counts its calls.
 type Hasher struct {
@@ -135,31 +119,7 @@ func (c *Corporations) Kill(corporationID int64) {
 }
 
 // Publisher records published events and fails with Err when set.
-type Publisher struct {
-	mu     sync.Mutex
-	Events []events.Event
-	Err    error
-}
-
-var _ events.Publisher = (*Publisher)(nil)
-
-// Publish records the event.
-func (p *Publisher) Publish(_ context.Context, e events.Event) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.Err != nil {
-		return p.Err
-	}
-	p.Events = append(p.Events, e)
-	return nil
-}
-
-// Published returns a copy of the recorded events.
-func (p *Publisher) Published() []events.Event {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]events.Event(nil), p.Events...)
-}
+type Publisher = eventstest.Recorder
 
 // FailHashes makes Hash fail with err (nil restores it).
 func (h *Hasher) FailHashes(err error) {

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"vms/modules/video/ports"
-	"vms/platform/events"
+	"vms/platform/events/eventstest"
 )
 
 // Plans is a ports.CorporationPlans over a map of paid corporations.
@@ -82,32 +82,8 @@ func (u *UnitOfWork) Do(ctx context.Context, fn func(ctx context.Context) error)
 	return fn(ctx)
 }
 
-// Publisher records published events and returns Err when set.
-type Publisher struct {
-	mu     sync.Mutex
-	Events []events.Event
-	Err    error
-}
-
-var _ events.Publisher = (*Publisher)(nil)
-
-// Publish records e.
-func (p *Publisher) Publish(_ context.Context, e events.Event) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.Err != nil {
-		return p.Err
-	}
-	p.Events = append(p.Events, e)
-	return nil
-}
-
-// Published returns a copy of the recorded events.
-func (p *Publisher) Published() []events.Event {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]events.Event(nil), p.Events...)
-}
+// Publisher records published events and fails with Err when set.
+type Publisher = eventstest.Recorder
 
 // Clock is a fixed clock.
 type Clock struct{ T time.Time }
