@@ -6,41 +6,17 @@ import (
 	"time"
 
 	"vms/modules/corporation/ports"
+	"vms/platform/database/uowtest"
 	"vms/platform/events/eventstest"
 	"vms/platform/fakeclock"
 )
 
 // Snapshotter is a fake store that can restore its state after a failed unit of work.
-type Snapshotter interface {
-	Snapshot() (restore func())
-}
+type Snapshotter = uowtest.Snapshotter
 
-// UnitOfWork calls the function. When fn fails it restores the stores in Stores, so a
-// failed use case leaves the fakes as they were, like a rolled back transaction.
-type UnitOfWork struct {
-	mu     sync.Mutex
-	Calls  int
-	Stores []Snapshotter
-}
-
-// Do calls fn.
-func (u *UnitOfWork) Do(ctx context.Context, fn func(ctx context.Context) error) error {
-	u.mu.Lock()
-	u.Calls++
-	stores := append([]Snapshotter(nil), u.Stores...)
-	u.mu.Unlock()
-	restores := make([]func(), 0, len(stores))
-	for _, s := range stores {
-		restores = append(restores, s.Snapshot())
-	}
-	err := fn(ctx)
-	if err != nil {
-		for _, r := range restores {
-			r()
-		}
-	}
-	return err
-}
+// UnitOfWork calls the function; when it fails, the stores in Stores are put back as
+// they were, like a rolled back transaction.
+type UnitOfWork = uowtest.UnitOfWork
 
 // Clock is a settable clock.
 type Clock = fakeclock.Clock
