@@ -11,6 +11,7 @@ import (
 	"vms/modules/auth/ports"
 	"vms/modules/auth/service"
 	videoports "vms/modules/video/ports"
+	"vms/platform/clock"
 	"vms/platform/config"
 	"vms/platform/database"
 	"vms/platform/events"
@@ -23,7 +24,7 @@ import (
 var Module = fx.Module("auth",
 	fx.Provide(
 		fx.Private,
-		func() ports.Clock { return ports.SystemClock{} },
+		func() ports.Clock { return clock.System{} },
 		fx.Annotate(gormrepo.NewSessions, fx.As(new(ports.Sessions))),
 		func(db *database.DB) ports.UnitOfWork { return db },
 		newSigner,

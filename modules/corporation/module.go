@@ -12,6 +12,7 @@ import (
 	"vms/modules/corporation/service"
 	userports "vms/modules/user/ports"
 	videoports "vms/modules/video/ports"
+	"vms/platform/clock"
 	"vms/platform/database"
 	"vms/platform/httpserver"
 )
@@ -28,7 +29,7 @@ var Module = fx.Module("corporation",
 		fx.Private,
 		fx.Annotate(gormrepo.New, fx.As(new(ports.Repository))),
 		func(db *database.DB) ports.UnitOfWork { return db },
-		func() ports.Clock { return service.SystemClock{} },
+		func() ports.Clock { return clock.System{} },
 		service.New,
 		fx.Annotate(func(s *service.Service) *service.Service { return s }, fx.As(new(ports.Service))),
 		fx.Annotate(func(s *service.Service) *service.Service { return s }, fx.As(new(planjob.Downgrader))),

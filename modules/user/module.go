@@ -15,6 +15,7 @@ import (
 	"vms/modules/user/ports"
 	"vms/modules/user/service"
 	videoports "vms/modules/video/ports"
+	"vms/platform/clock"
 	"vms/platform/database"
 	"vms/platform/events"
 	"vms/platform/httpserver"
@@ -37,7 +38,7 @@ var Module = fx.Module("user",
 		fx.Annotate(gormrepo.New, fx.As(new(ports.Repository))),
 		fx.Annotate(argon2id.NewDefault, fx.As(new(ports.PasswordHasher))),
 		func(db *database.DB) ports.UnitOfWork { return db },
-		func() ports.Clock { return service.SystemClock{} },
+		func() ports.Clock { return clock.System{} },
 		service.New,
 		fx.Annotate(same, fx.As(new(ports.Service))),
 	),

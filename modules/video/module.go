@@ -19,6 +19,7 @@ import (
 	"vms/modules/video/adapters/source"
 	"vms/modules/video/ports"
 	"vms/modules/video/service"
+	"vms/platform/clock"
 	"vms/platform/config"
 	"vms/platform/database"
 	"vms/platform/events"
@@ -36,7 +37,7 @@ var Module = fx.Module("video",
 		fx.Annotate(gormrepo.NewVideos, fx.As(new(ports.Videos))),
 		fx.Annotate(gormrepo.NewViewLogs, fx.As(new(ports.ViewLogs))),
 		func(db *database.DB) ports.UnitOfWork { return db },
-		func() ports.Clock { return service.SystemClock{} },
+		func() ports.Clock { return clock.System{} },
 		func() *service.LiveCache { return service.NewLiveCache(service.DefaultLiveTTL, 10_000) },
 		NewService,
 	),

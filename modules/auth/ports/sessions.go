@@ -36,9 +36,3 @@ type UnitOfWork interface {
 type Clock interface {
 	Now() time.Time
 }
-
-// SystemClock is the wall clock, in UTC.
-type SystemClock struct{}
-
-// Now returns the current UTC time.
-func (SystemClock) Now() time.Time { return time.Now().UTC() }

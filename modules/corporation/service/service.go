@@ -30,12 +30,6 @@ func New(repo ports.Repository, uow ports.UnitOfWork, admins ports.AdminAccounts
 	return &Service{repo: repo, uow: uow, admins: admins, pub: pub, clock: clock}
 }
 
-// SystemClock is the wall clock in UTC.
-type SystemClock struct{}
-
-// Now returns the current time in UTC.
-func (SystemClock) Now() time.Time { return time.Now().UTC() }
-
 // Now returns the service's current time.
 func (s *Service) Now() time.Time { return s.clock.Now() }
 

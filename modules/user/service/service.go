@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	corpports "vms/modules/corporation/ports"
 	"vms/modules/user/domain"
@@ -31,12 +30,6 @@ var _ ports.Service = (*Service)(nil)
 func New(repo ports.Repository, uow ports.UnitOfWork, hasher ports.PasswordHasher, pub events.Publisher, clock ports.Clock) *Service {
 	return &Service{repo: repo, uow: uow, hasher: hasher, pub: pub, clock: clock}
 }
-
-// SystemClock is the wall clock in UTC.
-type SystemClock struct{}
-
-// Now returns the current time in UTC.
-func (SystemClock) Now() time.Time { return time.Now().UTC() }
 
 // Create adds a user to the caller's corporation. Only admins may.
 func (s *Service) Create(ctx context.Context, caller principal.Principal, in ports.NewUserInput) (domain.User, error) {

@@ -11,6 +11,7 @@ import (
 	"vms/modules/video/fake"
 	"vms/modules/video/service"
 	"vms/modules/video/videoevents"
+	"vms/platform/clock"
 	"vms/platform/database"
 	"vms/platform/database/dbtest"
 	"vms/platform/events"
@@ -55,7 +56,7 @@ func newDBEnv(t *testing.T, db *database.DB, nVideos int, handlers ...events.Han
 	svc := service.New(service.Deps{
 		Videos: repo, ViewLogs: gormrepo.NewViewLogs(db), Storage: fake.NewStorage(), Sources: fake.NewSources(),
 		Plans: fake.NewPlans(), Users: fake.Users{}, Tokens: fake.Tokens{}, UoW: db,
-		Publisher: events.NewBus(handlers), Clock: service.SystemClock{},
+		Publisher: events.NewBus(handlers), Clock: clock.System{},
 	}, service.Settings{PointsPerView: 10, MaxUploadBytes: 1 << 20})
 	e := dbEnv{db: db, svc: svc, viewer: principal.Principal{UserID: user, CorporationID: corp, Role: principal.RoleGuest}}
 	for i := range nVideos {

@@ -58,9 +58,3 @@ func New(d Deps, cfg Settings) *Service {
 
 // MaxUploadBytes is the largest upload accepted.
 func (s *Service) MaxUploadBytes() int64 { return s.cfg.MaxUploadBytes }
-
-// SystemClock is the wall clock in UTC.
-type SystemClock struct{}
-
-// Now returns the current UTC time.
-func (SystemClock) Now() time.Time { return time.Now().UTC() }

@@ -5,14 +5,14 @@ import (
 	"time"
 
 	"vms/modules/auth/adapters/jwttoken"
-	"vms/modules/auth/ports"
+	"vms/platform/clock"
 )
 
 // TestMintedTokenPassesTheServerParser keeps the minted tokens in step with the server's
 // access-token parser (algorithm, issuer, audience, type and claims).
 func TestMintedTokenPassesTheServerParser(t *testing.T) {
 	secret := []byte("0123456789abcdef0123456789abcdef-bench")
-	signer, err := jwttoken.NewSigner(secret, 15*time.Minute, ports.SystemClock{})
+	signer, err := jwttoken.NewSigner(secret, 15*time.Minute, clock.System{})
 	if err != nil {
 		t.Fatal(err)
 	}

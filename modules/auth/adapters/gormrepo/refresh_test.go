@@ -14,6 +14,7 @@ import (
 	"vms/modules/auth/fake"
 	"vms/modules/auth/ports"
 	"vms/modules/auth/service"
+	"vms/platform/clock"
 	"vms/platform/database"
 	"vms/platform/database/dbtest"
 )
@@ -27,12 +28,12 @@ func TestConcurrentRefreshOneWinner(t *testing.T) {
 		userA, _ := seedUsers(t, db)
 		accounts := fake.NewAccounts()
 		accounts.Add(ports.Identity{UserID: userA, CorporationID: 1, Role: "guest"}, "a@example.com", "password-a")
-		signer, err := jwttoken.NewSigner([]byte("0123456789abcdef0123456789abcdef-test"), time.Minute, ports.SystemClock{})
+		signer, err := jwttoken.NewSigner([]byte("0123456789abcdef0123456789abcdef-test"), time.Minute, clock.System{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		repo := gormrepo.NewSessions(db)
-		svc := service.New(accounts, repo, db, signer, ports.SystemClock{}, time.Hour)
+		svc := service.New(accounts, repo, db, signer, clock.System{}, time.Hour)
 		pair, err := svc.Login(ctx, "a@example.com", "password-a", "192.0.2.1")
 		if err != nil {
 			t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 	"vms/modules/video/fake"
 	"vms/modules/video/ports"
 	"vms/modules/video/service"
+	"vms/platform/clock"
 	"vms/platform/database/dbtest"
 	"vms/platform/events"
 	"vms/platform/httpserver"
@@ -55,7 +56,7 @@ func BenchmarkStreamRange(b *testing.B) {
 	v, _ := videos.Create(context.Background(), domain.Video{Name: "big", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "big", ContentType: "video/mp4", SizeBytes: size, SHA256: "abc"})
 	svc := service.New(service.Deps{
 		Videos: videos, ViewLogs: fake.NewViewLogs(), Storage: fileStorage{fake.NewStorage(), dir}, Sources: fake.NewSources(),
-		Plans: fake.NewPlans(), Users: fake.Users{}, Tokens: fake.Tokens{}, UoW: &fake.UnitOfWork{}, Publisher: &fake.Publisher{}, Clock: service.SystemClock{},
+		Plans: fake.NewPlans(), Users: fake.Users{}, Tokens: fake.Tokens{}, UoW: &fake.UnitOfWork{}, Publisher: &fake.Publisher{}, Clock: clock.System{},
 	}, service.Settings{PointsPerView: 10, MaxUploadBytes: 1 << 20})
 	engine := gin.New()
 	httpapi.New(svc, httpserver.NewGuard(fakeAuth{})).Register(engine)
@@ -97,7 +98,7 @@ func BenchmarkRepeatView(b *testing.B) {
 	}
 	svc := service.New(service.Deps{
 		Videos: repo, ViewLogs: gormrepo.NewViewLogs(db), Storage: fake.NewStorage(), Sources: fake.NewSources(),
-		Plans: fake.NewPlans(), Users: fake.Users{}, Tokens: fake.Tokens{}, UoW: db, Publisher: events.NewBus(nil), Clock: service.SystemClock{},
+		Plans: fake.NewPlans(), Users: fake.Users{}, Tokens: fake.Tokens{}, UoW: db, Publisher: events.NewBus(nil), Clock: clock.System{},
 	}, service.Settings{PointsPerView: 10, MaxUploadBytes: 1 << 20})
 	engine := gin.New()
 	httpapi.New(svc, httpserver.NewGuard(fakeAuth{})).Register(engine)
@@ -153,7 +154,7 @@ func BenchmarkStreamSmallRanges(b *testing.B) {
 			}
 			svc := service.New(service.Deps{
 				Videos: repo, ViewLogs: gormrepo.NewViewLogs(db), Storage: fileStorage{fake.NewStorage(), dir}, Sources: fake.NewSources(),
-				Plans: fake.NewPlans(), Users: fake.Users{}, Tokens: fake.Tokens{}, UoW: db, Publisher: events.NewBus(nil), Clock: service.SystemClock{},
+				Plans: fake.NewPlans(), Users: fake.Users{}, Tokens: fake.Tokens{}, UoW: db, Publisher: events.NewBus(nil), Clock: clock.System{},
 				Live: bc.live,
 			}, service.Settings{PointsPerView: 10, MaxUploadBytes: 1 << 20})
 			engine := gin.New()

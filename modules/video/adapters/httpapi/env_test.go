@@ -17,6 +17,7 @@ import (
 	"vms/modules/video/domain"
 	"vms/modules/video/fake"
 	"vms/modules/video/service"
+	"vms/platform/clock"
 	"vms/platform/httpserver"
 	"vms/platform/principal"
 )
@@ -87,7 +88,7 @@ func newEnv(t testing.TB, opts ...option) *env {
 	svc := service.New(service.Deps{
 		Videos: e.videos, ViewLogs: e.views, Storage: e.storage, Sources: e.sources,
 		Plans: fake.NewPlans(100), Users: fake.Users{1: 100, 2: 100, 3: 200},
-		Tokens: fake.Tokens{Now: time.Now()}, UoW: &fake.UnitOfWork{}, Publisher: e.pub, Clock: service.SystemClock{},
+		Tokens: fake.Tokens{Now: time.Now()}, UoW: &fake.UnitOfWork{}, Publisher: e.pub, Clock: clock.System{},
 	}, settings)
 	e.engine = gin.New()
 	httpapi.New(svc, httpserver.NewGuard(fakeAuth{})).Register(e.engine)

@@ -115,7 +115,7 @@ func (s *Store) Put(ctx context.Context, r io.Reader, maxBytes int64) (ports.Sto
 // Open opens the object under key. The result is an *os.File, so http.ServeContent can
 // send it with sendfile. A key Put could not have generated is reported as not found.
 func (s *Store) Open(ctx context.Context, key string) (io.ReadSeekCloser, error) {
-	if !keyPattern.MatchString(key) || !consistent(key) {
+	if !consistent(key) {
 		return nil, ErrNotFound
 	}
 	f, err := s.open(key)
@@ -147,7 +147,7 @@ func (s *Store) open(key string) (*os.File, error) {
 // Delete removes the object under key; a missing object, or a key that cannot name one,
 // is not an error.
 func (s *Store) Delete(ctx context.Context, key string) error {
-	if !keyPattern.MatchString(key) || !consistent(key) {
+	if !consistent(key) {
 		return nil
 	}
 	if err := s.root.Remove(key); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -181,7 +181,8 @@ func (s *Store) Ready(ctx context.Context) error {
 	return nil
 }
 
-// consistent tells whether a key's fan-out folders are the first bytes of its id.
+// consistent tells whether key has the form Put generates and its fan-out folders are
+// the first bytes of its id.
 func consistent(key string) bool {
 	m := keyPattern.FindStringSubmatch(key)
 	return m != nil && m[3][0:2] == m[1] && m[3][2:4] == m[2]

@@ -1,0 +1,10 @@
+// Package clock is the wall clock the modules' Clock ports are given in production.
+package clock
+
+import "time"
+
+// System is the wall clock in UTC.
+type System struct{}
+
+// Now returns the current time in UTC.
+func (System) Now() time.Time { return time.Now().UTC() }
