@@ -8,7 +8,7 @@ import (
 
 	"go.uber.org/fx"
 
-	"vms/app/bootstrap"
+	"vms/app/wiring"
 	"vms/platform"
 	"vms/platform/config"
 	"vms/platform/httpserver"
@@ -43,7 +43,7 @@ func TestAppGraphIsComplete(t *testing.T) {
 		"postgres url":     {"DATABASE_URL": "postgres://vms@127.0.0.1:1/vms?sslmode=disable"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if err := fx.ValidateApp(bootstrap.Options(testConfig(t, env)), fx.NopLogger); err != nil {
+			if err := fx.ValidateApp(wiring.Options(testConfig(t, env)), fx.NopLogger); err != nil {
 				t.Fatalf("fx graph: %v", err)
 			}
 		})

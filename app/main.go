@@ -46,7 +46,7 @@ import (
 	"go.uber.org/fx"
 	"go.uber.org/fx/fxevent"
 
-	"vms/app/bootstrap"
+	"vms/app/wiring"
 	"vms/platform/config"
 )
 
@@ -86,7 +86,7 @@ func run(args []string) int {
 
 func serve(cfg config.Config) int {
 	app := fx.New(
-		bootstrap.Options(cfg),
+		wiring.Options(cfg),
 		fx.WithLogger(func() fxevent.Logger { return fxevent.NopLogger }),
 		fx.StartTimeout(60*time.Second),
 	)

@@ -13,7 +13,7 @@ import (
 	"go.uber.org/fx"
 	"go.uber.org/fx/fxtest"
 
-	"vms/app/bootstrap"
+	"vms/app/wiring"
 	"vms/platform/config"
 )
 
@@ -41,7 +41,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		t.Fatal(err)
 	}
 	var engine *gin.Engine
-	app := fxtest.New(t, fx.NopLogger, bootstrap.Options(cfg), fx.Populate(&engine))
+	app := fxtest.New(t, fx.NopLogger, wiring.Options(cfg), fx.Populate(&engine))
 	defer app.RequireStart().RequireStop()
 
 	served := map[string]bool{}

@@ -16,7 +16,7 @@ import (
 	"go.uber.org/fx"
 	"go.uber.org/fx/fxtest"
 
-	"vms/app/bootstrap"
+	"vms/app/wiring"
 	"vms/platform/config"
 	"vms/platform/database"
 	"vms/platform/database/dbtest"
@@ -79,7 +79,7 @@ func Start(t testing.TB, backend Backend, env map[string]string) *App {
 		srv *httpserver.Server
 		db  *database.DB
 	)
-	app := fxtest.New(t, fx.NopLogger, bootstrap.Options(cfg), fx.Populate(&srv, &db))
+	app := fxtest.New(t, fx.NopLogger, wiring.Options(cfg), fx.Populate(&srv, &db))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := app.Start(ctx); err != nil {

@@ -10,7 +10,6 @@ import (
 	"vms/modules/auth/adapters/jwttoken"
 	"vms/modules/auth/ports"
 	"vms/modules/auth/service"
-	videoports "vms/modules/video/ports"
 	"vms/platform/clock"
 	"vms/platform/config"
 	"vms/platform/database"
@@ -18,9 +17,10 @@ import (
 	"vms/platform/httpserver"
 )
 
-// Module wires the auth module. It needs a ports.Accounts from the user module and offers
-// the request authenticator, video's playback token issuer, its routes and its handlers
-// of account deletions.
+// Module wires the auth module. It needs a ports.Accounts, which app/wiring binds to the
+// user module, and offers the request authenticator, *service.Playback (playback tokens,
+// which app/wiring binds to the video module's port), its routes and its handlers of
+// account deletions.
 var Module = fx.Module("auth",
 	fx.Provide(
 		fx.Private,
@@ -37,14 +37,12 @@ var Module = fx.Module("auth",
 	),
 	fx.Provide(
 		fx.Annotate(httpapi.NewAuthenticator, fx.As(new(httpserver.Authenticator))),
-		fx.Annotate(service.NewPlayback, fx.As(new(videoports.PlaybackTokens))),
+		service.NewPlayback,
 		fx.Annotate(httpapi.NewHandlers, fx.As(new(httpserver.Registrar)), fx.ResultTags(`group:"routes"`)),
 		fx.Annotate(userDeletedHandler, fx.ResultTags(`group:"event_handlers"`)),
 		fx.Annotate(corporationDeletedHandler, fx.ResultTags(`group:"event_handlers"`)),
 	),
 )
-
-var _ videoports.PlaybackTokens = (*service.Playback)(nil)
 
 func newSigner(cfg config.Config, clock ports.Clock) (ports.TokenSigner, error) {
 	return jwttoken.NewSigner(cfg.JWTSecret, cfg.AccessTokenTTL, clock)

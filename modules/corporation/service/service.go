@@ -23,8 +23,6 @@ type Service struct {
 	clock  ports.Clock
 }
 
-var _ ports.Service = (*Service)(nil)
-
 // New builds the service.
 func New(repo ports.Repository, uow ports.UnitOfWork, admins ports.AdminAccounts, pub events.Publisher, clock ports.Clock) *Service {
 	return &Service{repo: repo, uow: uow, admins: admins, pub: pub, clock: clock}
@@ -35,7 +33,7 @@ func (s *Service) Now() time.Time { return s.clock.Now() }
 
 // SignUp creates a corporation and its first admin in one unit of work: either both
 // exist afterwards or neither does.
-func (s *Service) SignUp(ctx context.Context, in ports.SignUp) (domain.Corporation, error) {
+func (s *Service) SignUp(ctx context.Context, in SignUp) (domain.Corporation, error) {
 	d, err := domain.ParseDetails(in.Details)
 	if err != nil {
 		return domain.Corporation{}, err

@@ -9,7 +9,6 @@ import (
 	"vms/modules/corporation/corporationevents"
 	"vms/modules/corporation/domain"
 	"vms/modules/corporation/fake"
-	"vms/modules/corporation/ports"
 	"vms/modules/corporation/service"
 	"vms/platform/principal"
 )
@@ -34,7 +33,7 @@ func sp(s string) *string { return &s }
 
 func (e env) signUp(t *testing.T, name string) domain.Corporation {
 	t.Helper()
-	c, err := e.svc.SignUp(context.Background(), ports.SignUp{Details: domain.DetailsInput{Name: name, PlanType: "FREE"}, AdminEmail: "a@x.io", AdminPassword: "password1"})
+	c, err := e.svc.SignUp(context.Background(), service.SignUp{Details: domain.DetailsInput{Name: name, PlanType: "FREE"}, AdminEmail: "a@x.io", AdminPassword: "password1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +47,7 @@ func (kindErr) ErrorKind() string { return "conflict" }
 
 func TestSignUpCreatesCorporationAndAdmin(t *testing.T) {
 	e := newEnv()
-	c, err := e.svc.SignUp(context.Background(), ports.SignUp{
+	c, err := e.svc.SignUp(context.Background(), service.SignUp{
 		Details:    domain.DetailsInput{Name: " Acme ", PlanType: "PAID", PlanExpiredAt: sp("2030-06-01")},
 		AdminEmail: "boss@acme.io", AdminPassword: "password1",
 	})
@@ -66,7 +65,7 @@ func TestSignUpCreatesCorporationAndAdmin(t *testing.T) {
 func TestSignUpRollsBackWhenAdminFails(t *testing.T) {
 	e := newEnv()
 	e.admins.CreateErr = kindErr{}
-	_, err := e.svc.SignUp(context.Background(), ports.SignUp{Details: domain.DetailsInput{Name: "Acme", PlanType: "FREE"}, AdminEmail: "a@x.io", AdminPassword: "password1"})
+	_, err := e.svc.SignUp(context.Background(), service.SignUp{Details: domain.DetailsInput{Name: "Acme", PlanType: "FREE"}, AdminEmail: "a@x.io", AdminPassword: "password1"})
 	if !errors.Is(err, kindErr{}) {
 		t.Fatalf("err %v", err)
 	}
@@ -77,7 +76,7 @@ func TestSignUpRollsBackWhenAdminFails(t *testing.T) {
 
 func TestSignUpValidation(t *testing.T) {
 	e := newEnv()
-	_, err := e.svc.SignUp(context.Background(), ports.SignUp{Details: domain.DetailsInput{Name: "Acme", PlanType: "PAID"}})
+	_, err := e.svc.SignUp(context.Background(), service.SignUp{Details: domain.DetailsInput{Name: "Acme", PlanType: "PAID"}})
 	var ve *domain.ValidationError
 	if !errors.As(err, &ve) || ve.Fields["plan_expired_at"] == "" {
 		t.Fatalf("err %v", err)
@@ -90,7 +89,7 @@ func TestSignUpValidation(t *testing.T) {
 func TestSignUpNameTaken(t *testing.T) {
 	e := newEnv()
 	e.signUp(t, "Acme")
-	_, err := e.svc.SignUp(context.Background(), ports.SignUp{Details: domain.DetailsInput{Name: "acme", PlanType: "FREE"}, AdminEmail: "b@x.io", AdminPassword: "password1"})
+	_, err := e.svc.SignUp(context.Background(), service.SignUp{Details: domain.DetailsInput{Name: "acme", PlanType: "FREE"}, AdminEmail: "b@x.io", AdminPassword: "password1"})
 	if !errors.Is(err, domain.ErrNameTaken) {
 		t.Fatalf("err %v", err)
 	}
@@ -190,7 +189,7 @@ func TestDeleteRollsBackWhenHandlerFails(t *testing.T) {
 
 func TestIsPaidFollowsTheClock(t *testing.T) {
 	e := newEnv()
-	c, err := e.svc.SignUp(context.Background(), ports.SignUp{Details: domain.DetailsInput{Name: "Acme", PlanType: "PAID", PlanExpiredAt: sp(now.Add(time.Hour).Format(time.RFC3339))}, AdminEmail: "a@x.io", AdminPassword: "password1"})
+	c, err := e.svc.SignUp(context.Background(), service.SignUp{Details: domain.DetailsInput{Name: "Acme", PlanType: "PAID", PlanExpiredAt: sp(now.Add(time.Hour).Format(time.RFC3339))}, AdminEmail: "a@x.io", AdminPassword: "password1"})
 	if err != nil {
 		t.Fatal(err)
 	}

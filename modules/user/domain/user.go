@@ -123,3 +123,18 @@ func ParseCredentials(email, password, role string) (Credentials, error) {
 	}
 	return Credentials{Email: e, Password: password, Role: r}, nil
 }
+
+// PreparedAdmin is a validated first admin of a new corporation whose password is
+// already hashed, ready to be inserted inside the sign-up's unit of work.
+type PreparedAdmin struct {
+	Email        string
+	PasswordHash string
+}
+
+// Account is what sign-in and request authentication learn of a live user of a live
+// corporation.
+type Account struct {
+	UserID        int64
+	CorporationID int64
+	Role          Role
+}

@@ -193,3 +193,31 @@ func (r *Repository) Count() int {
 	defer r.mu.Unlock()
 	return len(r.rows)
 }
+
+// LockUser checks the user exists; the fake's mutex already serialises callers.
+func (r *Repository) LockUser(_ context.Context, id int64) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.FailErr != nil {
+		return r.FailErr
+	}
+	if _, ok := r.rows[id]; !ok {
+		return domain.ErrNotFound
+	}
+	return nil
+}
+
+// AddPoints adds amount to the user's balance.
+func (r *Repository) AddPoints(_ context.Context, id int64, amount int64) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.FailErr != nil {
+		return r.FailErr
+	}
+	rw, ok := r.rows[id]
+	if !ok {
+		return domain.ErrNotFound
+	}
+	rw.u.Point += amount
+	return nil
+}

@@ -26,6 +26,11 @@ type Repository interface {
 	FindLive(ctx context.Context, id int64) (domain.User, error)
 	// FindLiveByEmail returns the live user with this (normalised) e-mail.
 	FindLiveByEmail(ctx context.Context, email string) (domain.User, error)
+	// LockUser locks the user's row until the caller's transaction ends; a missing user
+	// is domain.ErrNotFound.
+	LockUser(ctx context.Context, id int64) error
+	// AddPoints adds amount to the user's point balance in one statement.
+	AddPoints(ctx context.Context, id int64, amount int64) error
 }
 
 // PasswordHasher hashes and checks passwords.

@@ -8,13 +8,13 @@ import (
 	"fmt"
 	"sync"
 
-	authports "vms/modules/auth/ports"
 	"vms/modules/user/domain"
 	"vms/modules/user/ports"
 )
 
-// Accounts implements the auth module's account checks. It is separate from Service
-// because it needs the corporation module, which itself needs Service to create admins.
+// Accounts checks passwords and liveness of accounts for sign-in and for every
+// authenticated request. It is separate from Service because it needs to know whether a
+// corporation is live, and the corporation module itself needs Service to create admins.
 type Accounts struct {
 	repo   ports.Repository
 	hasher ports.PasswordHasher
@@ -58,23 +58,23 @@ func (s *Accounts) dummyHash(ctx context.Context) (string, error) {
 
 // VerifyPassword checks the password of the live user with this e-mail in a live
 // corporation. Exactly one hash is verified whatever the outcome.
-func (s *Accounts) VerifyPassword(ctx context.Context, email, password string) (authports.Identity, bool, error) {
+func (s *Accounts) VerifyPassword(ctx context.Context, email, password string) (domain.Account, bool, error) {
 	u, err := s.loginUser(ctx, email)
 	if err != nil {
-		return authports.Identity{}, false, err
+		return domain.Account{}, false, err
 	}
 	hash := u.PasswordHash
 	if u.ID == 0 {
 		if hash, err = s.dummyHash(ctx); err != nil {
-			return authports.Identity{}, false, fmt.Errorf("dummy hash: %w", err)
+			return domain.Account{}, false, fmt.Errorf("dummy hash: %w", err)
 		}
 	}
 	ok, err := s.hasher.Verify(ctx, password, hash)
 	if err != nil {
-		return authports.Identity{}, false, fmt.Errorf("verify password: %w", err)
+		return domain.Account{}, false, fmt.Errorf("verify password: %w", err)
 	}
 	if !ok || u.ID == 0 {
-		return authports.Identity{}, false, nil
+		return domain.Account{}, false, nil
 	}
 	return identity(u), true, nil
 }
@@ -104,23 +104,23 @@ func (s *Accounts) loginUser(ctx context.Context, email string) (domain.User, er
 }
 
 // Active returns the identity of a live user of a live corporation.
-func (s *Accounts) Active(ctx context.Context, userID int64) (authports.Identity, bool, error) {
+func (s *Accounts) Active(ctx context.Context, userID int64) (domain.Account, bool, error) {
 	u, err := s.repo.FindLive(ctx, userID)
 	if errors.Is(err, domain.ErrNotFound) {
-		return authports.Identity{}, false, nil
+		return domain.Account{}, false, nil
 	}
 	if err != nil {
-		return authports.Identity{}, false, fmt.Errorf("find user: %w", err)
+		return domain.Account{}, false, fmt.Errorf("find user: %w", err)
 	}
 	live, err := s.corps.IsLive(ctx, u.CorporationID)
 	if err != nil || !live {
-		return authports.Identity{}, false, err
+		return domain.Account{}, false, err
 	}
 	return identity(u), true, nil
 }
 
-func identity(u domain.User) authports.Identity {
-	return authports.Identity{UserID: u.ID, CorporationID: u.CorporationID, Role: string(u.Role)}
+func identity(u domain.User) domain.Account {
+	return domain.Account{UserID: u.ID, CorporationID: u.CorporationID, Role: u.Role}
 }
 
 // CorporationOf tells which corporation a live user belongs to.

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 
-	corpports "vms/modules/corporation/ports"
 	"vms/modules/user/domain"
 	"vms/modules/user/ports"
 	"vms/modules/user/userevents"
@@ -24,15 +23,13 @@ type Service struct {
 	clock  ports.Clock
 }
 
-var _ ports.Service = (*Service)(nil)
-
 // New builds the service.
 func New(repo ports.Repository, uow ports.UnitOfWork, hasher ports.PasswordHasher, pub events.Publisher, clock ports.Clock) *Service {
 	return &Service{repo: repo, uow: uow, hasher: hasher, pub: pub, clock: clock}
 }
 
 // Create adds a user to the caller's corporation. Only admins may.
-func (s *Service) Create(ctx context.Context, caller principal.Principal, in ports.NewUserInput) (domain.User, error) {
+func (s *Service) Create(ctx context.Context, caller principal.Principal, in NewUserInput) (domain.User, error) {
 	if !caller.IsAdmin() {
 		return domain.User{}, domain.ErrAdminOnly
 	}
@@ -42,7 +39,7 @@ func (s *Service) Create(ctx context.Context, caller principal.Principal, in por
 // PrepareAdmin validates a sign-up's admin e-mail and password and hashes the password,
 // before the sign-up's unit of work. Its validation errors name the sign-up fields
 // admin_email and admin_password.
-func (s *Service) PrepareAdmin(ctx context.Context, email, password string) (corpports.PreparedAdmin, error) {
+func (s *Service) PrepareAdmin(ctx context.Context, email, password string) (domain.PreparedAdmin, error) {
 	cred, err := domain.ParseCredentials(email, password, string(domain.RoleAdmin))
 	var ve *domain.ValidationError
 	if errors.As(err, &ve) {
@@ -50,20 +47,20 @@ func (s *Service) PrepareAdmin(ctx context.Context, email, password string) (cor
 		for k, v := range ve.Fields {
 			fields["admin_"+k] = v
 		}
-		return corpports.PreparedAdmin{}, fields.Err()
+		return domain.PreparedAdmin{}, fields.Err()
 	}
 	if err != nil {
-		return corpports.PreparedAdmin{}, err
+		return domain.PreparedAdmin{}, err
 	}
 	hash, err := s.hasher.Hash(ctx, cred.Password)
 	if err != nil {
-		return corpports.PreparedAdmin{}, fmt.Errorf("hash password: %w", err)
+		return domain.PreparedAdmin{}, fmt.Errorf("hash password: %w", err)
 	}
-	return corpports.PreparedAdmin{Email: cred.Email, PasswordHash: hash}, nil
+	return domain.PreparedAdmin{Email: cred.Email, PasswordHash: hash}, nil
 }
 
 // CreateAdmin inserts a prepared admin of a new corporation inside the caller's unit of work.
-func (s *Service) CreateAdmin(ctx context.Context, corporationID int64, admin corpports.PreparedAdmin) error {
+func (s *Service) CreateAdmin(ctx context.Context, corporationID int64, admin domain.PreparedAdmin) error {
 	_, err := s.repo.Create(ctx, domain.NewUser{Email: admin.Email, PasswordHash: admin.PasswordHash, Role: domain.RoleAdmin, CorporationID: corporationID}, s.clock.Now())
 	if err != nil {
 		return fmt.Errorf("create admin: %w", err)
@@ -71,7 +68,7 @@ func (s *Service) CreateAdmin(ctx context.Context, corporationID int64, admin co
 	return nil
 }
 
-func (s *Service) create(ctx context.Context, corporationID int64, in ports.NewUserInput) (domain.User, error) {
+func (s *Service) create(ctx context.Context, corporationID int64, in NewUserInput) (domain.User, error) {
 	cred, err := domain.ParseCredentials(in.Email, in.Password, in.Role)
 	if err != nil {
 		return domain.User{}, err

@@ -9,7 +9,6 @@ import (
 	"vms/modules/corporation/corporationevents"
 	"vms/modules/user/domain"
 	"vms/modules/user/fake"
-	"vms/modules/user/ports"
 	"vms/modules/user/service"
 	"vms/modules/user/userevents"
 	"vms/platform/principal"
@@ -45,7 +44,7 @@ func (e env) seed(t *testing.T) (admin, guest, outsider principal.Principal) {
 		t.Fatal(err)
 	}
 	admin = principal.Principal{UserID: 1, CorporationID: 1, Role: principal.RoleAdmin}
-	if _, err := e.svc.Create(ctx, admin, ports.NewUserInput{Email: "guest@a.io", Password: "password2", Role: "guest"}); err != nil {
+	if _, err := e.svc.Create(ctx, admin, service.NewUserInput{Email: "guest@a.io", Password: "password2", Role: "guest"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := createAdmin(ctx, e.svc, 2, "admin@b.io", "password3"); err != nil {
@@ -58,18 +57,18 @@ func TestCreate(t *testing.T) {
 	e := newEnv()
 	admin, guest, _ := e.seed(t)
 	ctx := context.Background()
-	u, err := e.svc.Create(ctx, admin, ports.NewUserInput{Email: " New@A.io ", Password: "password9", Role: "admin"})
+	u, err := e.svc.Create(ctx, admin, service.NewUserInput{Email: " New@A.io ", Password: "password9", Role: "admin"})
 	if err != nil || u.Email != "new@a.io" || u.CorporationID != 1 || u.Role != domain.RoleAdmin || u.PasswordHash != "fake:password9" {
 		t.Fatalf("%+v %v", u, err)
 	}
-	if _, err := e.svc.Create(ctx, guest, ports.NewUserInput{Email: "x@a.io", Password: "password9", Role: "guest"}); !errors.Is(err, domain.ErrAdminOnly) {
+	if _, err := e.svc.Create(ctx, guest, service.NewUserInput{Email: "x@a.io", Password: "password9", Role: "guest"}); !errors.Is(err, domain.ErrAdminOnly) {
 		t.Fatalf("guest: %v", err)
 	}
-	if _, err := e.svc.Create(ctx, admin, ports.NewUserInput{Email: "GUEST@a.io", Password: "password9", Role: "guest"}); !errors.Is(err, domain.ErrEmailTaken) {
+	if _, err := e.svc.Create(ctx, admin, service.NewUserInput{Email: "GUEST@a.io", Password: "password9", Role: "guest"}); !errors.Is(err, domain.ErrEmailTaken) {
 		t.Fatalf("taken: %v", err)
 	}
 	var ve *domain.ValidationError
-	if _, err := e.svc.Create(ctx, admin, ports.NewUserInput{Email: "bad", Password: "short", Role: "root"}); !errors.As(err, &ve) || len(ve.Fields) != 3 {
+	if _, err := e.svc.Create(ctx, admin, service.NewUserInput{Email: "bad", Password: "short", Role: "root"}); !errors.As(err, &ve) || len(ve.Fields) != 3 {
 		t.Fatalf("invalid: %v", err)
 	}
 	if e.repo.Count() != 4 {
@@ -140,15 +139,15 @@ func TestUpdateRules(t *testing.T) {
 		name   string
 		caller principal.Principal
 		id     int64
-		in     ports.UpdateInput
+		in     service.UpdateInput
 		want   error
 	}{
-		{"guest sends a role for self", guest, 2, ports.UpdateInput{Role: sp("guest")}, domain.ErrRoleByGuest},
-		{"guest promotes self", guest, 2, ports.UpdateInput{Role: sp("admin")}, domain.ErrRoleByGuest},
-		{"admin demotes self", admin, 1, ports.UpdateInput{Role: sp("guest")}, domain.ErrOwnRole},
-		{"guest changes admin", guest, 1, ports.UpdateInput{Password: sp("password8")}, domain.ErrNotFound},
-		{"other corporation", outsider, 2, ports.UpdateInput{Password: sp("password8")}, domain.ErrNotFound},
-		{"nothing to change", admin, 2, ports.UpdateInput{}, domain.ErrNothingToSet},
+		{"guest sends a role for self", guest, 2, service.UpdateInput{Role: sp("guest")}, domain.ErrRoleByGuest},
+		{"guest promotes self", guest, 2, service.UpdateInput{Role: sp("admin")}, domain.ErrRoleByGuest},
+		{"admin demotes self", admin, 1, service.UpdateInput{Role: sp("guest")}, domain.ErrOwnRole},
+		{"guest changes admin", guest, 1, service.UpdateInput{Password: sp("password8")}, domain.ErrNotFound},
+		{"other corporation", outsider, 2, service.UpdateInput{Password: sp("password8")}, domain.ErrNotFound},
+		{"nothing to change", admin, 2, service.UpdateInput{}, domain.ErrNothingToSet},
 	}
 	for _, c := range cases {
 		if _, err := e.svc.Update(ctx, c.caller, c.id, c.in); !errors.Is(err, c.want) {
@@ -156,7 +155,7 @@ func TestUpdateRules(t *testing.T) {
 		}
 	}
 	var ve *domain.ValidationError
-	if _, err := e.svc.Update(ctx, admin, 2, ports.UpdateInput{Password: sp("short"), Role: sp("boss")}); !errors.As(err, &ve) || len(ve.Fields) != 2 {
+	if _, err := e.svc.Update(ctx, admin, 2, service.UpdateInput{Password: sp("short"), Role: sp("boss")}); !errors.As(err, &ve) || len(ve.Fields) != 2 {
 		t.Fatalf("invalid: %v", err)
 	}
 	if g, _, _ := e.repo.Row(2); g.PasswordHash != "fake:password2" || g.Role != domain.RoleGuest {
@@ -164,15 +163,15 @@ func TestUpdateRules(t *testing.T) {
 	}
 
 	e.clock.Advance(time.Minute)
-	u, err := e.svc.Update(ctx, guest, 2, ports.UpdateInput{Password: sp("new-password")})
+	u, err := e.svc.Update(ctx, guest, 2, service.UpdateInput{Password: sp("new-password")})
 	if err != nil || u.PasswordHash != "fake:new-password" || !u.UpdatedAt.Equal(now.Add(time.Minute)) {
 		t.Fatalf("own password: %+v %v", u, err)
 	}
-	u, err = e.svc.Update(ctx, admin, 2, ports.UpdateInput{Role: sp("admin"), Password: sp("password7")})
+	u, err = e.svc.Update(ctx, admin, 2, service.UpdateInput{Role: sp("admin"), Password: sp("password7")})
 	if err != nil || u.Role != domain.RoleAdmin || u.PasswordHash != "fake:password7" {
 		t.Fatalf("admin changes guest: %+v %v", u, err)
 	}
-	if _, err := e.svc.Update(ctx, admin, 1, ports.UpdateInput{Role: sp("admin")}); err != nil {
+	if _, err := e.svc.Update(ctx, admin, 1, service.UpdateInput{Role: sp("admin")}); err != nil {
 		t.Fatalf("admin re-sends own role unchanged: %v", err)
 	}
 }

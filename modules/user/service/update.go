@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"vms/modules/user/domain"
-	"vms/modules/user/ports"
 	"vms/platform/principal"
 )
 
@@ -13,7 +12,7 @@ import (
 // admin may change the password and role of the corporation's other users. A guest who
 // sends a role, or anyone changing their own role, is refused (forbidden); a user the
 // caller may not see is not found.
-func (s *Service) Update(ctx context.Context, caller principal.Principal, id int64, in ports.UpdateInput) (domain.User, error) {
+func (s *Service) Update(ctx context.Context, caller principal.Principal, id int64, in UpdateInput) (domain.User, error) {
 	u, err := s.Get(ctx, caller, id)
 	if err != nil {
 		return domain.User{}, err

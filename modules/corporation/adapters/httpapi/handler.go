@@ -6,20 +6,20 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"vms/modules/corporation/domain"
-	"vms/modules/corporation/ports"
+	"vms/modules/corporation/service"
 	"vms/platform/httpserver"
 )
 
 // Handler serves /v1/corporations.
 type Handler struct {
-	svc   ports.Service
+	svc   *service.Service
 	guard *httpserver.Guard
 }
 
 var _ httpserver.Registrar = (*Handler)(nil)
 
 // New builds the handler.
-func New(svc ports.Service, guard *httpserver.Guard) *Handler {
+func New(svc *service.Service, guard *httpserver.Guard) *Handler {
 	return &Handler{svc: svc, guard: guard}
 }
 
@@ -61,7 +61,7 @@ func (h *Handler) signUp(c *gin.Context) {
 		return
 	}
 	miss := required{}
-	in := ports.SignUp{
+	in := service.SignUp{
 		Details: domain.DetailsInput{
 			Name:          miss.need("name", req.Name),
 			PlanType:      miss.need("plan_type", req.PlanType),

@@ -34,7 +34,7 @@ func points(t *testing.T, db *database.DB, id int64) int64 {
 func TestBalances(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
-		b := gormrepo.NewBalances(db)
+		b := gormrepo.New(db)
 		u := newUser(t, db, "a@x.io")
 		err := db.Do(ctx, func(ctx context.Context) error {
 			if err := b.LockUser(ctx, u.ID); err != nil {
@@ -70,7 +70,7 @@ func TestBalances(t *testing.T) {
 func TestLockSerialisesReadThenWrite(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
-		b := gormrepo.NewBalances(db)
+		b := gormrepo.New(db)
 		repo := gormrepo.New(db)
 		u := newUser(t, db, "a@x.io")
 		const n = 20

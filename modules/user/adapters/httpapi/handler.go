@@ -6,21 +6,21 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"vms/modules/user/ports"
+	"vms/modules/user/service"
 	"vms/platform/httpserver"
 	"vms/platform/principal"
 )
 
 // Handler serves /v1/users and /v1/auth/me. Every route needs a signed-in caller.
 type Handler struct {
-	svc   ports.Service
+	svc   *service.Service
 	guard *httpserver.Guard
 }
 
 var _ httpserver.Registrar = (*Handler)(nil)
 
 // New builds the handler.
-func New(svc ports.Service, guard *httpserver.Guard) *Handler {
+func New(svc *service.Service, guard *httpserver.Guard) *Handler {
 	return &Handler{svc: svc, guard: guard}
 }
 
@@ -74,7 +74,7 @@ func (h *Handler) create(c *gin.Context) {
 		}
 		return *v
 	}
-	in := ports.NewUserInput{Email: need("email", req.Email), Password: need("password", req.Password), Role: need("role", req.Role)}
+	in := service.NewUserInput{Email: need("email", req.Email), Password: need("password", req.Password), Role: need("role", req.Role)}
 	if len(missing) > 0 {
 		httpserver.Fail(c, &httpserver.Err{Kind: httpserver.KindInvalid, Detail: "request has missing fields", Fields: missing})
 		return
@@ -201,7 +201,7 @@ func (h *Handler) update(c *gin.Context) {
 		httpserver.Fail(c, err)
 		return
 	}
-	u, err := h.svc.Update(c.Request.Context(), caller(c), id, ports.UpdateInput{Password: req.Password, Role: req.Role})
+	u, err := h.svc.Update(c.Request.Context(), caller(c), id, service.UpdateInput{Password: req.Password, Role: req.Role})
 	if err != nil {
 		httpserver.Fail(c, err)
 		return

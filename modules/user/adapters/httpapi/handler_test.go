@@ -16,7 +16,6 @@ import (
 
 	"vms/modules/user/adapters/httpapi"
 	"vms/modules/user/fake"
-	"vms/modules/user/ports"
 	"vms/modules/user/service"
 	"vms/platform/config"
 	"vms/platform/httpserver"
@@ -66,7 +65,7 @@ func newEnv(t *testing.T) *env {
 		must(e.svc.CreateAdmin(ctx, corporationID, admin))
 	}
 	createAdmin(1, "admin@a.io", "password1")
-	_, err := e.svc.Create(ctx, tk["admin"], ports.NewUserInput{Email: "guest@a.io", Password: "password2", Role: "guest"})
+	_, err := e.svc.Create(ctx, tk["admin"], service.NewUserInput{Email: "guest@a.io", Password: "password2", Role: "guest"})
 	must(err)
 	createAdmin(2, "admin@b.io", "password3")
 	eng, err := httpserver.NewEngine(config.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry(),

@@ -1,5 +1,4 @@
-// Package gormrepo stores point transactions with GORM.
-package gormrepo
+package points
 
 import (
 	"context"
@@ -8,8 +7,6 @@ import (
 
 	"gorm.io/gorm/clause"
 
-	"vms/modules/points/domain"
-	"vms/modules/points/ports"
 	"vms/platform/database"
 )
 
@@ -25,21 +22,21 @@ type transactionModel struct {
 
 func (transactionModel) TableName() string { return "point_transactions" }
 
-func toModel(t domain.Transaction) transactionModel {
+func toModel(t Transaction) transactionModel {
 	return transactionModel{UserID: t.UserID, Amount: t.Amount, Reason: t.Reason, RefID: t.RefID, CreatedAt: t.CreatedAt, UpdatedAt: t.CreatedAt}
 }
 
-// Ledger is the GORM ports.Ledger.
-type Ledger struct{ db *database.DB }
+// GormLedger is the Ledger on the application database.
+type GormLedger struct{ db *database.DB }
 
-var _ ports.Ledger = (*Ledger)(nil)
+var _ Ledger = (*GormLedger)(nil)
 
-// NewLedger builds the repository.
-func NewLedger(db *database.DB) *Ledger { return &Ledger{db: db} }
+// NewGormLedger builds the ledger.
+func NewGormLedger(db *database.DB) *GormLedger { return &GormLedger{db: db} }
 
-// Append writes the transaction with INSERT … ON CONFLICT DO NOTHING through the handle of
-// the caller's unit of work.
-func (l *Ledger) Append(ctx context.Context, t domain.Transaction) (bool, error) {
+// Append writes the transaction with INSERT … ON CONFLICT DO NOTHING through the handle
+// of the caller's unit of work.
+func (l *GormLedger) Append(ctx context.Context, t Transaction) (bool, error) {
 	if t.CreatedAt.IsZero() {
 		t.CreatedAt = time.Now().UTC()
 	}

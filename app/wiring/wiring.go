@@ -1,6 +1,7 @@
-// Package bootstrap assembles the whole application graph, for the binary and for
-// end-to-end tests.
-package bootstrap
+// Package wiring assembles the whole application graph, for the binary and for
+// end-to-end tests. It is the only package that knows more than one module: it lists
+// the modules and binds each consumer's port to the module that serves it.
+package wiring
 
 import (
 	"net/http"
@@ -22,6 +23,7 @@ func Options(cfg config.Config) fx.Option {
 		fx.Supply(cfg),
 		platform.Module,
 		Modules,
+		Bindings,
 		fx.Provide(
 			fx.Annotate(newDocs, fx.ResultTags(`group:"routes"`)),
 		),

@@ -1,4 +1,4 @@
-package gormrepo_test
+package points_test
 
 import (
 	"context"
@@ -6,24 +6,22 @@ import (
 	"sync"
 	"testing"
 
-	"vms/modules/points/adapters/gormrepo"
-	"vms/modules/points/domain"
-	"vms/modules/points/service"
+	"vms/modules/points"
 	"vms/modules/video/videoevents"
 	"vms/platform/database"
 	"vms/platform/database/dbtest"
 	"vms/platform/events"
 )
 
-// balances is the users.point access the user module provides, reduced to SQL.
-type balances struct{ db *database.DB }
+// sqlBalances is the users.point access the user module provides, reduced to SQL.
+type sqlBalances struct{ db *database.DB }
 
-func (b balances) LockUser(ctx context.Context, id int64) error {
+func (b sqlBalances) LockUser(ctx context.Context, id int64) error {
 	var got int64
 	return b.db.ForNoKeyUpdate(b.db.Conn(ctx).Table("users").Select("id").Where("id = ?", id)).Scan(&got).Error
 }
 
-func (b balances) AddPoints(ctx context.Context, id, amount int64) error {
+func (b sqlBalances) AddPoints(ctx context.Context, id, amount int64) error {
 	return b.db.Conn(ctx).Exec("UPDATE users SET point = point + ? WHERE id = ?", amount, id).Error
 }
 
@@ -39,9 +37,9 @@ func seedUser(t *testing.T, db *database.DB) int64 {
 	return user
 }
 
-func state(t *testing.T, db *database.DB, user int64) (points, rows int64) {
+func state(t *testing.T, db *database.DB, user int64) (credited, rows int64) {
 	t.Helper()
-	db.Gorm.Raw("SELECT point FROM users WHERE id = ?", user).Scan(&points)
+	db.Gorm.Raw("SELECT point FROM users WHERE id = ?", user).Scan(&credited)
 	db.Gorm.Raw("SELECT count(*) FROM point_transactions WHERE user_id = ?", user).Scan(&rows)
 	return
 }
@@ -49,9 +47,9 @@ func state(t *testing.T, db *database.DB, user int64) (points, rows int64) {
 func TestAppendOnConflict(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		user := seedUser(t, db)
-		l := gormrepo.NewLedger(db)
+		l := points.NewGormLedger(db)
 		ctx := context.Background()
-		tx := domain.Transaction{UserID: user, Amount: 10, Reason: domain.ReasonVideoView, RefID: 5}
+		tx := points.Transaction{UserID: user, Amount: 10, Reason: points.ReasonVideoView, RefID: 5}
 		if ins, err := l.Append(ctx, tx); err != nil || !ins {
 			t.Fatalf("first append %v %v", ins, err)
 		}
@@ -72,7 +70,7 @@ func TestAppendOnConflict(t *testing.T) {
 func TestConcurrentCreditsLoseNoUpdate(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		user := seedUser(t, db)
-		bus := events.NewBus([]events.Handler{service.NewAwarder(gormrepo.NewLedger(db), balances{db}, 10).Handler()})
+		bus := events.NewBus([]events.Handler{points.NewAwarder(points.NewGormLedger(db), sqlBalances{db}, 10).Handler()})
 		var wg sync.WaitGroup
 		for i := range 50 {
 			for range 2 { // every event twice: the repeat must not credit
@@ -89,8 +87,8 @@ func TestConcurrentCreditsLoseNoUpdate(t *testing.T) {
 			}
 		}
 		wg.Wait()
-		if points, rows := state(t, db, user); points != 500 || rows != 50 {
-			t.Fatalf("points %d, ledger rows %d; want 500 and 50", points, rows)
+		if credited, rows := state(t, db, user); credited != 500 || rows != 50 {
+			t.Fatalf("points %d, ledger rows %d; want 500 and 50", credited, rows)
 		}
 	})
 }
@@ -100,7 +98,7 @@ func TestCreditRollsBackWithTheUnitOfWork(t *testing.T) {
 		user := seedUser(t, db)
 		boom := errors.New("later handler failed")
 		bus := events.NewBus([]events.Handler{
-			service.NewAwarder(gormrepo.NewLedger(db), balances{db}, 10).Handler(),
+			points.NewAwarder(points.NewGormLedger(db), sqlBalances{db}, 10).Handler(),
 			events.HandlerFunc(func(context.Context, videoevents.VideoViewed) error { return boom }),
 		})
 		err := db.Do(context.Background(), func(ctx context.Context) error {
@@ -109,8 +107,8 @@ func TestCreditRollsBackWithTheUnitOfWork(t *testing.T) {
 		if !errors.Is(err, boom) {
 			t.Fatalf("Do = %v", err)
 		}
-		if points, rows := state(t, db, user); points != 0 || rows != 0 {
-			t.Fatalf("points %d, ledger rows %d after rollback; want 0 and 0", points, rows)
+		if credited, rows := state(t, db, user); credited != 0 || rows != 0 {
+			t.Fatalf("points %d, ledger rows %d after rollback; want 0 and 0", credited, rows)
 		}
 	})
 }
