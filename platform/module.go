@@ -4,12 +4,7 @@ package platform
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
-	"net/url"
-	"os"
-	"path/filepath"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -30,19 +25,16 @@ import (
 var Module = fx.Module("platform",
 	fx.Provide(
 		observability.NewLogger,
-		observability.NewRegistry,
-		func(r *prometheus.Registry) prometheus.Registerer { return r },
+		fx.Annotate(observability.NewRegistry, fx.As(fx.Self()), fx.As(new(prometheus.Registerer))),
 		OpenDatabase,
-		fx.Annotate(events.NewBus, fx.ParamTags(`group:"event_handlers"`)),
-		func(b *events.Bus) events.Publisher { return b },
+		fx.Annotate(events.NewBus, fx.ParamTags(`group:"event_handlers"`), fx.As(fx.Self()), fx.As(new(events.Publisher))),
 		fx.Annotate(httpserver.NewEngine, fx.ParamTags(``, ``, ``, `group:"routes"`)),
 		httpserver.New,
-		fx.Annotate(httpserver.NewHealth, fx.ParamTags(`group:"checks"`)),
 		fx.Annotate(scheduler.New, fx.ParamTags(``, ``, ``, `group:"jobs"`)),
 		httpserver.NewGuard,
 	),
 	fx.Provide(
-		fx.Annotate(func(h *httpserver.Health) httpserver.Registrar { return h }, fx.ResultTags(`group:"routes"`)),
+		fx.Annotate(httpserver.NewHealth, fx.ParamTags(`group:"checks"`), fx.As(new(httpserver.Registrar)), fx.ResultTags(`group:"routes"`)),
 		fx.Annotate(databaseCheck, fx.ResultTags(`group:"checks"`)),
 	),
 	fx.Invoke(registerLifecycle),
@@ -70,30 +62,6 @@ func OpenDatabase(lc fx.Lifecycle, cfg config.Config, reg prometheus.Registerer,
 
 func databaseCheck(db *database.DB) httpserver.Check {
 	return httpserver.CheckFunc("database", db.Ping)
-}
-
-// StorageDirCheck reports whether a local storage folder (file:// STORAGE_URL) is writable.
-func StorageDirCheck(cfg config.Config) (httpserver.Check, error) {
-	u, err := url.Parse(cfg.StorageURL)
-	if err != nil {
-		return nil, err
-	}
-	if u.Scheme != "file" {
-		return nil, errors.New("storage check: not a file:// storage")
-	}
-	dir := u.Host + u.Path
-	return httpserver.CheckFunc("storage", func(context.Context) error {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return fmt.Errorf("storage folder: %w", err)
-		}
-		f, err := os.CreateTemp(dir, ".ready-*")
-		if err != nil {
-			return fmt.Errorf("storage folder not writable: %w", err)
-		}
-		name := f.Name()
-		_ = f.Close()
-		return os.Remove(filepath.Clean(name))
-	}), nil
 }
 
 func registerLifecycle(lc fx.Lifecycle, cfg config.Config, log *slog.Logger, srv *httpserver.Server, sched *scheduler.Scheduler, _ *gin.Engine) {

@@ -22,6 +22,9 @@ func TestMigrationsUpDownUp(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		assertSchema(t, db)
+		if db.Gorm.Migrator().HasTable("scheduler_runs") {
+			t.Error("the unused scheduler_runs table still exists after migrating up")
+		}
 		p, err := db.Migrator()
 		if err != nil {
 			t.Fatal(err)
