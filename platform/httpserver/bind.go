@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"vms/platform/kind"
 )
 
 // MaxJSONBody is the largest JSON request body accepted.
@@ -22,19 +24,19 @@ const MaxJSONBody = 1 << 20
 func BindJSON(c *gin.Context, dst any) error {
 	ct := c.ContentType()
 	if ct != "" && ct != "application/json" && !strings.HasSuffix(ct, "+json") {
-		return &Err{Kind: KindUnsupportedMedia, Detail: "request body must be application/json"}
+		return kind.New(kind.UnsupportedMedia, "request body must be application/json")
 	}
 	body := http.MaxBytesReader(c.Writer, c.Request.Body, MaxJSONBody)
 	raw, err := io.ReadAll(body)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return &Err{Kind: KindTooLarge, Detail: fmt.Sprintf("request body is larger than %d bytes", MaxJSONBody)}
+			return kind.New(kind.TooLarge, fmt.Sprintf("request body is larger than %d bytes", MaxJSONBody))
 		}
-		return &Err{Kind: KindBadRequest, Detail: "cannot read request body"}
+		return kind.New(kind.BadRequest, "cannot read request body")
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
-		return &Err{Kind: KindBadRequest, Detail: "request body must be a JSON object"}
+		return kind.New(kind.BadRequest, "request body must be a JSON object")
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
@@ -42,10 +44,10 @@ func BindJSON(c *gin.Context, dst any) error {
 		return decodeError(err)
 	}
 	if dec.More() {
-		return &Err{Kind: KindBadRequest, Detail: "request body must hold exactly one JSON object"}
+		return kind.New(kind.BadRequest, "request body must hold exactly one JSON object")
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return &Err{Kind: KindBadRequest, Detail: "request body must hold exactly one JSON object"}
+		return kind.New(kind.BadRequest, "request body must hold exactly one JSON object")
 	}
 	return nil
 }
@@ -57,16 +59,16 @@ func decodeError(err error) error {
 	case errors.As(err, &typeErr):
 		field := typeErr.Field
 		if field == "" {
-			return &Err{Kind: KindBadRequest, Detail: "request body must be a JSON object"}
+			return kind.New(kind.BadRequest, "request body must be a JSON object")
 		}
-		return &Err{Kind: KindInvalid, Detail: "request has invalid fields", Fields: map[string]string{field: "must be a " + jsonType(typeErr.Type.Kind().String())}}
+		return kind.NewFields(kind.Invalid, "request has invalid fields", map[string]string{field: "must be a " + jsonType(typeErr.Type.Kind().String())})
 	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
-		return &Err{Kind: KindBadRequest, Detail: "request body is not valid JSON"}
+		return kind.New(kind.BadRequest, "request body is not valid JSON")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return &Err{Kind: KindInvalid, Detail: "request has unknown fields", Fields: map[string]string{name: "is not a known field"}}
+		return kind.NewFields(kind.Invalid, "request has unknown fields", map[string]string{name: "is not a known field"})
 	default:
-		return &Err{Kind: KindBadRequest, Detail: "request body is not valid JSON"}
+		return kind.New(kind.BadRequest, "request body is not valid JSON")
 	}
 }
 
@@ -94,7 +96,7 @@ func PathID(c *gin.Context, name string) (int64, error) {
 func ParseID(raw, name string) (int64, error) {
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, &Err{Kind: KindBadRequest, Detail: name + " must be a positive integer", Fields: map[string]string{name: "must be a positive integer"}}
+		return 0, kind.NewFields(kind.BadRequest, name+" must be a positive integer", map[string]string{name: "must be a positive integer"})
 	}
 	return id, nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"vms/platform/config"
+	"vms/platform/kind"
 	"vms/platform/principal"
 )
 
@@ -20,7 +21,7 @@ func (f *fakeAuth) Authenticate(r *http.Request, allowPlayback bool) (principal.
 	case "Bearer good":
 		return principal.Principal{UserID: 7, CorporationID: 3, Role: principal.RoleAdmin}, nil
 	case "Bearer gone":
-		return principal.Principal{}, fmt.Errorf("load user: %w", &Err{Kind: KindUnauthorized, Detail: "token is not valid"})
+		return principal.Principal{}, fmt.Errorf("load user: %w", kind.New(kind.Unauthorized, "token is not valid"))
 	}
 	return principal.Principal{}, errors.New("database down")
 }

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"vms/platform/kind"
 )
 
 const requestIDKey = "vms.request_id"
@@ -96,7 +98,7 @@ func bodyLimit() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if c.Request.ContentLength > MaxJSONBody && !strings.HasPrefix(c.ContentType(), "multipart/") {
 			c.Header("Connection", "close")
-			Fail(c, &Err{Kind: KindTooLarge, Detail: "request body is larger than " + strconv.Itoa(MaxJSONBody) + " bytes"})
+			Fail(c, kind.New(kind.TooLarge, "request body is larger than "+strconv.Itoa(MaxJSONBody)+" bytes"))
 			return
 		}
 		c.Next()

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"vms/platform/kind"
 )
 
 // Page is a keyset page request: items with an id greater than After, at most Limit.
@@ -27,14 +29,14 @@ func ParsePage(c *gin.Context) (Page, error) {
 	if raw, ok := c.GetQuery("limit"); ok {
 		n, err := strconv.Atoi(raw)
 		if err != nil || n < 1 || n > MaxLimit {
-			return p, &Err{Kind: KindBadRequest, Detail: fmt.Sprintf("limit must be a whole number from 1 to %d", MaxLimit), Fields: map[string]string{"limit": fmt.Sprintf("must be from 1 to %d", MaxLimit)}}
+			return p, kind.NewFields(kind.BadRequest, fmt.Sprintf("limit must be a whole number from 1 to %d", MaxLimit), map[string]string{"limit": fmt.Sprintf("must be from 1 to %d", MaxLimit)})
 		}
 		p.Limit = n
 	}
 	if raw, ok := c.GetQuery("cursor"); ok && raw != "" {
 		after, err := DecodeCursor(raw)
 		if err != nil {
-			return p, &Err{Kind: KindBadRequest, Detail: "cursor is not valid; use the Link header of the previous page", Fields: map[string]string{"cursor": "is not valid"}}
+			return p, kind.NewFields(kind.BadRequest, "cursor is not valid; use the Link header of the previous page", map[string]string{"cursor": "is not valid"})
 		}
 		p.After = after
 	}

@@ -11,41 +11,28 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"vms/platform/kind"
 )
 
 // ProblemContentType is the media type of RFC 9457 problem details.
 const ProblemContentType = "application/problem+json"
 
-// Error kinds that domain errors report through an ErrorKind() string method. Domain
-// packages use the same literals, so they never import this package.
-const (
-	KindBadRequest       = "bad_request"
-	KindInvalid          = "invalid"
-	KindUnauthorized     = "unauthorized"
-	KindForbidden        = "forbidden"
-	KindNotFound         = "not_found"
-	KindConflict         = "conflict"
-	KindTooLarge         = "too_large"
-	KindUnsupportedMedia = "unsupported_media_type"
-	KindRangeNotSatisfy  = "range_not_satisfiable"
-	KindRateLimited      = "rate_limited"
-	KindBadGateway       = "bad_gateway"
-	KindUnavailable      = "unavailable"
-)
-
-var kindStatus = map[string]int{
-	KindBadRequest:       http.StatusBadRequest,
-	KindInvalid:          http.StatusUnprocessableEntity,
-	KindUnauthorized:     http.StatusUnauthorized,
-	KindForbidden:        http.StatusForbidden,
-	KindNotFound:         http.StatusNotFound,
-	KindConflict:         http.StatusConflict,
-	KindTooLarge:         http.StatusRequestEntityTooLarge,
-	KindUnsupportedMedia: http.StatusUnsupportedMediaType,
-	KindRangeNotSatisfy:  http.StatusRequestedRangeNotSatisfiable,
-	KindRateLimited:      http.StatusTooManyRequests,
-	KindBadGateway:       http.StatusBadGateway,
-	KindUnavailable:      http.StatusServiceUnavailable,
+// kindStatus is the status each kind maps to; Internal is missing on purpose, so an
+// error without a kind falls through to the checks in Status.
+var kindStatus = map[kind.Kind]int{
+	kind.BadRequest:          http.StatusBadRequest,
+	kind.Invalid:             http.StatusUnprocessableEntity,
+	kind.Unauthorized:        http.StatusUnauthorized,
+	kind.Forbidden:           http.StatusForbidden,
+	kind.NotFound:            http.StatusNotFound,
+	kind.Conflict:            http.StatusConflict,
+	kind.TooLarge:            http.StatusRequestEntityTooLarge,
+	kind.UnsupportedMedia:    http.StatusUnsupportedMediaType,
+	kind.RangeNotSatisfiable: http.StatusRequestedRangeNotSatisfiable,
+	kind.RateLimited:         http.StatusTooManyRequests,
+	kind.BadGateway:          http.StatusBadGateway,
+	kind.Unavailable:         http.StatusServiceUnavailable,
 }
 
 // FieldError names one invalid field of a request.
@@ -65,17 +52,13 @@ type Problem struct {
 	Errors    []FieldError `json:"errors,omitempty"`
 }
 
-type kinded interface{ ErrorKind() string }
 type fielded interface{ FieldErrors() map[string]string }
 type retrying interface{ RetryAfter() time.Duration }
 
 // Status returns the HTTP status an error maps to.
 func Status(err error) int {
-	var k kinded
-	if errors.As(err, &k) {
-		if s, ok := kindStatus[k.ErrorKind()]; ok {
-			return s
-		}
+	if s, ok := kindStatus[kind.Of(err)]; ok {
+		return s
 	}
 	var mbe *http.MaxBytesError
 	switch {
@@ -131,7 +114,7 @@ func Fail(c *gin.Context, err error) {
 // clientDetail is the message of the error that carries the kind, without the context
 // callers wrapped around it on the way up; those wrappings are for the server log.
 func clientDetail(err error) string {
-	var k kinded
+	var k kind.Kinded
 	if errors.As(err, &k) {
 		if e, ok := k.(error); ok {
 			return e.Error()
@@ -152,14 +135,3 @@ func WriteProblem(c *gin.Context, p Problem) {
 	c.Header("Cache-Control", "no-store")
 	c.AbortWithStatusJSON(p.Status, p)
 }
-
-// Err is a plain error with a kind, for the platform's own problems.
-type Err struct {
-	Kind   string
-	Detail string
-	Fields map[string]string
-}
-
-func (e *Err) Error() string                  { return e.Detail }
-func (e *Err) ErrorKind() string              { return e.Kind }
-func (e *Err) FieldErrors() map[string]string { return e.Fields }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,19 +14,20 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"vms/platform/config"
+	"vms/platform/kind"
 )
 
 type rateErr struct{ after time.Duration }
 
 func (rateErr) Error() string                  { return "too many attempts" }
-func (rateErr) ErrorKind() string              { return KindRateLimited }
+func (rateErr) Kind() kind.Kind                { return kind.RateLimited }
 func (e rateErr) RetryAfter() time.Duration    { return e.after }
 func (rateErr) FieldErrors() map[string]string { return nil }
 
 type validationErr struct{}
 
-func (validationErr) Error() string     { return "request has invalid fields" }
-func (validationErr) ErrorKind() string { return KindInvalid }
+func (validationErr) Error() string   { return "request has invalid fields" }
+func (validationErr) Kind() kind.Kind { return kind.Invalid }
 func (validationErr) FieldErrors() map[string]string {
 	return map[string]string{"password": "must have at least 8 characters", "email": "must be a valid e-mail address"}
 }
@@ -39,16 +41,16 @@ func (timeoutErr) Temporary() bool { return true }
 var _ net.Error = timeoutErr{}
 
 func TestStatusOfEveryKind(t *testing.T) {
-	want := map[string]int{
-		KindBadRequest: 400, KindInvalid: 422, KindUnauthorized: 401, KindForbidden: 403,
-		KindNotFound: 404, KindConflict: 409, KindTooLarge: 413, KindUnsupportedMedia: 415,
-		KindRangeNotSatisfy: 416, KindRateLimited: 429, KindBadGateway: 502, KindUnavailable: 503,
-		"no_such_kind": 500,
+	want := map[kind.Kind]int{
+		kind.BadRequest: 400, kind.Invalid: 422, kind.Unauthorized: 401, kind.Forbidden: 403,
+		kind.NotFound: 404, kind.Conflict: 409, kind.TooLarge: 413, kind.UnsupportedMedia: 415,
+		kind.RangeNotSatisfiable: 416, kind.RateLimited: 429, kind.BadGateway: 502, kind.Unavailable: 503,
+		kind.Internal: 500, kind.Kind(200): 500,
 	}
-	for kind, status := range want {
-		err := fmt.Errorf("wrapped: %w", &Err{Kind: kind, Detail: "d"})
+	for k, status := range want {
+		err := fmt.Errorf("wrapped: %w", kind.New(k, "d"))
 		if got := Status(err); got != status {
-			t.Errorf("Status(%s) = %d, want %d", kind, got, status)
+			t.Errorf("Status(%v) = %d, want %d", k, got, status)
 		}
 	}
 	others := map[error]int{
@@ -67,7 +69,9 @@ func TestStatusOfEveryKind(t *testing.T) {
 func TestFailWritesProblems(t *testing.T) {
 	srv := newTestServer(t, config.Config{},
 		route("GET", "/kind/:kind", func(c *gin.Context) {
-			Fail(c, fmt.Errorf("ctx: %w", &Err{Kind: c.Param("kind"), Detail: "detail of " + c.Param("kind")}))
+			n, _ := strconv.Atoi(c.Param("kind"))
+			k := kind.Kind(n)
+			Fail(c, fmt.Errorf("ctx: %w", kind.New(k, "detail of "+k.String())))
 		}),
 		route("GET", "/fields", func(c *gin.Context) { Fail(c, validationErr{}) }),
 		route("GET", "/rate", func(c *gin.Context) { Fail(c, rateErr{after: 90 * time.Second}) }),
@@ -78,21 +82,22 @@ func TestFailWritesProblems(t *testing.T) {
 		route("GET", "/down", func(c *gin.Context) { Fail(c, fmt.Errorf("query: %w", timeoutErr{})) }),
 	)
 
-	for kind, status := range kindStatus {
-		r := srv.do(t, "GET", "/kind/"+kind, nil)
+	for k, status := range kindStatus {
+		path := "/kind/" + strconv.Itoa(int(k))
+		r := srv.do(t, "GET", path, nil)
 		if r.status != status {
-			t.Errorf("kind %s: status %d, want %d", kind, r.status, status)
+			t.Errorf("kind %v: status %d, want %d", k, r.status, status)
 			continue
 		}
 		p := r.problem(t)
-		if status < 500 && p.Detail != "detail of "+kind {
-			t.Errorf("kind %s: detail %q", kind, p.Detail)
+		if status < 500 && p.Detail != "detail of "+k.String() {
+			t.Errorf("kind %v: detail %q", k, p.Detail)
 		}
-		if p.Instance != "/kind/"+kind || p.RequestID == "" || p.RequestID != r.header.Get("X-Request-ID") {
-			t.Errorf("kind %s: instance %q request id %q", kind, p.Instance, p.RequestID)
+		if p.Instance != path || p.RequestID == "" || p.RequestID != r.header.Get("X-Request-ID") {
+			t.Errorf("kind %v: instance %q request id %q", k, p.Instance, p.RequestID)
 		}
 		if got := r.header.Get("WWW-Authenticate"); (status == 401) != (got != "") {
-			t.Errorf("kind %s: WWW-Authenticate %q", kind, got)
+			t.Errorf("kind %v: WWW-Authenticate %q", k, got)
 		}
 	}
 
@@ -171,5 +176,31 @@ func TestPanicBecomesProblem(t *testing.T) {
 	}
 	if !strings.Contains(srv.log.String(), `"route":"/panic","status":500`) {
 		t.Fatalf("panic missing from the access log:\n%s", srv.log.String())
+	}
+}
+
+func TestProblemBodies(t *testing.T) {
+	fields := map[string]string{"name": "must not be empty", "file": "is required"}
+	srv := newTestServer(t, config.Config{},
+		route("GET", "/sentinel", func(c *gin.Context) {
+			Fail(c, fmt.Errorf("restore video: %w", kind.New(kind.NotFound, "video not found")))
+		}),
+		route("GET", "/about", func(c *gin.Context) { Fail(c, kind.InvalidFields(fields).About("video")) }),
+		route("GET", "/plain-fields", func(c *gin.Context) { Fail(c, kind.InvalidField("refresh_token", "is required")) }),
+		route("GET", "/bad-fields", func(c *gin.Context) {
+			Fail(c, kind.NewFields(kind.BadRequest, "deleted must be true or false", map[string]string{"deleted": "must be true or false"}))
+		}),
+	)
+	want := map[string]string{
+		"/sentinel":     `{"type":"about:blank","title":"Not Found","status":404,"detail":"video not found","instance":"/sentinel","request_id":"%s"}`,
+		"/about":        `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"invalid video: file is required; name must not be empty","instance":"/about","request_id":"%s","errors":[{"field":"file","message":"is required"},{"field":"name","message":"must not be empty"}]}`,
+		"/plain-fields": `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"request has invalid fields","instance":"/plain-fields","request_id":"%s","errors":[{"field":"refresh_token","message":"is required"}]}`,
+		"/bad-fields":   `{"type":"about:blank","title":"Bad Request","status":400,"detail":"deleted must be true or false","instance":"/bad-fields","request_id":"%s","errors":[{"field":"deleted","message":"must be true or false"}]}`,
+	}
+	for path, body := range want {
+		r := srv.do(t, "GET", path, nil)
+		if got, want := strings.TrimSpace(string(r.body)), fmt.Sprintf(body, r.header.Get("X-Request-ID")); got != want {
+			t.Errorf("%s:\n got %s\nwant %s", path, got, want)
+		}
 	}
 }

@@ -3,6 +3,8 @@ package domain
 import (
 	"net/mail"
 	"strings"
+
+	"vms/platform/kind"
 )
 
 // Limits on login input. Longer values are refused before any hashing work is done.
@@ -35,7 +37,7 @@ func ValidateLogin(email, password string) (string, error) {
 		fields["password"] = "is too long"
 	}
 	if len(fields) > 0 {
-		return "", &ValidationError{Fields: fields}
+		return "", kind.InvalidFields(fields)
 	}
 	return norm, nil
 }

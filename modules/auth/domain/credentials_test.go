@@ -2,11 +2,13 @@ package domain_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"vms/modules/auth/domain"
+	"vms/platform/kind"
 )
 
 func TestValidateLogin(t *testing.T) {
@@ -33,7 +35,7 @@ func TestValidateLogin(t *testing.T) {
 			}
 			continue
 		}
-		var v *domain.ValidationError
+		var v *kind.ValidationError
 		if !errors.As(err, &v) || len(v.FieldErrors()) != len(tc.bad) {
 			t.Errorf("%q/%d bytes: %v, want fields %v", tc.email, len(tc.password), err, tc.bad)
 			continue
@@ -65,21 +67,17 @@ func TestSessionUsable(t *testing.T) {
 }
 
 func TestErrorKinds(t *testing.T) {
-	cases := map[error]string{
-		domain.ErrInvalidCredentials:         "unauthorized",
-		domain.ErrInvalidRefreshToken:        "unauthorized",
-		domain.ErrUnauthenticated:            "unauthorized",
-		domain.ErrForbidden:                  "forbidden",
-		domain.ErrUserNotFound:               "not_found",
-		&domain.RateLimitedError{Wait: 3}:    "rate_limited",
-		&domain.ValidationError{Fields: nil}: "invalid",
+	cases := map[error]kind.Kind{
+		domain.ErrInvalidCredentials:      kind.Unauthorized,
+		domain.ErrInvalidRefreshToken:     kind.Unauthorized,
+		domain.ErrUnauthenticated:         kind.Unauthorized,
+		domain.ErrForbidden:               kind.Forbidden,
+		domain.ErrUserNotFound:            kind.NotFound,
+		&domain.RateLimitedError{Wait: 3}: kind.RateLimited,
 	}
-	for err, kind := range cases {
-		if !domain.IsKind(err, kind) {
-			t.Errorf("%v is not %s", err, kind)
+	for err, want := range cases {
+		if got := kind.Of(fmt.Errorf("wrapped: %w", err)); got != want {
+			t.Errorf("%v is %v, want %v", err, got, want)
 		}
-	}
-	if domain.IsKind(errors.New("plain"), "unauthorized") {
-		t.Error("a plain error has a kind")
 	}
 }

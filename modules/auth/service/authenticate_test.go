@@ -10,6 +10,7 @@ import (
 	"vms/modules/auth/service"
 	"vms/modules/corporation/corporationevents"
 	"vms/modules/user/userevents"
+	"vms/platform/kind"
 )
 
 func bearer(t *testing.T, e *env, email, password string) string {
@@ -163,7 +164,7 @@ func TestAuthenticateAccountsDown(t *testing.T) {
 	tok := bearer(t, e, "guest@acme.example", guestPW)
 	e.accounts.Err = fake.ErrDown
 	_, err := e.auth.Authenticate(ctx, service.Credentials{Bearer: tok}, false)
-	if err == nil || domain.IsKind(err, "unauthorized") {
+	if err == nil || kind.Of(err) == kind.Unauthorized {
 		t.Fatalf("outage must not look like bad credentials: %v", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"vms/modules/auth/domain"
 	"vms/modules/auth/fake"
 	"vms/modules/auth/service"
+	"vms/platform/kind"
 )
 
 var ctx = context.Background()
@@ -74,8 +75,8 @@ func TestLoginValidation(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
 			_, err := e.svc.Login(ctx, tc.email, tc.password, "192.0.2.1")
-			var v *domain.ValidationError
-			if !errors.As(err, &v) || v.ErrorKind() != "invalid" {
+			var v *kind.ValidationError
+			if !errors.As(err, &v) || v.Kind() != kind.Invalid {
 				t.Fatalf("error %v, want validation", err)
 			}
 			if len(v.Fields) != len(tc.fields) {
@@ -104,7 +105,7 @@ func TestLoginRateLimitPerEmail(t *testing.T) {
 	calls := e.accounts.VerifyCalls()
 	_, err := e.svc.Login(ctx, "ADMIN@acme.example", adminPW, "198.51.100.7")
 	var rl *domain.RateLimitedError
-	if !errors.As(err, &rl) || rl.ErrorKind() != "rate_limited" {
+	if !errors.As(err, &rl) || rl.Kind() != kind.RateLimited {
 		t.Fatalf("blocked login: %v, want rate limited", err)
 	}
 	if rl.RetryAfter() != service.LoginWindow-time.Minute {
@@ -163,7 +164,7 @@ func TestLoginAccountsDown(t *testing.T) {
 	e.accounts.Err = fake.ErrDown
 	for i := 0; i < service.MaxFailuresPerEmail+1; i++ {
 		_, err := e.svc.Login(ctx, "admin@acme.example", adminPW, "192.0.2.1")
-		if !errors.Is(err, fake.ErrDown) || domain.IsKind(err, "unauthorized") {
+		if !errors.Is(err, fake.ErrDown) || kind.Of(err) == kind.Unauthorized {
 			t.Fatalf("outage: %v", err)
 		}
 	}

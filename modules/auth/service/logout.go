@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"vms/modules/auth/domain"
+	"vms/platform/kind"
 	"vms/platform/principal"
 )
 
@@ -14,7 +15,7 @@ import (
 // else's token exists. Logging out of an already revoked family succeeds.
 func (s *Service) Logout(ctx context.Context, caller principal.Principal, token string) error {
 	if token == "" {
-		return &domain.ValidationError{Fields: map[string]string{"refresh_token": "is required"}}
+		return kind.InvalidField("refresh_token", "is required")
 	}
 	hash := HashToken(token)
 	now := s.clock.Now()
@@ -32,7 +33,7 @@ func (s *Service) Logout(ctx context.Context, caller principal.Principal, token 
 		_, err = s.sessions.RevokeFamily(ctx, cur.FamilyID, now)
 		return err
 	})
-	if err != nil && !domain.IsKind(err, "unauthorized") {
+	if err != nil && kind.Of(err) != kind.Unauthorized {
 		return fmt.Errorf("logout: %w", err)
 	}
 	return err

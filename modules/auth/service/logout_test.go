@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"vms/modules/auth/domain"
+	"vms/platform/kind"
 )
 
 func TestLogoutRevokesFamily(t *testing.T) {
@@ -39,7 +40,7 @@ func TestLogoutRefusals(t *testing.T) {
 	if err := e.svc.Logout(ctx, me, "unknown"); err != domain.ErrInvalidRefreshToken {
 		t.Fatalf("unknown token: %v", err)
 	}
-	if err := e.svc.Logout(ctx, me, ""); !domain.IsKind(err, "invalid") {
+	if err := e.svc.Logout(ctx, me, ""); kind.Of(err) != kind.Invalid {
 		t.Fatalf("empty token: %v", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"vms/modules/auth/domain"
 	"vms/modules/auth/ports"
+	"vms/platform/kind"
 )
 
 // Refresh exchanges a refresh token for a new pair. The presented token is spent by one
@@ -17,7 +18,7 @@ import (
 // thief cannot both go on, so both must sign in again.
 func (s *Service) Refresh(ctx context.Context, token string) (domain.TokenPair, error) {
 	if token == "" {
-		return domain.TokenPair{}, &domain.ValidationError{Fields: map[string]string{"refresh_token": "is required"}}
+		return domain.TokenPair{}, kind.InvalidField("refresh_token", "is required")
 	}
 	hash := HashToken(token)
 	next, nextHash := newRefreshToken()
@@ -66,7 +67,7 @@ func (s *Service) Refresh(ctx context.Context, token string) (domain.TokenPair, 
 		return err
 	})
 	if err != nil {
-		if domain.IsKind(err, "unauthorized") {
+		if kind.Of(err) == kind.Unauthorized {
 			return domain.TokenPair{}, err
 		}
 		return domain.TokenPair{}, fmt.Errorf("refresh: %w", err)

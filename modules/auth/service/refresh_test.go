@@ -9,6 +9,7 @@ import (
 
 	"vms/modules/auth/domain"
 	"vms/modules/auth/service"
+	"vms/platform/kind"
 )
 
 func login(t *testing.T, e *env, email, password string) domain.TokenPair {
@@ -80,7 +81,7 @@ func TestRefreshReuseRevokesFamily(t *testing.T) {
 
 func TestRefreshRefusals(t *testing.T) {
 	e := newEnv(t)
-	if _, err := e.svc.Refresh(ctx, ""); !domain.IsKind(err, "invalid") {
+	if _, err := e.svc.Refresh(ctx, ""); kind.Of(err) != kind.Invalid {
 		t.Fatalf("empty token: %v", err)
 	}
 	if _, err := e.svc.Refresh(ctx, "made-up-token"); err != domain.ErrInvalidRefreshToken {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"vms/platform/kind"
 )
 
 func sp(s string) *string { return &s }
@@ -78,8 +80,8 @@ func TestParseDetails(t *testing.T) {
 	}
 	for _, c := range cases {
 		_, err := ParseDetails(c.in)
-		var ve *ValidationError
-		if !errors.As(err, &ve) || ve.ErrorKind() != "invalid" {
+		var ve *kind.ValidationError
+		if !errors.As(err, &ve) || ve.Kind() != kind.Invalid {
 			t.Fatalf("%+v: %v", c.in, err)
 		}
 		if len(ve.FieldErrors()) != len(c.fields) {
@@ -115,9 +117,9 @@ func TestEffectivePlan(t *testing.T) {
 }
 
 func TestErrorKinds(t *testing.T) {
-	for err, kind := range map[*Error]string{ErrNotFound: "not_found", ErrNameTaken: "conflict", ErrForbidden: "forbidden"} {
-		if err.ErrorKind() != kind {
-			t.Errorf("%v: %s", err, err.ErrorKind())
+	for err, want := range map[*kind.Error]kind.Kind{ErrNotFound: kind.NotFound, ErrNameTaken: kind.Conflict, ErrForbidden: kind.Forbidden} {
+		if err.Kind() != want {
+			t.Errorf("%v: %v", err, err.Kind())
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"vms/modules/corporation/domain"
 	"vms/modules/corporation/fake"
 	"vms/modules/corporation/service"
+	"vms/platform/kind"
 	"vms/platform/principal"
 )
 
@@ -40,10 +41,7 @@ func (e env) signUp(t *testing.T, name string) domain.Corporation {
 	return c
 }
 
-type kindErr struct{}
-
-func (kindErr) Error() string     { return "email taken" }
-func (kindErr) ErrorKind() string { return "conflict" }
+var errEmailTaken = kind.New(kind.Conflict, "email taken")
 
 func TestSignUpCreatesCorporationAndAdmin(t *testing.T) {
 	e := newEnv()
@@ -64,9 +62,9 @@ func TestSignUpCreatesCorporationAndAdmin(t *testing.T) {
 
 func TestSignUpRollsBackWhenAdminFails(t *testing.T) {
 	e := newEnv()
-	e.admins.CreateErr = kindErr{}
+	e.admins.CreateErr = errEmailTaken
 	_, err := e.svc.SignUp(context.Background(), service.SignUp{Details: domain.DetailsInput{Name: "Acme", PlanType: "FREE"}, AdminEmail: "a@x.io", AdminPassword: "password1"})
-	if !errors.Is(err, kindErr{}) {
+	if !errors.Is(err, errEmailTaken) {
 		t.Fatalf("err %v", err)
 	}
 	if e.repo.Count() != 0 {
@@ -77,7 +75,7 @@ func TestSignUpRollsBackWhenAdminFails(t *testing.T) {
 func TestSignUpValidation(t *testing.T) {
 	e := newEnv()
 	_, err := e.svc.SignUp(context.Background(), service.SignUp{Details: domain.DetailsInput{Name: "Acme", PlanType: "PAID"}})
-	var ve *domain.ValidationError
+	var ve *kind.ValidationError
 	if !errors.As(err, &ve) || ve.Fields["plan_expired_at"] == "" {
 		t.Fatalf("err %v", err)
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"vms/platform/kind"
 )
 
 func TestNormalizeEmail(t *testing.T) {
@@ -61,8 +63,8 @@ func TestParseCredentials(t *testing.T) {
 		t.Fatalf("%+v %v", c, err)
 	}
 	_, err = ParseCredentials("nope", "short", "king")
-	var ve *ValidationError
-	if !errors.As(err, &ve) || len(ve.FieldErrors()) != 3 || ve.ErrorKind() != "invalid" {
+	var ve *kind.ValidationError
+	if !errors.As(err, &ve) || len(ve.FieldErrors()) != 3 || ve.Kind() != kind.Invalid {
 		t.Fatalf("%v", err)
 	}
 }

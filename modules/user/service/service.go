@@ -11,6 +11,7 @@ import (
 	"vms/modules/user/ports"
 	"vms/modules/user/userevents"
 	"vms/platform/events"
+	"vms/platform/kind"
 	"vms/platform/principal"
 )
 
@@ -41,7 +42,7 @@ func (s *Service) Create(ctx context.Context, caller principal.Principal, in New
 // admin_email and admin_password.
 func (s *Service) PrepareAdmin(ctx context.Context, email, password string) (domain.PreparedAdmin, error) {
 	cred, err := domain.ParseCredentials(email, password, string(domain.RoleAdmin))
-	var ve *domain.ValidationError
+	var ve *kind.ValidationError
 	if errors.As(err, &ve) {
 		fields := domain.Fields{}
 		for k, v := range ve.Fields {

@@ -11,6 +11,7 @@ import (
 	"vms/modules/user/fake"
 	"vms/modules/user/service"
 	"vms/modules/user/userevents"
+	"vms/platform/kind"
 	"vms/platform/principal"
 )
 
@@ -67,7 +68,7 @@ func TestCreate(t *testing.T) {
 	if _, err := e.svc.Create(ctx, admin, service.NewUserInput{Email: "GUEST@a.io", Password: "password9", Role: "guest"}); !errors.Is(err, domain.ErrEmailTaken) {
 		t.Fatalf("taken: %v", err)
 	}
-	var ve *domain.ValidationError
+	var ve *kind.ValidationError
 	if _, err := e.svc.Create(ctx, admin, service.NewUserInput{Email: "bad", Password: "short", Role: "root"}); !errors.As(err, &ve) || len(ve.Fields) != 3 {
 		t.Fatalf("invalid: %v", err)
 	}
@@ -79,7 +80,7 @@ func TestCreate(t *testing.T) {
 func TestCreateAdminNamesSignUpFields(t *testing.T) {
 	e := newEnv()
 	_, err := e.svc.PrepareAdmin(context.Background(), "nope", "short")
-	var ve *domain.ValidationError
+	var ve *kind.ValidationError
 	if !errors.As(err, &ve) || ve.Fields["admin_email"] == "" || ve.Fields["admin_password"] == "" || len(ve.Fields) != 2 {
 		t.Fatalf("%v", err)
 	}
@@ -154,7 +155,7 @@ func TestUpdateRules(t *testing.T) {
 			t.Errorf("%s: %v, want %v", c.name, err, c.want)
 		}
 	}
-	var ve *domain.ValidationError
+	var ve *kind.ValidationError
 	if _, err := e.svc.Update(ctx, admin, 2, service.UpdateInput{Password: sp("short"), Role: sp("boss")}); !errors.As(err, &ve) || len(ve.Fields) != 2 {
 		t.Fatalf("invalid: %v", err)
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"vms/platform/kind"
 )
 
 func TestNormalizeName(t *testing.T) {
@@ -28,8 +30,8 @@ func TestNormalizeName(t *testing.T) {
 		if got != c.want {
 			t.Fatalf("NormalizeName(%q) = %q, want %q", c.in, got, c.want)
 		}
-		var ve *ValidationError
-		if err != nil && (!errors.As(err, &ve) || ve.FieldErrors()["name"] == "" || ve.ErrorKind() != "invalid") {
+		var ve *kind.ValidationError
+		if err != nil && (!errors.As(err, &ve) || ve.FieldErrors()["name"] == "" || ve.Kind() != kind.Invalid) {
 			t.Fatalf("NormalizeName(%q) error %v is not a name validation error", c.in, err)
 		}
 	}
@@ -56,12 +58,12 @@ func TestETag(t *testing.T) {
 }
 
 func TestErrorKinds(t *testing.T) {
-	for err, kind := range map[*Error]string{
-		ErrNotFound: "not_found", ErrAdminOnly: "forbidden", ErrNotPaid: "forbidden",
-		ErrNotVideo: "unsupported_media_type", ErrTooLarge: "too_large", ErrTrashForbidden: "forbidden",
+	for err, want := range map[*kind.Error]kind.Kind{
+		ErrNotFound: kind.NotFound, ErrAdminOnly: kind.Forbidden, ErrNotPaid: kind.Forbidden,
+		ErrNotVideo: kind.UnsupportedMedia, ErrTooLarge: kind.TooLarge, ErrTrashForbidden: kind.Forbidden,
 	} {
-		if err.ErrorKind() != kind {
-			t.Errorf("%v kind = %s, want %s", err, err.ErrorKind(), kind)
+		if err.Kind() != want {
+			t.Errorf("%v kind = %v, want %v", err, err.Kind(), want)
 		}
 	}
 }

@@ -15,13 +15,11 @@ import (
 	"time"
 
 	"vms/modules/video/ports"
+	"vms/platform/kind"
 )
 
-// tooLarge is the error Storage.Put returns past the limit.
-type tooLarge struct{}
-
-func (tooLarge) Error() string     { return "upload is larger than the limit" }
-func (tooLarge) ErrorKind() string { return "too_large" }
+// errTooLarge is the error Storage.Put returns past the limit.
+var errTooLarge = kind.New(kind.TooLarge, "upload is larger than the limit")
 
 // Storage is an in-memory ports.Storage.
 type Storage struct {
@@ -48,7 +46,7 @@ func (s *Storage) Put(ctx context.Context, r io.Reader, maxBytes int64) (ports.S
 		return ports.StoredObject{}, fmt.Errorf("store: %w", err)
 	}
 	if n > maxBytes {
-		return ports.StoredObject{}, tooLarge{}
+		return ports.StoredObject{}, errTooLarge
 	}
 	if err := ctx.Err(); err != nil {
 		return ports.StoredObject{}, err
@@ -135,11 +133,6 @@ var _ ports.Sources = (*Sources)(nil)
 // NewSources returns a Sources with no bodies.
 func NewSources() *Sources { return &Sources{Bodies: map[string][]byte{}} }
 
-type badGateway struct{ msg string }
-
-func (e badGateway) Error() string     { return e.msg }
-func (e badGateway) ErrorKind() string { return "bad_gateway" }
-
 // Validate accepts http and https URLs with a host that is not "internal".
 func (s *Sources) Validate(raw string) error {
 	if !strings.HasPrefix(raw, "http://") && !strings.HasPrefix(raw, "https://") {
@@ -158,7 +151,7 @@ func (s *Sources) Fetch(_ context.Context, method, raw string, header http.Heade
 	s.Headers = append(s.Headers, header.Clone())
 	s.mu.Unlock()
 	if !ok {
-		return nil, badGateway{"source unreachable"}
+		return nil, kind.New(kind.BadGateway, "source unreachable")
 	}
 	res := &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, ContentLength: int64(len(body))}
 	res.Header.Set("Content-Type", "video/mp4")

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"vms/modules/video/domain"
+	"vms/platform/kind"
 	"vms/platform/principal"
 )
 
@@ -25,7 +26,7 @@ func (s *Service) CreateFromURL(ctx context.Context, caller principal.Principal,
 	fields := map[string]string{}
 	clean, err := domain.NormalizeName(name)
 	if err != nil {
-		fields["name"] = err.(*domain.ValidationError).Fields["name"]
+		fields["name"] = err.(*kind.ValidationError).Fields["name"]
 	}
 	src := strings.TrimSpace(sourceURL)
 	if src == "" {
@@ -34,7 +35,7 @@ func (s *Service) CreateFromURL(ctx context.Context, caller principal.Principal,
 		fields["file_path"] = err.Error()
 	}
 	if len(fields) > 0 {
-		return domain.Video{}, &domain.ValidationError{Fields: fields}
+		return domain.Video{}, domain.InvalidFields(fields)
 	}
 	v, err := s.Videos.Create(ctx, domain.Video{
 		Name: clean, CorporationID: caller.CorporationID, SourceKind: domain.SourceURL, SourceURL: src,
@@ -139,15 +140,15 @@ type uploadReadError struct{ err error }
 func (e *uploadReadError) Error() string { return "reading the upload failed: " + e.err.Error() }
 func (e *uploadReadError) Unwrap() error { return e.err }
 
-// ErrorKind makes a body over the request limit a 413 and any other broken body a 400.
-func (e *uploadReadError) ErrorKind() string {
+// Kind makes a body over the request limit a 413 and any other broken body a 400.
+func (e *uploadReadError) Kind() kind.Kind {
 	var mbe *http.MaxBytesError
 	if errors.As(e.err, &mbe) {
-		return "too_large"
+		return kind.TooLarge
 	}
-	var k interface{ ErrorKind() string }
+	var k kind.Kinded
 	if errors.As(e.err, &k) {
-		return k.ErrorKind()
+		return k.Kind()
 	}
-	return "bad_request"
+	return kind.BadRequest
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"vms/modules/video/domain"
+	"vms/platform/kind"
 	"vms/platform/principal"
 )
 
@@ -39,15 +40,15 @@ func (s *Service) Update(ctx context.Context, caller principal.Principal, id int
 		return domain.Video{}, err
 	}
 	if ch.Name == nil && ch.SourceURL == nil {
-		return domain.Video{}, &domain.ValidationError{Fields: map[string]string{
+		return domain.Video{}, domain.InvalidFields(map[string]string{
 			"name": "give a name or a file_path to change", "file_path": "give a name or a file_path to change",
-		}}
+		})
 	}
 	fields := map[string]string{}
 	if ch.Name != nil {
 		clean, err := domain.NormalizeName(*ch.Name)
 		if err != nil {
-			fields["name"] = err.(*domain.ValidationError).Fields["name"]
+			fields["name"] = err.(*kind.ValidationError).Fields["name"]
 		}
 		ch.Name = &clean
 	}
@@ -66,7 +67,7 @@ func (s *Service) Update(ctx context.Context, caller principal.Principal, id int
 		ch.SourceURL = &src
 	}
 	if len(fields) > 0 {
-		return domain.Video{}, &domain.ValidationError{Fields: fields}
+		return domain.Video{}, domain.InvalidFields(fields)
 	}
 	v, err := s.Videos.Update(ctx, caller.CorporationID, id, ch, s.Clock.Now())
 	s.Live.Drop(id)

@@ -12,6 +12,7 @@ import (
 	"vms/modules/video/domain"
 	"vms/modules/video/fake"
 	"vms/modules/video/service"
+	"vms/platform/kind"
 	"vms/platform/principal"
 )
 
@@ -55,14 +56,6 @@ func sample(t *testing.T) []byte {
 	return b
 }
 
-func kind(err error) string {
-	var k interface{ ErrorKind() string }
-	if errors.As(err, &k) {
-		return k.ErrorKind()
-	}
-	return ""
-}
-
 func TestUploadStoresSniffedVideo(t *testing.T) {
 	e := newEnv(t, 1<<20)
 	ctx := context.Background()
@@ -98,20 +91,20 @@ func TestUploadRefusals(t *testing.T) {
 	t.Run("text renamed mp4", func(t *testing.T) {
 		e := newEnv(t, 1<<20)
 		_, err := e.svc.StoreFile(ctx, adminA, strings.NewReader(strings.Repeat("just some text\n", 100)))
-		if kind(err) != "unsupported_media_type" || len(e.storage.Keys()) != 0 {
+		if kind.Of(err) != kind.UnsupportedMedia || len(e.storage.Keys()) != 0 {
 			t.Fatalf("text upload: %v, keys %v", err, e.storage.Keys())
 		}
 	})
 	t.Run("empty", func(t *testing.T) {
 		e := newEnv(t, 1<<20)
-		if _, err := e.svc.StoreFile(ctx, adminA, strings.NewReader("")); kind(err) != "invalid" {
+		if _, err := e.svc.StoreFile(ctx, adminA, strings.NewReader("")); kind.Of(err) != kind.Invalid {
 			t.Fatalf("empty upload: %v", err)
 		}
 	})
 	t.Run("too large", func(t *testing.T) {
 		e := newEnv(t, 1000)
 		_, err := e.svc.StoreFile(ctx, adminA, bytes.NewReader(sample(t)))
-		if kind(err) != "too_large" || len(e.storage.Keys()) != 0 {
+		if kind.Of(err) != kind.TooLarge || len(e.storage.Keys()) != 0 {
 			t.Fatalf("large upload: %v, keys %v", err, e.storage.Keys())
 		}
 	})
@@ -119,8 +112,8 @@ func TestUploadRefusals(t *testing.T) {
 		e := newEnv(t, 1<<20)
 		r := &failingReader{data: sample(t)[:2000]}
 		_, err := e.svc.StoreFile(ctx, adminA, r)
-		if kind(err) != "bad_request" || len(e.storage.Keys()) != 0 {
-			t.Fatalf("broken upload: %v (kind %q), keys %v", err, kind(err), e.storage.Keys())
+		if kind.Of(err) != kind.BadRequest || len(e.storage.Keys()) != 0 {
+			t.Fatalf("broken upload: %v (kind %v), keys %v", err, kind.Of(err), e.storage.Keys())
 		}
 	})
 }
@@ -146,7 +139,7 @@ func TestCreateUploadFailureDeletesTheFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.CreateUpload(ctx, adminA, "   ", f); kind(err) != "invalid" {
+	if _, err := e.svc.CreateUpload(ctx, adminA, "   ", f); kind.Of(err) != kind.Invalid {
 		t.Fatalf("blank name: %v", err)
 	}
 	if len(e.storage.Keys()) != 0 || e.videos.Count() != 0 {
@@ -173,7 +166,7 @@ func TestCreateFromURL(t *testing.T) {
 	}
 	for _, bad := range []string{"", "ftp://x/y", "file:///etc/passwd", "http://127.0.0.1/admin"} {
 		_, err := e.svc.CreateFromURL(ctx, adminA, "x", bad)
-		var ve *domain.ValidationError
+		var ve *kind.ValidationError
 		if !errors.As(err, &ve) || ve.Fields["file_path"] == "" {
 			t.Fatalf("url %q: %v", bad, err)
 		}
@@ -189,10 +182,10 @@ func TestUpdateDeleteRestore(t *testing.T) {
 	up, _ := e.videos.Create(ctx, domain.Video{Name: "up", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k"})
 	remote, _ := e.svc.CreateFromURL(ctx, adminA, "r", "https://media.example.com/a.mp4")
 	name, src := "new", "https://media.example.com/b.mp4"
-	if _, err := e.svc.Update(ctx, adminA, up.ID, domain.Changes{SourceURL: &src}); kind(err) != "invalid" {
+	if _, err := e.svc.Update(ctx, adminA, up.ID, domain.Changes{SourceURL: &src}); kind.Of(err) != kind.Invalid {
 		t.Fatalf("file_path on upload: %v", err)
 	}
-	if _, err := e.svc.Update(ctx, adminA, up.ID, domain.Changes{}); kind(err) != "invalid" {
+	if _, err := e.svc.Update(ctx, adminA, up.ID, domain.Changes{}); kind.Of(err) != kind.Invalid {
 		t.Fatalf("empty update: %v", err)
 	}
 	if v, err := e.svc.Update(ctx, adminA, remote.ID, domain.Changes{Name: &name, SourceURL: &src}); err != nil || v.Name != "new" || v.SourceURL != src {

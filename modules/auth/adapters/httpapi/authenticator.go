@@ -6,6 +6,7 @@ import (
 
 	"vms/modules/auth/service"
 	"vms/platform/httpserver"
+	"vms/platform/kind"
 	"vms/platform/principal"
 )
 
@@ -29,7 +30,7 @@ func (a *Authenticator) Authenticate(r *http.Request, allowPlayback bool) (princ
 	if h := r.Header.Get("Authorization"); h != "" {
 		scheme, token, ok := strings.Cut(strings.TrimSpace(h), " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-			return principal.Principal{}, &httpserver.Err{Kind: httpserver.KindUnauthorized, Detail: "Authorization must be a Bearer token"}
+			return principal.Principal{}, kind.New(kind.Unauthorized, "Authorization must be a Bearer token")
 		}
 		cred.Bearer = strings.TrimSpace(token)
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"vms/platform/httpserver"
+	"vms/platform/kind"
 )
 
 // refresh godoc
@@ -58,7 +59,7 @@ func (h *Handlers) refresh(c *gin.Context) {
 func (h *Handlers) logout(c *gin.Context) {
 	caller, ok := httpserver.Caller(c)
 	if !ok {
-		httpserver.Fail(c, &httpserver.Err{Kind: httpserver.KindUnauthorized, Detail: "sign in first"})
+		httpserver.Fail(c, kind.New(kind.Unauthorized, "sign in first"))
 		return
 	}
 	var req refreshRequest

@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"vms/platform/httpserver"
+	"vms/platform/kind"
 )
 
 // listTokens godoc
@@ -29,7 +30,7 @@ import (
 func (h *Handlers) listTokens(c *gin.Context) {
 	caller, ok := httpserver.Caller(c)
 	if !ok {
-		httpserver.Fail(c, &httpserver.Err{Kind: httpserver.KindUnauthorized, Detail: "sign in first"})
+		httpserver.Fail(c, kind.New(kind.Unauthorized, "sign in first"))
 		return
 	}
 	userID, err := httpserver.PathID(c, "user_id")

@@ -8,6 +8,7 @@ import (
 	"vms/modules/corporation/domain"
 	"vms/modules/corporation/service"
 	"vms/platform/httpserver"
+	"vms/platform/kind"
 )
 
 // Handler serves /v1/corporations.
@@ -35,7 +36,7 @@ func (h *Handler) Register(r gin.IRouter) {
 }
 
 func invalid(fields map[string]string) error {
-	return &httpserver.Err{Kind: httpserver.KindInvalid, Detail: "request has missing fields", Fields: fields}
+	return kind.NewFields(kind.Invalid, "request has missing fields", fields)
 }
 
 // signUp godoc

@@ -21,6 +21,7 @@ import (
 	"vms/modules/corporation/service"
 	"vms/platform/config"
 	"vms/platform/httpserver"
+	"vms/platform/kind"
 	"vms/platform/principal"
 )
 
@@ -32,7 +33,7 @@ type tokens map[string]principal.Principal
 func (tk tokens) Authenticate(r *http.Request, _ bool) (principal.Principal, error) {
 	p, ok := tk[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")]
 	if !ok {
-		return principal.Principal{}, &httpserver.Err{Kind: httpserver.KindUnauthorized, Detail: "sign in"}
+		return principal.Principal{}, kind.New(kind.Unauthorized, "sign in")
 	}
 	return p, nil
 }
@@ -141,7 +142,7 @@ func TestSignUp(t *testing.T) {
 
 func TestSignUpEmailTakenRollsBack(t *testing.T) {
 	e := newEnv(t)
-	e.admins.Err = &httpserver.Err{Kind: httpserver.KindConflict, Detail: "e-mail taken"}
+	e.admins.Err = kind.New(kind.Conflict, "e-mail taken")
 	e.do(t, "POST", "/v1/corporations", signUpBody, "").expect(t, http.StatusConflict)
 	if e.repo.Count() != 0 {
 		t.Fatal("corporation created")

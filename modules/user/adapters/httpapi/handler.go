@@ -8,6 +8,7 @@ import (
 
 	"vms/modules/user/service"
 	"vms/platform/httpserver"
+	"vms/platform/kind"
 	"vms/platform/principal"
 )
 
@@ -76,7 +77,7 @@ func (h *Handler) create(c *gin.Context) {
 	}
 	in := service.NewUserInput{Email: need("email", req.Email), Password: need("password", req.Password), Role: need("role", req.Role)}
 	if len(missing) > 0 {
-		httpserver.Fail(c, &httpserver.Err{Kind: httpserver.KindInvalid, Detail: "request has missing fields", Fields: missing})
+		httpserver.Fail(c, kind.NewFields(kind.Invalid, "request has missing fields", missing))
 		return
 	}
 	u, err := h.svc.Create(c.Request.Context(), caller(c), in)

@@ -19,6 +19,7 @@ import (
 	"vms/modules/user/service"
 	"vms/platform/config"
 	"vms/platform/httpserver"
+	"vms/platform/kind"
 	"vms/platform/principal"
 )
 
@@ -30,7 +31,7 @@ type tokens map[string]principal.Principal
 func (tk tokens) Authenticate(r *http.Request, _ bool) (principal.Principal, error) {
 	p, ok := tk[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")]
 	if !ok {
-		return principal.Principal{}, &httpserver.Err{Kind: httpserver.KindUnauthorized, Detail: "sign in"}
+		return principal.Principal{}, kind.New(kind.Unauthorized, "sign in")
 	}
 	return p, nil
 }

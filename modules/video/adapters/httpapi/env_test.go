@@ -19,6 +19,7 @@ import (
 	"vms/modules/video/service"
 	"vms/platform/clock"
 	"vms/platform/httpserver"
+	"vms/platform/kind"
 	"vms/platform/principal"
 )
 
@@ -35,7 +36,7 @@ const (
 type fakeAuth struct{}
 
 func (fakeAuth) Authenticate(r *http.Request, allowPlayback bool) (principal.Principal, error) {
-	unauthorized := &httpserver.Err{Kind: httpserver.KindUnauthorized, Detail: "sign in first"}
+	unauthorized := kind.New(kind.Unauthorized, "sign in first")
 	raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok && allowPlayback {
 		raw = r.URL.Query().Get("token")

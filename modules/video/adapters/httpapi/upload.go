@@ -10,6 +10,7 @@ import (
 
 	"vms/modules/video/domain"
 	"vms/platform/httpserver"
+	"vms/platform/kind"
 )
 
 // multipartOverhead is the room a request body gets beyond MAX_UPLOAD_BYTES for the
@@ -32,13 +33,13 @@ func (h *Handler) upload(c *gin.Context) {
 	limit := h.svc.MaxUploadBytes() + multipartOverhead
 	if c.Request.ContentLength > limit {
 		c.Header("Connection", "close")
-		httpserver.Fail(c, &httpserver.Err{Kind: httpserver.KindTooLarge, Detail: "the upload is larger than " + strconv.FormatInt(h.svc.MaxUploadBytes(), 10) + " bytes"})
+		httpserver.Fail(c, kind.New(kind.TooLarge, "the upload is larger than "+strconv.FormatInt(h.svc.MaxUploadBytes(), 10)+" bytes"))
 		return
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
-		httpserver.Fail(c, &httpserver.Err{Kind: httpserver.KindBadRequest, Detail: "request body must be multipart/form-data with a boundary"})
+		httpserver.Fail(c, kind.New(kind.BadRequest, "request body must be multipart/form-data with a boundary"))
 		return
 	}
 	var (
@@ -111,15 +112,15 @@ func failUpload(c *gin.Context, err error) {
 	if httpserver.Status(err) == http.StatusRequestEntityTooLarge {
 		c.Header("Connection", "close")
 	}
-	var kinded interface{ ErrorKind() string }
+	var kinded kind.Kinded
 	var mbe *http.MaxBytesError
 	if errors.As(err, &kinded) || errors.As(err, &mbe) {
 		httpserver.Fail(c, err)
 		return
 	}
 	if c.Request.Context().Err() != nil {
-		httpserver.Fail(c, &httpserver.Err{Kind: httpserver.KindBadRequest, Detail: "the upload was interrupted"})
+		httpserver.Fail(c, kind.New(kind.BadRequest, "the upload was interrupted"))
 		return
 	}
-	httpserver.Fail(c, &httpserver.Err{Kind: httpserver.KindBadRequest, Detail: "the multipart body is malformed: " + err.Error()})
+	httpserver.Fail(c, kind.New(kind.BadRequest, "the multipart body is malformed: "+err.Error()))
 }

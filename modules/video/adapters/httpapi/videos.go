@@ -9,6 +9,7 @@ import (
 
 	"vms/modules/video/domain"
 	"vms/platform/httpserver"
+	"vms/platform/kind"
 )
 
 // create godoc
@@ -101,7 +102,7 @@ func (h *Handler) listByCorporation(c *gin.Context) {
 	if raw, ok := c.GetQuery("deleted"); ok {
 		deleted, err = strconv.ParseBool(raw)
 		if err != nil {
-			httpserver.Fail(c, &httpserver.Err{Kind: httpserver.KindBadRequest, Detail: "deleted must be true or false", Fields: map[string]string{"deleted": "must be true or false"}})
+			httpserver.Fail(c, kind.NewFields(kind.BadRequest, "deleted must be true or false", map[string]string{"deleted": "must be true or false"}))
 			return
 		}
 	}

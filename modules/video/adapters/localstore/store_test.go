@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"vms/platform/kind"
 )
 
 func newStore(t *testing.T) (*Store, string) {
@@ -109,8 +111,7 @@ func TestPutSizeLimit(t *testing.T) {
 		t.Fatalf("exactly the limit: %v", err)
 	}
 	_, err := s.Put(context.Background(), strings.NewReader("0123456789A"), 10)
-	var kinded interface{ ErrorKind() string }
-	if !errors.Is(err, ErrTooLarge) || !errors.As(err, &kinded) || kinded.ErrorKind() != "too_large" {
+	if !errors.Is(err, ErrTooLarge) || kind.Of(err) != kind.TooLarge {
 		t.Fatalf("err = %v, want too_large", err)
 	}
 	if files := storedFiles(t, dir); len(files) != 1 {
@@ -184,8 +185,7 @@ func TestOpenRefusesForeignKeys(t *testing.T) {
 			t.Errorf("Open(%q) succeeded", key)
 			continue
 		}
-		var kinded interface{ ErrorKind() string }
-		if !errors.As(err, &kinded) || kinded.ErrorKind() != "not_found" {
+		if kind.Of(err) != kind.NotFound {
 			t.Errorf("Open(%q) = %v, want not_found", key, err)
 		}
 	}

@@ -19,6 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
+
+	"vms/platform/kind"
 )
 
 const testBucket = "videos"
@@ -142,8 +144,7 @@ func TestPutSizeLimitLeavesNothing(t *testing.T) {
 	s := f.store(t, testBucket)
 	for _, tc := range []struct{ size, limit int }{{11, 10}, {10<<20 + 1, 10 << 20}, {20 << 20, 9 << 20}} {
 		_, err := s.Put(context.Background(), trickle{bytes.NewReader(randomBytes(tc.size))}, int64(tc.limit))
-		var kinded interface{ ErrorKind() string }
-		if !errors.Is(err, ErrTooLarge) || !errors.As(err, &kinded) || kinded.ErrorKind() != "too_large" {
+		if !errors.Is(err, ErrTooLarge) || kind.Of(err) != kind.TooLarge {
 			t.Errorf("%d bytes over a %d limit: err = %v", tc.size, tc.limit, err)
 		}
 	}
@@ -252,8 +253,7 @@ func TestOpenDeleteAndMissingObjects(t *testing.T) {
 		t.Errorf("second delete: %v", err)
 	}
 	for _, key := range []string{obj.Key, "", "../x", "0123456789abcdef0123456789abcdef.bin/x", "other/0123456789abcdef0123456789abcdef.bin"} {
-		var kinded interface{ ErrorKind() string }
-		if _, err := s.Open(ctx, key); !errors.As(err, &kinded) || kinded.ErrorKind() != "not_found" {
+		if _, err := s.Open(ctx, key); kind.Of(err) != kind.NotFound {
 			t.Errorf("Open(%q) = %v, want not_found", key, err)
 		}
 	}

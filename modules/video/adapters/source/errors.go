@@ -1,8 +1,10 @@
 package source
 
-// Error is a source URL error that carries the kind the HTTP layer maps to a status.
+import "vms/platform/kind"
+
+// Error is a source URL error that carries its kind and, for a failed fetch, the cause.
 type Error struct {
-	kind string
+	kind kind.Kind
 	msg  string
 	err  error
 }
@@ -11,12 +13,12 @@ type Error struct {
 // learned from DNS or the text of transport errors (Unwrap has those, for logs).
 func (e *Error) Error() string { return e.msg }
 
-// ErrorKind returns "invalid" for a refused URL and "bad_gateway" for a failed fetch.
-func (e *Error) ErrorKind() string { return e.kind }
+// Kind returns Invalid for a refused URL and BadGateway for a failed fetch.
+func (e *Error) Kind() kind.Kind { return e.kind }
 
 // FieldErrors names the API field that carries a source URL, for validation answers.
 func (e *Error) FieldErrors() map[string]string {
-	if e.kind != kindInvalid {
+	if e.kind != kind.Invalid {
 		return nil
 	}
 	return map[string]string{"file_path": e.msg}
@@ -25,13 +27,8 @@ func (e *Error) FieldErrors() map[string]string {
 // Unwrap returns the underlying cause, if any.
 func (e *Error) Unwrap() error { return e.err }
 
-const (
-	kindInvalid    = "invalid"
-	kindBadGateway = "bad_gateway"
-)
-
-func invalid(msg string) error { return &Error{kind: kindInvalid, msg: msg} }
+func invalid(msg string) error { return &Error{kind: kind.Invalid, msg: msg} }
 
 func badGateway(msg string, err error) error {
-	return &Error{kind: kindBadGateway, msg: msg, err: err}
+	return &Error{kind: kind.BadGateway, msg: msg, err: err}
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"vms/platform/kind"
 )
 
 // countingServer is an httptest server on 127.0.0.1 that counts requests and records
@@ -99,14 +101,14 @@ func TestFetchRefusesLoopbackNameAtDialTime(t *testing.T) {
 		t.Fatalf("a DNS name passes validation and is judged at dial time: %v", err)
 	}
 	_, err := f.Fetch(context.Background(), http.MethodGet, url, nil)
-	if kindOf(err) != "bad_gateway" || !errors.Is(err, errRefusedAddress) {
+	if kind.Of(err) != kind.BadGateway || !errors.Is(err, errRefusedAddress) {
 		t.Fatalf("err = %v, want a bad_gateway refusal", err)
 	}
 	if strings.Contains(err.Error(), "127.0.0.1") {
 		t.Errorf("error message reveals the resolved address: %q", err)
 	}
 	_, err = f.Fetch(context.Background(), http.MethodGet, srv.URL, nil)
-	if kindOf(err) != "bad_gateway" {
+	if kind.Of(err) != kind.BadGateway {
 		t.Fatalf("literal loopback: err = %v", err)
 	}
 	if n := srv.hits.Load(); n != 0 {
@@ -159,12 +161,12 @@ func TestFetchReturnsUpstreamStatusesAndRefusesBadInput(t *testing.T) {
 		{http.MethodGet, "file:///etc/passwd"},
 		{http.MethodGet, "http://user:pw@" + strings.TrimPrefix(srv.URL, "http://")},
 	} {
-		if _, err := f.Fetch(context.Background(), tc.method, tc.url, nil); kindOf(err) != "bad_gateway" {
+		if _, err := f.Fetch(context.Background(), tc.method, tc.url, nil); kind.Of(err) != kind.BadGateway {
 			t.Errorf("%s %s: err = %v, want bad_gateway", tc.method, tc.url, err)
 		}
 	}
 	srv.Close()
-	if _, err := f.Fetch(context.Background(), http.MethodGet, srv.URL, nil); kindOf(err) != "bad_gateway" {
+	if _, err := f.Fetch(context.Background(), http.MethodGet, srv.URL, nil); kind.Of(err) != kind.BadGateway {
 		t.Errorf("closed server: err = %v, want bad_gateway", err)
 	}
 	if n := srv.hits.Load(); n != 1 {

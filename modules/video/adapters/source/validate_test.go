@@ -5,15 +5,9 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
-)
 
-func kindOf(err error) string {
-	var k interface{ ErrorKind() string }
-	if errors.As(err, &k) {
-		return k.ErrorKind()
-	}
-	return ""
-}
+	"vms/platform/kind"
+)
 
 var refusedAlways = []string{
 	"",
@@ -110,14 +104,14 @@ func TestValidate(t *testing.T) {
 	for _, u := range refusedAlways {
 		for name, f := range map[string]*Fetcher{"strict": strict, "private allowed": open} {
 			err := f.Validate(u)
-			if kindOf(err) != "invalid" {
+			if kind.Of(err) != kind.Invalid {
 				t.Errorf("%s: Validate(%q) = %v, want an invalid error", name, u, err)
 			}
 		}
 	}
 	for _, u := range refusedUnlessPrivate {
 		err := strict.Validate(u)
-		if kindOf(err) != "invalid" {
+		if kind.Of(err) != kind.Invalid {
 			t.Errorf("Validate(%q) = %v, want an invalid error", u, err)
 		}
 		if err := open.Validate(u); err != nil {
