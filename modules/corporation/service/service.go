@@ -4,13 +4,16 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"vms/modules/corporation/corporationevents"
 	"vms/modules/corporation/domain"
 	"vms/modules/corporation/ports"
 	"vms/platform/events"
+	"vms/platform/kind"
 	"vms/platform/principal"
 )
 
@@ -40,7 +43,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) (domain.Corporation, er
 	}
 	admin, err := s.admins.PrepareAdmin(ctx, in.AdminEmail, in.AdminPassword)
 	if err != nil {
-		return domain.Corporation{}, fmt.Errorf("sign up: %w", err)
+		return domain.Corporation{}, fmt.Errorf("sign up: %w", adminFields(err))
 	}
 	var out domain.Corporation
 	err = s.uow.Do(ctx, func(ctx context.Context) error {
@@ -121,4 +124,19 @@ func (s *Service) authorize(ctx context.Context, caller principal.Principal, id 
 		return domain.Corporation{}, domain.ErrForbidden
 	}
 	return c, nil
+}
+
+// adminFields renames the fields of an admin validation error to the sign-up's own,
+// admin_email and admin_password; other errors pass unchanged.
+func adminFields(err error) error {
+	var ve *kind.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	fields := make(map[string]string, len(ve.Fields))
+	for name, msg := range ve.Fields {
+		fields["admin_"+name] = msg
+	}
+	named := kind.InvalidFields(fields)
+	return kind.NewFields(kind.Invalid, "invalid admin: "+strings.Join(named.Names(), ", "), fields)
 }

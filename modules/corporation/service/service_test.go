@@ -84,6 +84,19 @@ func TestSignUpValidation(t *testing.T) {
 	}
 }
 
+func TestSignUpNamesTheAdminFields(t *testing.T) {
+	e := newEnv()
+	e.admins.Err = kind.InvalidFields(map[string]string{"email": "must be a valid e-mail address", "password": "must be 8 to 72 bytes"})
+	_, err := e.svc.SignUp(context.Background(), service.SignUp{Details: domain.DetailsInput{Name: "Acme", PlanType: "FREE"}, AdminEmail: "nope", AdminPassword: "short"})
+	var ve *kind.ValidationError
+	if !errors.As(err, &ve) || len(ve.Fields) != 2 || ve.Fields["admin_email"] != "must be a valid e-mail address" || ve.Fields["admin_password"] != "must be 8 to 72 bytes" {
+		t.Fatalf("err %v, want the fields admin_email and admin_password", err)
+	}
+	if kind.Of(err) != kind.Invalid || e.repo.Count() != 0 {
+		t.Fatalf("kind %v, corporations %d", kind.Of(err), e.repo.Count())
+	}
+}
+
 func TestSignUpNameTaken(t *testing.T) {
 	e := newEnv()
 	e.signUp(t, "Acme")

@@ -11,7 +11,6 @@ import (
 	"vms/modules/user/ports"
 	"vms/modules/user/userevents"
 	"vms/platform/events"
-	"vms/platform/kind"
 	"vms/platform/principal"
 )
 
@@ -37,19 +36,11 @@ func (s *Service) Create(ctx context.Context, caller principal.Principal, in New
 	return s.create(ctx, caller.CorporationID, in)
 }
 
-// PrepareAdmin validates a sign-up's admin e-mail and password and hashes the password,
-// before the sign-up's unit of work. Its validation errors name the sign-up fields
-// admin_email and admin_password.
+// PrepareAdmin validates the first admin's e-mail and password of a new corporation and
+// hashes the password, before the sign-up's unit of work (hashing is slow and no
+// database work). Its validation errors name the fields email and password.
 func (s *Service) PrepareAdmin(ctx context.Context, email, password string) (domain.PreparedAdmin, error) {
 	cred, err := domain.ParseCredentials(email, password, string(domain.RoleAdmin))
-	var ve *kind.ValidationError
-	if errors.As(err, &ve) {
-		fields := domain.Fields{}
-		for k, v := range ve.Fields {
-			fields["admin_"+k] = v
-		}
-		return domain.PreparedAdmin{}, fields.Err()
-	}
 	if err != nil {
 		return domain.PreparedAdmin{}, err
 	}

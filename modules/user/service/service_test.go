@@ -77,11 +77,11 @@ func TestCreate(t *testing.T) {
 	}
 }
 
-func TestCreateAdminNamesSignUpFields(t *testing.T) {
+func TestPrepareAdminValidatesBeforeHashing(t *testing.T) {
 	e := newEnv()
 	_, err := e.svc.PrepareAdmin(context.Background(), "nope", "short")
 	var ve *kind.ValidationError
-	if !errors.As(err, &ve) || ve.Fields["admin_email"] == "" || ve.Fields["admin_password"] == "" || len(ve.Fields) != 2 {
+	if !errors.As(err, &ve) || ve.Fields["email"] == "" || ve.Fields["password"] == "" || len(ve.Fields) != 2 {
 		t.Fatalf("%v", err)
 	}
 	if e.hasher.Hashes != 0 {
