@@ -145,4 +145,3 @@ func TestStreamSourcePassesNotModifiedAndUnsatisfiable(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
