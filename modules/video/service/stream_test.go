@@ -68,7 +68,9 @@ func TestOpenStreamNotFound(t *testing.T) {
 }
 
 func TestOpenStreamContentDecisions(t *testing.T) {
-	const lm = "LM" // the video's Last-Modified, filled in per run
+	// lm and lmEarlier stand for the video's Last-Modified and an hour before it,
+	// filled in per run.
+	const lm, lmEarlier = "LM", "LM-1h"
 	for _, tc := range []struct {
 		name    string
 		req     domain.StreamRequest
@@ -91,20 +93,21 @@ func TestOpenStreamContentDecisions(t *testing.T) {
 		{"if-range date", domain.StreamRequest{Range: "bytes=0-1", IfRange: lm}, 206, []domain.ByteRange{{First: 0, Last: 1}}, true, true},
 		{"if-range stale", domain.StreamRequest{Range: "bytes=0-1", IfRange: `"old"`}, 200, nil, true, true},
 		{"if-match other", domain.StreamRequest{IfMatch: `"old"`}, 412, nil, false, false},
-		{"if-unmodified-since older", domain.StreamRequest{}, 412, nil, false, false},
+		{"if-unmodified-since older", domain.StreamRequest{IfUnmodifiedSince: lmEarlier}, 412, nil, false, false},
+		{"if-modified-since older", domain.StreamRequest{IfModifiedSince: lmEarlier}, 200, nil, true, true},
 		{"if-unmodified-since now", domain.StreamRequest{IfUnmodifiedSince: lm}, 200, nil, true, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e, up, _ := streamEnv(t)
-			date := up.CreatedAt.UTC().Format(http.TimeFormat)
+			dates := map[string]string{
+				lm:        up.CreatedAt.UTC().Format(http.TimeFormat),
+				lmEarlier: up.CreatedAt.Add(-time.Hour).UTC().Format(http.TimeFormat),
+			}
 			req := tc.req
 			for _, f := range []*string{&req.IfModifiedSince, &req.IfRange, &req.IfUnmodifiedSince} {
-				if *f == lm {
-					*f = date
+				if d, ok := dates[*f]; ok {
+					*f = d
 				}
-			}
-			if tc.name == "if-unmodified-since older" {
-				req.IfUnmodifiedSince = up.CreatedAt.Add(-time.Hour).UTC().Format(http.TimeFormat)
 			}
 			s, err := e.svc.OpenStream(context.Background(), guestA, up.ID, req)
 			if err != nil {

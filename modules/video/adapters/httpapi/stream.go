@@ -79,6 +79,15 @@ func (h *Handler) stream(c *gin.Context) {
 	} else {
 		err = stream.WriteContent(c.Writer, s)
 	}
+	if err != nil && !c.Writer.Written() {
+		// Nothing went out yet (the content could not seek): answer with a problem
+		// instead of the headers planned for the bytes.
+		for _, name := range []string{"Content-Length", "Content-Range", "Content-Type", "ETag", "Last-Modified", "Accept-Ranges"} {
+			c.Writer.Header().Del(name)
+		}
+		httpserver.Fail(c, err)
+		return
+	}
 	if err != nil {
 		slog.DebugContext(ctx, "stream ended early", "video_id", id, "err", err)
 	}

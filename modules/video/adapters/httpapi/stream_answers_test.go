@@ -2,13 +2,25 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"testing"
+
+	"github.com/gin-gonic/gin"
+
+	"vms/modules/video/adapters/httpapi"
+	"vms/modules/video/domain"
+	"vms/modules/video/fake"
+	"vms/modules/video/service"
+	"vms/platform/clock"
+	"vms/platform/httpserver"
 )
 
 const liveTag = `"d9841c0318294df019521058483a10f7ce52e7eccd4ea26dec10605508b90ec1"`
@@ -145,3 +157,38 @@ func TestStreamSourcePassesNotModifiedAndUnsatisfiable(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// unseekable is an object whose reads work but whose seeks fail.
+type unseekable struct{ io.ReadSeekCloser }
+
+func (unseekable) Seek(int64, int) (int64, error) { return 0, errors.New("seek failed") }
+
+type unseekableStorage struct{ *fake.Storage }
+
+func (s unseekableStorage) Open(ctx context.Context, key string) (io.ReadSeekCloser, error) {
+	f, err := s.Storage.Open(ctx, key)
+	return unseekable{f}, err
+}
+
+func TestStreamContentThatCannotSeekIsAProblem(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	storage := fake.NewStorage()
+	storage.Add("k", make([]byte, 100))
+	videos := fake.NewVideos()
+	v, _ := videos.Create(context.Background(), domain.Video{Name: "v", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k", ContentType: "video/mp4", SizeBytes: 100, SHA256: "abc"})
+	svc := service.New(service.Deps{
+		Videos: videos, ViewLogs: fake.NewViewLogs(), Storage: unseekableStorage{storage}, Sources: fake.NewSources(),
+		Plans: fake.NewPlans(), Users: fake.Users{}, Tokens: fake.Tokens{}, UoW: &fake.UnitOfWork{}, Publisher: &fake.Publisher{}, Clock: clock.System{},
+	}, service.Settings{PointsPerView: 10, MaxUploadBytes: 1 << 20})
+	engine := gin.New()
+	httpapi.New(svc, httpserver.NewGuard(fakeAuth{})).Register(engine)
+	req := httptest.NewRequest(http.MethodGet, "/v1/videos/stream/"+id(v), nil)
+	req.Header.Set("Authorization", "Bearer "+guestA)
+	req.Header.Set("Range", "bytes=10-19")
+	rec := httptest.NewRecorder()
+	engine.ServeHTTP(rec, req)
+	if rec.Code != 500 || rec.Header().Get("Content-Type") != "application/problem+json" || rec.Header().Get("Content-Range") != "" ||
+		rec.Header().Get("Content-Length") == "10" {
+		t.Fatalf("%d %v", rec.Code, rec.Header())
+	}
+}
