@@ -1403,7 +1403,7 @@ const docTemplate = `{
                         "PlaybackToken": []
                     }
                 ],
-                "description": "The video's bytes with HTTP range support (206, 416, If-Range, ETag, Last-Modified). Authenticates with a Bearer token or a playback token (?token=). A GET whose answer is 2xx records the caller's first view of the video and credits points before any byte is sent; HEAD, 304 and 416 answers record nothing. With STREAM_MODE=redirect and S3 storage the answer is a 302 to a presigned URL, after recording the view.",
+                "description": "The video's bytes with HTTP range support (206, 416, If-Range, ETag, Last-Modified). Authenticates with a Bearer token or a playback token (?token=). A GET whose answer is 2xx records the caller's first view of the video and credits points before any byte is sent; HEAD, 304, 412, 416 and 502 answers record nothing. With STREAM_MODE=redirect and S3 storage the answer is a 302 to a presigned URL, after recording the view.",
                 "produces": [
                     "application/octet-stream",
                     "application/problem+json"
@@ -1496,6 +1496,12 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "no such live video",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "If-Match or If-Unmodified-Since does not hold for the stored video",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1535,7 +1541,7 @@ const docTemplate = `{
                         "PlaybackToken": []
                     }
                 ],
-                "description": "The video's bytes with HTTP range support (206, 416, If-Range, ETag, Last-Modified). Authenticates with a Bearer token or a playback token (?token=). A GET whose answer is 2xx records the caller's first view of the video and credits points before any byte is sent; HEAD, 304 and 416 answers record nothing. With STREAM_MODE=redirect and S3 storage the answer is a 302 to a presigned URL, after recording the view.",
+                "description": "The video's bytes with HTTP range support (206, 416, If-Range, ETag, Last-Modified). Authenticates with a Bearer token or a playback token (?token=). A GET whose answer is 2xx records the caller's first view of the video and credits points before any byte is sent; HEAD, 304, 412, 416 and 502 answers record nothing. With STREAM_MODE=redirect and S3 storage the answer is a 302 to a presigned URL, after recording the view.",
                 "produces": [
                     "application/octet-stream",
                     "application/problem+json"
@@ -1628,6 +1634,12 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "no such live video",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "If-Match or If-Unmodified-Since does not hold for the stored video",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }

@@ -90,7 +90,7 @@ type ServiceParams struct {
 }
 
 // NewService builds the use cases over the ports.
-func NewService(p ServiceParams) ports.Service {
+func NewService(p ServiceParams) *service.Service {
 	return service.New(service.Deps{
 		Videos: p.Videos, ViewLogs: p.ViewLogs, Storage: p.Storage, Sources: p.Sources,
 		Plans: p.Plans, Users: p.Users, Tokens: p.Tokens, UoW: p.UoW, Publisher: p.Publisher, Clock: p.Clock, Live: p.Live,

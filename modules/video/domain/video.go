@@ -2,6 +2,7 @@
 package domain
 
 import (
+	"io"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -89,4 +90,11 @@ type StoredFile struct {
 	Size        int64
 	SHA256      string
 	ContentType string
+}
+
+// UploadParts yields the parts of a multipart upload in the order they arrive.
+type UploadParts interface {
+	// Next returns the next part's form field name and body, or io.EOF after the last
+	// part. A body is valid until the next call.
+	Next() (field string, body io.Reader, err error)
 }

@@ -12,8 +12,10 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"vms/modules/video/domain"
 	"vms/modules/video/ports"
 	"vms/platform/kind"
 )
@@ -123,15 +125,35 @@ func (nopCloser) Close() error { return nil }
 
 // Sources is a ports.Sources that serves registered URLs from memory.
 type Sources struct {
-	mu      sync.Mutex
-	Bodies  map[string][]byte
-	Headers []http.Header
+	mu     sync.Mutex
+	Bodies map[string][]byte
+	// Status, when set, is the status every fetch answers, with an empty body.
+	Status int
+	// Requests records every fetch's request.
+	Requests []domain.SourceRequest
+	// Closed counts closed response bodies.
+	Closed atomic.Int64
 }
 
 var _ ports.Sources = (*Sources)(nil)
 
 // NewSources returns a Sources with no bodies.
 func NewSources() *Sources { return &Sources{Bodies: map[string][]byte{}} }
+
+// LastRequest returns the last fetch's request.
+func (s *Sources) LastRequest() domain.SourceRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.Requests) == 0 {
+		return domain.SourceRequest{}
+	}
+	return s.Requests[len(s.Requests)-1]
+}
+
+type badGateway struct{ msg string }
+
+func (e badGateway) Error() string   { return e.msg }
+func (e badGateway) Kind() kind.Kind { return kind.BadGateway }
 
 // Validate accepts http and https URLs with a host that is not "internal".
 func (s *Sources) Validate(raw string) error {
@@ -144,33 +166,43 @@ func (s *Sources) Validate(raw string) error {
 	return nil
 }
 
-// Fetch serves the body registered for raw (with Range support), or fails with bad_gateway.
-func (s *Sources) Fetch(_ context.Context, method, raw string, header http.Header) (*http.Response, error) {
+// Fetch serves the body registered for raw (with single-range support), or fails with
+// bad_gateway.
+func (s *Sources) Fetch(_ context.Context, raw string, req domain.SourceRequest) (domain.SourceResponse, error) {
 	s.mu.Lock()
 	body, ok := s.Bodies[raw]
-	s.Headers = append(s.Headers, header.Clone())
+	s.Requests = append(s.Requests, req)
+	status := s.Status
 	s.mu.Unlock()
 	if !ok {
-		return nil, kind.New(kind.BadGateway, "source unreachable")
+		return domain.SourceResponse{}, badGateway{"source unreachable"}
 	}
-	res := &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, ContentLength: int64(len(body))}
-	res.Header.Set("Content-Type", "video/mp4")
-	res.Header.Set("Accept-Ranges", "bytes")
+	res := domain.SourceResponse{Status: http.StatusOK, ContentLength: int64(len(body)), ContentType: "video/mp4", AcceptRanges: "bytes"}
+	if status != 0 {
+		res = domain.SourceResponse{Status: status, ContentLength: 0, ContentType: "text/html"}
+		body = nil
+	}
 	var start, end int64 = 0, int64(len(body)) - 1
-	if rg := header.Get("Range"); rg != "" {
+	if rg := req.Range; rg != "" && status == 0 {
 		if _, err := fmt.Sscanf(rg, "bytes=%d-%d", &start, &end); err == nil && start <= end && end < int64(len(body)) {
-			res.StatusCode = http.StatusPartialContent
-			res.Header.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", start, end, len(body)))
+			res.Status = http.StatusPartialContent
+			res.ContentRange = fmt.Sprintf("bytes %d-%d/%d", start, end, len(body))
 			res.ContentLength = end - start + 1
 		} else {
 			start, end = 0, int64(len(body))-1
 		}
 	}
-	if method == http.MethodHead {
-		res.Body = io.NopCloser(strings.NewReader(""))
-	} else {
-		res.Body = io.NopCloser(bytes.NewReader(body[start : end+1]))
+	var r io.Reader = strings.NewReader("")
+	if !req.Head && len(body) > 0 {
+		r = bytes.NewReader(body[start : end+1])
 	}
-	res.Header.Set("Content-Length", fmt.Sprint(res.ContentLength))
+	res.Body = &countingCloser{Reader: r, n: &s.Closed}
 	return res, nil
 }
+
+type countingCloser struct {
+	io.Reader
+	n *atomic.Int64
+}
+
+func (c *countingCloser) Close() error { c.n.Add(1); return nil }

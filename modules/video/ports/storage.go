@@ -3,8 +3,9 @@ package ports
 import (
 	"context"
 	"io"
-	"net/http"
 	"time"
+
+	"vms/modules/video/domain"
 )
 
 // StoredObject describes an object written by Storage.Put.
@@ -20,7 +21,7 @@ type Storage interface {
 	// maxBytes bytes fail with an error of kind too_large and leave nothing behind; so
 	// does any read error or a cancelled ctx.
 	Put(ctx context.Context, r io.Reader, maxBytes int64) (StoredObject, error)
-	// Open opens an object for reading with seeks (a local *os.File, so ServeContent can
+	// Open opens an object for reading with seeks (a local *os.File, so a stream can
 	// use sendfile; for S3 a reader that issues ranged GETs from the offset it is at).
 	Open(ctx context.Context, key string) (io.ReadSeekCloser, error)
 	// Delete removes an object; a missing object is not an error.
@@ -37,8 +38,9 @@ type Sources interface {
 	// Validate checks a source URL when it is registered: http or https, a host, no
 	// userinfo, and (unless private sources are allowed) no literal internal address.
 	Validate(rawURL string) error
-	// Fetch issues a GET (or HEAD) to the URL with the given request headers (Range,
-	// If-Range, …) passed through. The address is checked at dial time after DNS
-	// resolution; redirects are not followed. Errors are of kind bad_gateway.
-	Fetch(ctx context.Context, method, rawURL string, header http.Header) (*http.Response, error)
+	// Fetch issues a GET (or, with req.Head, a HEAD) to the URL with req's range and
+	// validators passed on. The address is checked at dial time after DNS resolution;
+	// redirects are not followed, so any status comes back as the response. Errors are
+	// of kind bad_gateway. The caller closes the response body.
+	Fetch(ctx context.Context, rawURL string, req domain.SourceRequest) (domain.SourceResponse, error)
 }

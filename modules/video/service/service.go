@@ -36,7 +36,7 @@ type Deps struct {
 	Live *LiveCache
 }
 
-// Service implements ports.Service.
+// Service holds the video module's use cases.
 type Service struct {
 	Deps
 	cfg  Settings
@@ -45,8 +45,6 @@ type Service struct {
 
 // seenViewsLimit bounds the remembered (user, video) pairs: about 5 MiB at most.
 const seenViewsLimit = 100_000
-
-var _ ports.Service = (*Service)(nil)
 
 // New builds the service.
 func New(d Deps, cfg Settings) *Service {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -57,74 +58,110 @@ func sample(t *testing.T) []byte {
 }
 
 func TestUploadStoresSniffedVideo(t *testing.T) {
-	e := newEnv(t, 1<<20)
-	ctx := context.Background()
-	data := sample(t)
-	f, err := e.svc.StoreFile(ctx, adminA, bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.ContentType != "video/mp4" || f.Size != int64(len(data)) || f.SHA256 != "d9841c0318294df019521058483a10f7ce52e7eccd4ea26dec10605508b90ec1" {
-		t.Fatalf("stored %+v", f)
-	}
-	got, _ := e.storage.Object(f.Key)
-	if !bytes.Equal(got, data) {
-		t.Fatal("stored bytes differ from the upload")
-	}
-	v, err := e.svc.CreateUpload(ctx, adminA, " Demo ", f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if v.Name != "Demo" || v.CorporationID != 100 || v.SourceKind != domain.SourceUpload || v.StorageKey != f.Key || v.SizeBytes != int64(len(data)) {
-		t.Fatalf("video %+v", v)
+	for _, order := range []string{"name first", "file first"} {
+		t.Run(order, func(t *testing.T) {
+			e := newEnv(t, 1<<20)
+			data := sample(t)
+			name, file := fake.TextPart("name", " Demo "), fake.Part{Field: "file", Body: bytes.NewReader(data)}
+			parts := fake.NewParts(name, file)
+			if order == "file first" {
+				parts = fake.NewParts(file, name)
+			}
+			v, err := e.svc.Upload(context.Background(), adminA, parts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Name != "Demo" || v.CorporationID != 100 || v.SourceKind != domain.SourceUpload || v.SizeBytes != int64(len(data)) ||
+				v.ContentType != "video/mp4" || v.SHA256 != "d9841c0318294df019521058483a10f7ce52e7eccd4ea26dec10605508b90ec1" {
+				t.Fatalf("video %+v", v)
+			}
+			got, _ := e.storage.Object(v.StorageKey)
+			if !bytes.Equal(got, data) {
+				t.Fatal("stored bytes differ from the upload")
+			}
+			if len(e.storage.Keys()) != 1 || e.videos.Count() != 1 {
+				t.Fatalf("keys %v, rows %d", e.storage.Keys(), e.videos.Count())
+			}
+		})
 	}
 }
 
 func TestUploadRefusals(t *testing.T) {
 	ctx := context.Background()
-	t.Run("guest", func(t *testing.T) {
-		e := newEnv(t, 1<<20)
-		if _, err := e.svc.StoreFile(ctx, guestA, bytes.NewReader(sample(t))); !errors.Is(err, domain.ErrAdminOnly) {
-			t.Fatalf("guest upload: %v", err)
-		}
-	})
-	t.Run("text renamed mp4", func(t *testing.T) {
-		e := newEnv(t, 1<<20)
-		_, err := e.svc.StoreFile(ctx, adminA, strings.NewReader(strings.Repeat("just some text\n", 100)))
-		if kind.Of(err) != kind.UnsupportedMedia || len(e.storage.Keys()) != 0 {
-			t.Fatalf("text upload: %v, keys %v", err, e.storage.Keys())
-		}
-	})
-	t.Run("empty", func(t *testing.T) {
-		e := newEnv(t, 1<<20)
-		if _, err := e.svc.StoreFile(ctx, adminA, strings.NewReader("")); kind.Of(err) != kind.Invalid {
-			t.Fatalf("empty upload: %v", err)
-		}
-	})
-	t.Run("too large", func(t *testing.T) {
-		e := newEnv(t, 1000)
-		_, err := e.svc.StoreFile(ctx, adminA, bytes.NewReader(sample(t)))
-		if kind.Of(err) != kind.TooLarge || len(e.storage.Keys()) != 0 {
-			t.Fatalf("large upload: %v, keys %v", err, e.storage.Keys())
-		}
-	})
-	t.Run("broken body", func(t *testing.T) {
-		e := newEnv(t, 1<<20)
-		r := &failingReader{data: sample(t)[:2000]}
-		_, err := e.svc.StoreFile(ctx, adminA, r)
-		if kind.Of(err) != kind.BadRequest || len(e.storage.Keys()) != 0 {
-			t.Fatalf("broken upload: %v (kind %v), keys %v", err, kind.Of(err), e.storage.Keys())
-		}
-	})
+	file := func(t *testing.T) fake.Part { return fake.Part{Field: "file", Body: bytes.NewReader(sample(t))} }
+	tooLarge := &fakeKindError{kind: kind.TooLarge}
+	for _, tc := range []struct {
+		name      string
+		maxUpload int64
+		caller    principal.Principal
+		parts     func(t *testing.T) *fake.Parts
+		kind      string
+		deleted   int // stored files deleted again
+	}{
+		{"guest", 1 << 20, guestA, func(t *testing.T) *fake.Parts { return fake.NewParts(fake.TextPart("name", "x"), file(t)) }, "forbidden", 0},
+		{"text renamed mp4", 1 << 20, adminA, func(*testing.T) *fake.Parts {
+			return fake.NewParts(fake.TextPart("name", "x"), fake.TextPart("file", strings.Repeat("just some text\n", 100)))
+		}, "unsupported_media_type", 0},
+		{"empty file", 1 << 20, adminA, func(*testing.T) *fake.Parts {
+			return fake.NewParts(fake.TextPart("name", "x"), fake.TextPart("file", ""))
+		}, "invalid", 0},
+		{"too large", 1000, adminA, func(t *testing.T) *fake.Parts { return fake.NewParts(fake.TextPart("name", "x"), file(t)) }, "too_large", 0},
+		{"broken body", 1 << 20, adminA, func(t *testing.T) *fake.Parts {
+			return fake.NewParts(fake.TextPart("name", "x"), fake.Part{Field: "file", Body: &failingReader{data: sample(t)[:2000]}})
+		}, "bad_request", 0},
+		{"body over the request limit", 1 << 20, adminA, func(t *testing.T) *fake.Parts {
+			return fake.NewParts(fake.Part{Field: "file", Body: &failingReader{data: sample(t)[:2000], err: tooLarge}})
+		}, "too_large", 0},
+		{"malformed body after the file", 1 << 20, adminA, func(t *testing.T) *fake.Parts {
+			p := fake.NewParts(fake.TextPart("name", "x"), file(t))
+			p.Err = errors.New("multipart: NextPart: bufio: buffer full")
+			return p
+		}, "bad_request", 1},
+		{"body over the limit after the file", 1 << 20, adminA, func(t *testing.T) *fake.Parts {
+			p := fake.NewParts(file(t))
+			p.Err = tooLarge
+			return p
+		}, "too_large", 1},
+		{"missing file", 1 << 20, adminA, func(*testing.T) *fake.Parts { return fake.NewParts(fake.TextPart("name", "x")) }, "invalid", 0},
+		{"two files", 1 << 20, adminA, func(t *testing.T) *fake.Parts { return fake.NewParts(file(t), file(t)) }, "invalid", 1},
+		{"unknown field", 1 << 20, adminA, func(t *testing.T) *fake.Parts { return fake.NewParts(file(t), fake.TextPart("owner", "1")) }, "invalid", 1},
+		{"blank name after the file", 1 << 20, adminA, func(t *testing.T) *fake.Parts { return fake.NewParts(file(t), fake.TextPart("name", "  ")) }, "invalid", 1},
+		{"missing name", 1 << 20, adminA, func(t *testing.T) *fake.Parts { return fake.NewParts(file(t)) }, "invalid", 1},
+		{"name too long to read", 1 << 20, adminA, func(*testing.T) *fake.Parts {
+			return fake.NewParts(fake.TextPart("name", strings.Repeat("a", 801)))
+		}, "invalid", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, tc.maxUpload)
+			_, err := e.svc.Upload(ctx, tc.caller, tc.parts(t))
+			if kind.Of(err).String() != tc.kind {
+				t.Fatalf("err = %v (kind %q), want kind %q", err, kind.Of(err).String(), tc.kind)
+			}
+			if len(e.storage.Keys()) != 0 || e.videos.Count() != 0 || len(e.storage.Deleted) != tc.deleted {
+				t.Fatalf("left keys %v and %d rows; deleted %v", e.storage.Keys(), e.videos.Count(), e.storage.Deleted)
+			}
+		})
+	}
 }
+
+// fakeKindError is a failure with a kind, as the HTTP adapter reports a body over the
+// request limit.
+type fakeKindError struct{ kind kind.Kind }
+
+func (e *fakeKindError) Error() string   { return e.kind.String() }
+func (e *fakeKindError) Kind() kind.Kind { return e.kind }
 
 type failingReader struct {
 	data []byte
 	off  int
+	err  error
 }
 
 func (r *failingReader) Read(p []byte) (int, error) {
 	if r.off >= len(r.data) {
+		if r.err != nil {
+			return 0, r.err
+		}
 		return 0, errors.New("connection reset")
 	}
 	n := copy(p, r.data[r.off:])
@@ -132,29 +169,33 @@ func (r *failingReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-func TestCreateUploadFailureDeletesTheFile(t *testing.T) {
-	ctx := context.Background()
+func TestUploadInsertFailureDeletesTheFile(t *testing.T) {
 	e := newEnv(t, 1<<20)
-	f, err := e.svc.StoreFile(ctx, adminA, bytes.NewReader(sample(t)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.svc.CreateUpload(ctx, adminA, "   ", f); kind.Of(err) != kind.Invalid {
-		t.Fatalf("blank name: %v", err)
-	}
-	if len(e.storage.Keys()) != 0 || e.videos.Count() != 0 {
-		t.Fatalf("left keys %v and %d rows", e.storage.Keys(), e.videos.Count())
-	}
-	f, _ = e.svc.StoreFile(ctx, adminA, bytes.NewReader(sample(t)))
 	e.videos.CreateErr = fake.ErrBroken
-	cctx, cancel := context.WithCancel(ctx)
-	cancel()
-	if _, err := e.svc.CreateUpload(cctx, adminA, "ok", f); !errors.Is(err, fake.ErrBroken) {
+	ctx, cancel := context.WithCancel(context.Background())
+	parts := fake.NewParts(fake.TextPart("name", "ok"), fake.Part{Field: "file", Body: bytes.NewReader(sample(t))})
+	stored := &cancelAfterStore{UploadParts: parts, cancel: cancel}
+	if _, err := e.svc.Upload(ctx, adminA, stored); !errors.Is(err, fake.ErrBroken) {
 		t.Fatalf("insert failure: %v", err)
 	}
-	if len(e.storage.Keys()) != 0 {
-		t.Fatalf("file kept after a failed insert: %v", e.storage.Keys())
+	if len(e.storage.Keys()) != 0 || len(e.storage.Deleted) != 1 {
+		t.Fatalf("file kept after a failed insert of a cancelled request: %v", e.storage.Keys())
 	}
+}
+
+// cancelAfterStore cancels the request once the last part has been read, so the row is
+// written (and fails) on a cancelled request.
+type cancelAfterStore struct {
+	domain.UploadParts
+	cancel func()
+}
+
+func (c *cancelAfterStore) Next() (string, io.Reader, error) {
+	f, b, err := c.UploadParts.Next()
+	if errors.Is(err, io.EOF) {
+		c.cancel()
+	}
+	return f, b, err
 }
 
 func TestCreateFromURL(t *testing.T) {
@@ -209,7 +250,7 @@ func TestUpdateDeleteRestore(t *testing.T) {
 	if _, err := e.svc.Get(ctx, up.ID); !errors.Is(err, domain.ErrNotFound) {
 		t.Fatalf("deleted video readable: %v", err)
 	}
-	if _, err := e.svc.Streamable(ctx, adminA, up.ID); !errors.Is(err, domain.ErrNotFound) {
+	if _, err := e.svc.OpenStream(ctx, adminA, up.ID, domain.StreamRequest{Head: true}); !errors.Is(err, domain.ErrNotFound) {
 		t.Fatalf("deleted video streamable: %v", err)
 	}
 	if _, err := e.svc.ListByCorporation(ctx, guestA, 100, true, 0, 10); !errors.Is(err, domain.ErrTrashForbidden) {

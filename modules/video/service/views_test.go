@@ -103,21 +103,22 @@ func TestHasViewedAuthorisation(t *testing.T) {
 
 func TestStreamableAndPlayback(t *testing.T) {
 	ctx := context.Background()
+	head := domain.StreamRequest{Head: true}
 	e := newEnv(t, 1<<20)
 	v, _ := e.videos.Create(ctx, domain.Video{Name: "up", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k"})
 	w, _ := e.videos.Create(ctx, domain.Video{Name: "other", CorporationID: 200, SourceKind: domain.SourceUpload, StorageKey: "k2"})
 	play := principal.Principal{UserID: 2, CorporationID: 100, Role: principal.RoleGuest, PlaybackVideoID: v.ID}
-	if _, err := e.svc.Streamable(ctx, play, v.ID); err != nil {
+	if _, err := e.svc.OpenStream(ctx, play, v.ID, head); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.Streamable(ctx, play, w.ID); !errors.Is(err, domain.ErrNotFound) {
+	if _, err := e.svc.OpenStream(ctx, play, w.ID, head); !errors.Is(err, domain.ErrNotFound) {
 		t.Fatalf("playback token for another video: %v", err)
 	}
-	if _, err := e.svc.Streamable(ctx, guestA, w.ID); err != nil {
+	if _, err := e.svc.OpenStream(ctx, guestA, w.ID, head); err != nil {
 		t.Fatalf("any signed-in user streams any live video: %v", err)
 	}
 	p, err := e.svc.Playback(ctx, guestA, v.ID)
-	if err != nil || p.URL != "/v1/videos/stream/1?token=play-1-2" || !p.ExpiresAt.Equal(t0.Add(5*time.Minute)) {
+	if err != nil || p.Token != "play-1-2" || !p.ExpiresAt.Equal(t0.Add(5*time.Minute)) {
 		t.Fatalf("playback %+v %v", p, err)
 	}
 	if _, err := e.svc.Playback(ctx, guestA, 999); !errors.Is(err, domain.ErrNotFound) {
@@ -127,10 +128,11 @@ func TestStreamableAndPlayback(t *testing.T) {
 
 func TestCorporationCleanup(t *testing.T) {
 	ctx := context.Background()
+	head := domain.StreamRequest{Head: true}
 	e := newEnv(t, 1<<20)
 	a, _ := e.videos.Create(ctx, domain.Video{Name: "a", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k"})
 	b, _ := e.videos.Create(ctx, domain.Video{Name: "b", CorporationID: 200, SourceKind: domain.SourceUpload, StorageKey: "k2"})
-	if _, err := e.svc.Streamable(ctx, guestA, a.ID); err != nil { // now cached
+	if _, err := e.svc.OpenStream(ctx, guestA, a.ID, head); err != nil { // now cached
 		t.Fatal(err)
 	}
 	h := service.NewCorporationCleanup(e.videos, fake.Clock{T: t0}, e.live)
@@ -143,7 +145,7 @@ func TestCorporationCleanup(t *testing.T) {
 	if _, err := e.svc.Get(ctx, a.ID); !errors.Is(err, domain.ErrNotFound) {
 		t.Fatalf("video of deleted corporation still live: %v", err)
 	}
-	if _, err := e.svc.Streamable(ctx, guestA, a.ID); !errors.Is(err, domain.ErrNotFound) {
+	if _, err := e.svc.OpenStream(ctx, guestA, a.ID, head); !errors.Is(err, domain.ErrNotFound) {
 		t.Fatalf("video of deleted corporation still streamable from the cache: %v", err)
 	}
 	if _, err := e.svc.Get(ctx, b.ID); err != nil {
@@ -151,24 +153,29 @@ func TestCorporationCleanup(t *testing.T) {
 	}
 }
 
-func TestRecordStreamViewSkipsKnownPairs(t *testing.T) {
+func TestStreamViewsSkipKnownPairs(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, 1<<20)
-	v, _ := e.videos.Create(ctx, domain.Video{Name: "up", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k"})
-	if err := e.svc.RecordStreamView(ctx, guestA, v); err != nil {
-		t.Fatal(err)
+	e.storage.Add("k", []byte("0123456789"))
+	v, _ := e.videos.Create(ctx, domain.Video{Name: "up", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k", SizeBytes: 10})
+	get := func() {
+		t.Helper()
+		s, err := e.svc.OpenStream(ctx, guestA, v.ID, domain.StreamRequest{Range: "bytes=0-1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = s.Close()
 	}
+	get()
 	if n := len(e.pub.Published()); n != 1 {
 		t.Fatalf("first stream view published %d events, want 1", n)
 	}
-	finds := e.views.Finds.Load()
+	finds, began := e.views.Finds.Load(), e.uow.Began
 	for range 10 {
-		if err := e.svc.RecordStreamView(ctx, guestA, v); err != nil {
-			t.Fatal(err)
-		}
+		get()
 	}
-	if got := e.views.Finds.Load() - finds; got != 0 {
-		t.Fatalf("repeat stream views read the view log %d times, want 0", got)
+	if got := e.views.Finds.Load() - finds; got != 0 || e.uow.Began != began {
+		t.Fatalf("repeat stream views read the view log %d times and began %d units, want none", got, e.uow.Began-began)
 	}
 	if n := len(e.pub.Published()); n != 1 {
 		t.Fatalf("repeat stream views published %d events, want 1", n)
@@ -177,10 +184,11 @@ func TestRecordStreamViewSkipsKnownPairs(t *testing.T) {
 
 func TestStreamLookupsAreCachedUntilAChange(t *testing.T) {
 	ctx := context.Background()
+	head := domain.StreamRequest{Head: true}
 	e := newEnv(t, 1<<20)
 	v, _ := e.videos.Create(ctx, domain.Video{Name: "up", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k"})
 	for range 3 {
-		if _, err := e.svc.Streamable(ctx, guestA, v.ID); err != nil {
+		if _, err := e.svc.OpenStream(ctx, guestA, v.ID, head); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -190,7 +198,7 @@ func TestStreamLookupsAreCachedUntilAChange(t *testing.T) {
 	if err := e.svc.Delete(ctx, adminA, v.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.Streamable(ctx, guestA, v.ID); !errors.Is(err, domain.ErrNotFound) {
+	if _, err := e.svc.OpenStream(ctx, guestA, v.ID, head); !errors.Is(err, domain.ErrNotFound) {
 		t.Fatalf("deleted video still streamable from the cache: %v", err)
 	}
 }

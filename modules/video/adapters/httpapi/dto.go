@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"vms/modules/video/domain"
-	"vms/modules/video/ports"
 )
 
 // createVideoRequest registers a video from an http(s) source URL.
@@ -73,7 +72,7 @@ type viewLogResponse struct {
 	PointsAwarded int64     `json:"points_awarded" example:"10"`
 }
 
-func viewToResponse(v ports.View) viewLogResponse {
+func viewToResponse(v domain.View) viewLogResponse {
 	return viewLogResponse{
 		ID: v.Log.ID, UserID: v.Log.UserID, VideoID: v.Log.VideoID,
 		CreatedAt: v.Log.CreatedAt.UTC(), PointsAwarded: v.PointsAwarded,

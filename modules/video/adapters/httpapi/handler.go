@@ -5,21 +5,21 @@ package httpapi
 import (
 	"github.com/gin-gonic/gin"
 
-	"vms/modules/video/ports"
+	"vms/modules/video/service"
 	"vms/platform/httpserver"
 	"vms/platform/principal"
 )
 
 // Handler serves the video routes.
 type Handler struct {
-	svc   ports.Service
+	svc   *service.Service
 	guard *httpserver.Guard
 }
 
 var _ httpserver.Registrar = (*Handler)(nil)
 
 // New builds the handler.
-func New(svc ports.Service, guard *httpserver.Guard) *Handler {
+func New(svc *service.Service, guard *httpserver.Guard) *Handler {
 	return &Handler{svc: svc, guard: guard}
 }
 

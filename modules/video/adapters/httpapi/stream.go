@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -11,13 +13,10 @@ import (
 	"vms/platform/httpserver"
 )
 
-// sourceRequestHeaders are the client headers passed to a source URL.
-var sourceRequestHeaders = []string{"Range", "If-Range", "If-None-Match", "If-Modified-Since"}
-
 // stream godoc
 //
 //	@Summary		Stream a video
-//	@Description	The video's bytes with HTTP range support (206, 416, If-Range, ETag, Last-Modified). Authenticates with a Bearer token or a playback token (?token=). A GET whose answer is 2xx records the caller's first view of the video and credits points before any byte is sent; HEAD, 304 and 416 answers record nothing. With STREAM_MODE=redirect and S3 storage the answer is a 302 to a presigned URL, after recording the view.
+//	@Description	The video's bytes with HTTP range support (206, 416, If-Range, ETag, Last-Modified). Authenticates with a Bearer token or a playback token (?token=). A GET whose answer is 2xx records the caller's first view of the video and credits points before any byte is sent; HEAD, 304, 412, 416 and 502 answers record nothing. With STREAM_MODE=redirect and S3 storage the answer is a 302 to a presigned URL, after recording the view.
 //	@Tags			videos
 //	@Produce		octet-stream,application/problem+json
 //	@Param			id		path		int		true	"video id"
@@ -30,6 +29,7 @@ var sourceRequestHeaders = []string{"Range", "If-Range", "If-None-Match", "If-Mo
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token or playback token"
 //	@Failure		404	{object}	httpserver.Problem	"no such live video"
+//	@Failure		412	{object}	httpserver.Problem	"If-Match or If-Unmodified-Since does not hold for the stored video"
 //	@Failure		416	{object}	httpserver.Problem	"the range cannot be satisfied; Content-Range: bytes */size"
 //	@Failure		502	{object}	httpserver.Problem	"the source URL or the object storage failed"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
@@ -49,120 +49,61 @@ func (h *Handler) stream(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	who := caller(c)
-	v, err := h.svc.Streamable(ctx, who, id)
+	s, err := h.svc.OpenStream(ctx, caller(c), id, streamRequest(c.Request))
 	if err != nil {
+		var rns *domain.RangeNotSatisfiableError
+		if errors.As(err, &rns) {
+			c.Header("Accept-Ranges", "bytes")
+			c.Header("Content-Range", "bytes */"+strconv.FormatInt(rns.Size, 10))
+		}
 		httpserver.Fail(c, err)
+		return
+	}
+	defer s.Close()
+	switch {
+	case s.Kind == domain.StreamRedirect:
+		c.Header("Cache-Control", "no-store")
+		c.Redirect(http.StatusFound, s.RedirectURL)
+		return
+	case s.Kind == domain.StreamContent && s.Status == http.StatusPreconditionFailed:
+		c.Header("Accept-Ranges", "bytes")
+		httpserver.WriteProblem(c, httpserver.Problem{
+			Status: http.StatusPreconditionFailed, Detail: "the video does not match If-Match or If-Unmodified-Since",
+			Instance: c.Request.URL.Path, RequestID: httpserver.RequestID(c),
+		})
 		return
 	}
 	c.Header("Cache-Control", "private, no-cache")
-	var w http.ResponseWriter = c.Writer
-	var gate *viewGate
-	if c.Request.Method == http.MethodGet {
-		gate = &viewGate{ResponseWriter: c.Writer, record: func() error {
-			return h.svc.RecordStreamView(ctx, who, v)
-		}}
-		w = gate
-	}
-
-	if v.SourceKind == domain.SourceUpload {
-		h.streamUpload(c, w, gate, v)
+	if s.Kind == domain.StreamSource {
+		err = stream.Proxy(ctx, c.Writer, s.Source, c.Request.Method == http.MethodHead)
 	} else {
-		h.streamSource(c, w, v)
+		err = stream.WriteContent(c.Writer, s)
 	}
-	if gate != nil && gate.err != nil {
+	if err != nil && !c.Writer.Written() {
+		// Nothing went out yet (the content could not seek): answer with a problem
+		// instead of the headers planned for the bytes.
 		for _, name := range []string{"Content-Length", "Content-Range", "Content-Type", "ETag", "Last-Modified", "Accept-Ranges"} {
 			c.Writer.Header().Del(name)
 		}
-		httpserver.Fail(c, gate.err)
-	}
-}
-
-func (h *Handler) streamUpload(c *gin.Context, w http.ResponseWriter, gate *viewGate, v domain.Video) {
-	ctx := c.Request.Context()
-	if gate != nil {
-		url, ok, err := h.svc.RedirectURL(ctx, v)
-		if err != nil {
-			httpserver.Fail(c, err)
-			return
-		}
-		if ok {
-			if err := gate.record(); err != nil {
-				httpserver.Fail(c, err)
-				return
-			}
-			c.Header("Cache-Control", "no-store")
-			c.Redirect(http.StatusFound, url)
-			return
-		}
-	}
-	f, err := h.svc.OpenFile(ctx, v)
-	if err != nil {
 		httpserver.Fail(c, err)
 		return
 	}
-	defer f.Close()
-	w.Header().Set("Content-Type", v.ContentType)
-	// The bytes behind a storage key never change, so the upload time is their
-	// modification time; renaming a video does not invalidate cached ranges.
-	stream.ServeContent(w, c.Request, "video", v.CreatedAt, v.SHA256, f, v.SizeBytes)
-}
-
-func (h *Handler) streamSource(c *gin.Context, w http.ResponseWriter, v domain.Video) {
-	ctx := c.Request.Context()
-	header := http.Header{}
-	for _, name := range sourceRequestHeaders {
-		if val := c.GetHeader(name); val != "" {
-			header.Set(name, val)
-		}
-	}
-	res, err := h.svc.FetchSource(ctx, v, c.Request.Method, header)
 	if err != nil {
-		httpserver.Fail(c, err)
-		return
-	}
-	if err := stream.Proxy(w, c.Request, res); err != nil {
-		slog.DebugContext(ctx, "proxied stream ended early", "video_id", v.ID, "err", err)
+		slog.DebugContext(ctx, "stream ended early", "video_id", id, "err", err)
 	}
 }
 
-// viewGate records the view just before a 2xx status goes out on a GET, so a view is
-// recorded only for an answer that carries the video, and always before its first byte.
-// When recording fails nothing is written and err holds the failure.
-type viewGate struct {
-	http.ResponseWriter
-	record  func() error
-	decided bool
-	err     error
+// streamRequest reads the method and the range and precondition headers. A request with
+// more than one Range header gets no range.
+func streamRequest(r *http.Request) domain.StreamRequest {
+	h := r.Header
+	req := domain.StreamRequest{
+		Head:    r.Method == http.MethodHead,
+		IfRange: h.Get("If-Range"), IfMatch: h.Get("If-Match"), IfNoneMatch: h.Get("If-None-Match"),
+		IfModifiedSince: h.Get("If-Modified-Since"), IfUnmodifiedSince: h.Get("If-Unmodified-Since"),
+	}
+	if v := h.Values("Range"); len(v) == 1 {
+		req.Range = v[0]
+	}
+	return req
 }
-
-// WriteHeader records the view for a 2xx status, then passes the status on.
-func (g *viewGate) WriteHeader(code int) {
-	if !g.decided {
-		g.decided = true
-		if code >= 200 && code < 300 {
-			if err := g.record(); err != nil {
-				g.err = err
-				return
-			}
-		}
-	}
-	if g.err != nil {
-		return
-	}
-	g.ResponseWriter.WriteHeader(code)
-}
-
-// Write sends body bytes unless recording the view failed.
-func (g *viewGate) Write(p []byte) (int, error) {
-	if !g.decided {
-		g.WriteHeader(http.StatusOK)
-	}
-	if g.err != nil {
-		return 0, g.err
-	}
-	return g.ResponseWriter.Write(p)
-}
-
-// Unwrap returns the wrapped writer, for http.ResponseController and sendfile.
-func (g *viewGate) Unwrap() http.ResponseWriter { return g.ResponseWriter }

@@ -3,12 +3,12 @@ package httpapi
 import (
 	"errors"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
 
-	"vms/modules/video/domain"
 	"vms/platform/httpserver"
 	"vms/platform/kind"
 )
@@ -17,23 +17,14 @@ import (
 // multipart framing and the name part.
 const multipartOverhead = 1 << 20
 
-// maxNamePart bounds the bytes read from the name part.
-const maxNamePart = 4 * domain.MaxNameLength
-
-// upload reads a multipart/form-data body part by part and streams the file part to
-// storage: no temp files, no whole-file buffering. The row is written only after the
-// file is stored; any failure deletes the stored file.
+// upload checks the framing of a multipart/form-data body and hands its parts, as they
+// arrive, to the upload use case: no temp files, no whole-file buffering. A body
+// announced above the limit is refused before a byte of it is read.
 func (h *Handler) upload(c *gin.Context) {
-	ctx := c.Request.Context()
-	who := caller(c)
-	if !who.IsAdmin() {
-		httpserver.Fail(c, domain.ErrAdminOnly)
-		return
-	}
 	limit := h.svc.MaxUploadBytes() + multipartOverhead
 	if c.Request.ContentLength > limit {
 		c.Header("Connection", "close")
-		httpserver.Fail(c, kind.New(kind.TooLarge, "the upload is larger than "+strconv.FormatInt(h.svc.MaxUploadBytes(), 10)+" bytes"))
+		httpserver.Fail(c, h.tooLarge())
 		return
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
@@ -42,85 +33,55 @@ func (h *Handler) upload(c *gin.Context) {
 		httpserver.Fail(c, kind.New(kind.BadRequest, "request body must be multipart/form-data with a boundary"))
 		return
 	}
-	var (
-		name   string
-		stored *domain.StoredFile
-		done   bool
-	)
-	defer func() {
-		if stored != nil && !done {
-			h.svc.DiscardFile(ctx, *stored)
-		}
-	}()
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			failUpload(c, err)
-			return
-		}
-		switch part.FormName() {
-		case "name":
-			raw, err := io.ReadAll(io.LimitReader(part, maxNamePart+1))
-			if err != nil {
-				failUpload(c, err)
-				return
-			}
-			if len(raw) > maxNamePart {
-				httpserver.Fail(c, domain.Invalid("name", "must be at most 200 characters"))
-				return
-			}
-			if name, err = domain.NormalizeName(string(raw)); err != nil {
-				httpserver.Fail(c, err)
-				return
-			}
-		case "file":
-			if stored != nil {
-				httpserver.Fail(c, domain.Invalid("file", "send one file per request"))
-				return
-			}
-			f, err := h.svc.StoreFile(ctx, who, part)
-			if err != nil {
-				failUpload(c, err)
-				return
-			}
-			stored = &f
-		default:
-			httpserver.Fail(c, domain.Invalid(part.FormName(), "is not a known field"))
-			return
-		}
-		_ = part.Close()
-	}
-	if stored == nil {
-		httpserver.Fail(c, domain.Invalid("file", "is required"))
-		return
-	}
-	done = true
-	v, err := h.svc.CreateUpload(ctx, who, name, *stored)
+	v, err := h.svc.Upload(c.Request.Context(), caller(c), &formParts{mr: mr, tooLarge: h.tooLarge})
 	if err != nil {
+		if httpserver.Status(err) == http.StatusRequestEntityTooLarge {
+			c.Header("Connection", "close")
+		}
 		httpserver.Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusCreated, toResponse(v))
 }
 
-// failUpload answers a broken upload: errors with a kind keep it, a body over the limit
-// is 413 and any other read failure is a 400, since the client sent a broken body.
-func failUpload(c *gin.Context, err error) {
-	if httpserver.Status(err) == http.StatusRequestEntityTooLarge {
-		c.Header("Connection", "close")
+func (h *Handler) tooLarge() error {
+	return kind.New(kind.TooLarge, "the upload is larger than "+strconv.FormatInt(h.svc.MaxUploadBytes(), 10)+" bytes")
+}
+
+// formParts is a domain.UploadParts over a multipart reader. A body over the request
+// limit turns into a too_large error; other read errors pass on as they are.
+type formParts struct {
+	mr       *multipart.Reader
+	tooLarge func() error
+}
+
+// Next returns the next part's form name and body.
+func (p *formParts) Next() (string, io.Reader, error) {
+	part, err := p.mr.NextPart()
+	if err != nil {
+		return "", nil, p.translate(err)
 	}
-	var kinded kind.Kinded
+	return part.FormName(), partReader{part: part, p: p}, nil
+}
+
+func (p *formParts) translate(err error) error {
 	var mbe *http.MaxBytesError
-	if errors.As(err, &kinded) || errors.As(err, &mbe) {
-		httpserver.Fail(c, err)
-		return
+	if errors.As(err, &mbe) {
+		return p.tooLarge()
 	}
-	if c.Request.Context().Err() != nil {
-		httpserver.Fail(c, kind.New(kind.BadRequest, "the upload was interrupted"))
-		return
+	return err
+}
+
+// partReader reads one part, translating a body over the limit.
+type partReader struct {
+	part *multipart.Part
+	p    *formParts
+}
+
+func (r partReader) Read(b []byte) (int, error) {
+	n, err := r.part.Read(b)
+	if err != nil && err != io.EOF {
+		err = r.p.translate(err)
 	}
-	httpserver.Fail(c, kind.New(kind.BadRequest, "the multipart body is malformed: "+err.Error()))
+	return n, err
 }

@@ -110,6 +110,23 @@ func TestUploadRefusals(t *testing.T) {
 			t.Fatalf("oversized upload: %d %s, keys %d, rows %d", rec.Code, rec.Body, len(e.storage.Keys()), e.videos.Count())
 		}
 	})
+	t.Run("413 for a body over the request limit", func(t *testing.T) {
+		e := newEnv(t, func(s *service.Settings) { s.MaxUploadBytes = 10_000 })
+		body, ct := multipartBody(t, part{"name", "", "big"}, part{"file", "big.mp4", string(e.data)})
+		preamble := strings.Repeat("x", 80) + "\r\n"
+		huge := io.MultiReader(strings.NewReader(strings.Repeat(preamble, (2<<20)/len(preamble))), body)
+		rec := e.upload(adminA, huge, ct, -1)
+		if rec.Code != 413 || rec.Header().Get("Connection") != "close" || !strings.Contains(rec.Header().Get("Content-Type"), "problem+json") {
+			t.Fatalf("oversized body: %d %s %v", rec.Code, rec.Body, rec.Header())
+		}
+	})
+	t.Run("400 without multipart framing", func(t *testing.T) {
+		e := newEnv(t)
+		rec := e.upload(adminA, strings.NewReader("x"), "multipart/form-data", 1)
+		if rec.Code != 400 {
+			t.Fatalf("no boundary: %d", rec.Code)
+		}
+	})
 	t.Run("415 for text named mp4", func(t *testing.T) {
 		e := newEnv(t)
 		before := len(e.storage.Keys())

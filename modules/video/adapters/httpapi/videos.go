@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -272,5 +273,8 @@ func (h *Handler) playback(c *gin.Context) {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, playbackResponse{URL: p.URL, ExpiresAt: p.ExpiresAt.UTC()})
+	c.JSON(http.StatusOK, playbackResponse{
+		URL:       "/v1/videos/stream/" + strconv.FormatInt(id, 10) + "?token=" + url.QueryEscape(p.Token),
+		ExpiresAt: p.ExpiresAt.UTC(),
+	})
 }

@@ -7,13 +7,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"vms/modules/video/adapters/stream"
+	"vms/modules/video/domain"
 )
 
 // TestServeRangeFromBucket serves a 1 MiB range of a 24 MiB object through
-// stream.ServeContent and checks that the bucket sent about 1 MiB, not the object.
+// stream.WriteContent and checks that the bucket sent about 1 MiB, not the object.
 func TestServeRangeFromBucket(t *testing.T) {
 	f := newFake(t)
 	s := f.store(t, testBucket)
@@ -29,7 +29,13 @@ func TestServeRangeFromBucket(t *testing.T) {
 			return
 		}
 		defer rc.Close()
-		stream.ServeContent(w, r, "video.mp4", time.Time{}, obj.SHA256, rc, obj.Size)
+		req := domain.StreamRequest{Range: r.Header.Get("Range")}
+		plan, err := domain.PlanContent(req, domain.Representation{Size: obj.Size, ETag: `"` + obj.SHA256 + `"`})
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusRequestedRangeNotSatisfiable)
+			return
+		}
+		_ = stream.WriteContent(w, domain.Stream{Kind: domain.StreamContent, Status: plan.Status, Ranges: plan.Ranges, Size: obj.Size, ContentType: "video/mp4", Content: rc})
 	}))
 	defer front.Close()
 	f.sent.Store(0)

@@ -13,13 +13,11 @@ import (
 	"syscall"
 	"time"
 
+	"vms/modules/video/domain"
 	"vms/modules/video/ports"
 )
 
 var _ ports.Sources = (*Fetcher)(nil)
-
-// passedHeaders are the request headers a fetch forwards to the source.
-var passedHeaders = []string{"Range", "If-Range", "If-None-Match", "If-Modified-Since", "Accept"}
 
 // Timeouts of a fetch. There is deliberately no overall deadline: a stream may run
 // for as long as the viewer watches.
@@ -89,25 +87,28 @@ func (f *Fetcher) control(network, address string, _ syscall.RawConn) error {
 	return nil
 }
 
-// Fetch issues a GET or HEAD to rawURL, forwarding only the Range, If-Range,
-// If-None-Match, If-Modified-Since and Accept headers of header. Redirects are not
-// followed: a 3xx comes back as the response, for the caller to refuse. Every error is
-// of kind bad_gateway; the caller owns the response body.
-func (f *Fetcher) Fetch(ctx context.Context, method, rawURL string, header http.Header) (*http.Response, error) {
-	if method != http.MethodGet && method != http.MethodHead {
-		return nil, badGateway("source fetch supports GET and HEAD only", nil)
-	}
+// Fetch issues a GET or HEAD to rawURL, forwarding only req's Range, If-Range,
+// If-None-Match and If-Modified-Since. Redirects are not followed: a 3xx comes back as
+// the response, for the caller to refuse. Every error is of kind bad_gateway; the
+// caller owns the response body.
+func (f *Fetcher) Fetch(ctx context.Context, rawURL string, sr domain.SourceRequest) (domain.SourceResponse, error) {
 	u, err := f.parse(rawURL)
 	if err != nil {
-		return nil, badGateway("the video source URL is not allowed", err)
+		return domain.SourceResponse{}, badGateway("the video source URL is not allowed", err)
+	}
+	method := http.MethodGet
+	if sr.Head {
+		method = http.MethodHead
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u.String(), nil)
 	if err != nil {
-		return nil, badGateway("the video source URL is not allowed", err)
+		return domain.SourceResponse{}, badGateway("the video source URL is not allowed", err)
 	}
-	for _, name := range passedHeaders {
-		for _, v := range header.Values(name) {
-			req.Header.Add(name, v)
+	for name, v := range map[string]string{
+		"Range": sr.Range, "If-Range": sr.IfRange, "If-None-Match": sr.IfNoneMatch, "If-Modified-Since": sr.IfModifiedSince,
+	} {
+		if v != "" {
+			req.Header.Set(name, v)
 		}
 	}
 	req.Header.Set("User-Agent", "vms")
@@ -115,9 +116,20 @@ func (f *Fetcher) Fetch(ctx context.Context, method, rawURL string, header http.
 	res, err := f.client.Do(req)
 	if err != nil {
 		if errors.Is(err, errRefusedAddress) {
-			return nil, badGateway("the video source resolves to an address that is not allowed", err)
+			return domain.SourceResponse{}, badGateway("the video source resolves to an address that is not allowed", err)
 		}
-		return nil, badGateway("the video source could not be reached", err)
+		return domain.SourceResponse{}, badGateway("the video source could not be reached", err)
 	}
-	return res, nil
+	return toDomain(res), nil
+}
+
+// toDomain keeps the parts of a source's response a stream passes on.
+func toDomain(res *http.Response) domain.SourceResponse {
+	h := res.Header
+	return domain.SourceResponse{
+		Status: res.StatusCode, ContentLength: res.ContentLength,
+		ContentType: h.Get("Content-Type"), ContentRange: h.Get("Content-Range"), AcceptRanges: h.Get("Accept-Ranges"),
+		ETag: h.Get("ETag"), LastModified: h.Get("Last-Modified"), ContentEncoding: h.Get("Content-Encoding"),
+		Body: res.Body,
+	}
 }

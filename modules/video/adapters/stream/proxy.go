@@ -2,72 +2,64 @@ package stream
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 
-	"vms/platform/httpserver"
+	"vms/modules/video/domain"
 )
-
-// ErrUpstreamStatus reports an upstream answer that cannot be passed on (a redirect, a
-// client error other than 416, a server error); Proxy has answered 502 for it.
-var ErrUpstreamStatus = errors.New("upstream answered an unusable status")
-
-// passedHeaders are the upstream response headers a proxied stream keeps as they are
-// (Content-Type is filtered by mediaType). Content-Encoding is kept because the body is
-// copied as it came; dropping it would corrupt the payload.
-var passedHeaders = []string{"Content-Length", "Content-Range", "Accept-Ranges", "ETag", "Last-Modified", "Content-Encoding"}
 
 // copyBufferSize is the chunk the body is copied in.
 const copyBufferSize = 32 << 10
 
 var bufferPool = sync.Pool{New: func() any { b := make([]byte, copyBufferSize); return &b }}
 
-// Proxy copies upstream to w and closes upstream's body. Statuses 200, 206, 304 and 416
-// are passed on with the headers listed above and a Content-Type that cannot run in a
-// browser (see mediaType); any other status gets a 502 problem response. The copy stops
-// as soon as the client goes away (r's context ends or a write fails), closing the
-// upstream body so the source connection is released. A HEAD request or a 304 gets no
-// body.
+// Proxy passes a source's answer (200, 206, 304 or 416, as the service decided) on to w
+// and closes its body. It keeps the source's Content-Length, Content-Range,
+// Accept-Ranges, ETag, Last-Modified and Content-Encoding (the body is copied as it
+// came; dropping the encoding would corrupt it) and a Content-Type that cannot run in a
+// browser (see mediaType). The copy stops as soon as the client goes away (ctx ends or
+// a write fails), closing the source body so its connection is released. A HEAD (head)
+// or a 304 gets no body.
 //
-// Proxy always leaves a complete answer on w: the error it returns (ErrUpstreamStatus,
-// or a copy failure after the headers went out) is for logging, not for answering.
-func Proxy(w http.ResponseWriter, r *http.Request, upstream *http.Response) error {
+// The error Proxy returns (a copy failure after the headers went out) is for logging,
+// not for answering.
+func Proxy(ctx context.Context, w http.ResponseWriter, upstream domain.SourceResponse, head bool) error {
 	body := upstream.Body
+	if body == nil {
+		body = http.NoBody
+	}
 	defer body.Close()
-	stop := context.AfterFunc(r.Context(), func() { _ = body.Close() })
+	stop := context.AfterFunc(ctx, func() { _ = body.Close() })
 	defer stop()
 
-	switch upstream.StatusCode {
-	case http.StatusOK, http.StatusPartialContent, http.StatusNotModified, http.StatusRequestedRangeNotSatisfiable:
-	default:
-		writeBadGateway(w, r, fmt.Sprintf("the video source answered %d", upstream.StatusCode))
-		return fmt.Errorf("%w: %d", ErrUpstreamStatus, upstream.StatusCode)
-	}
-
 	h := w.Header()
-	for _, name := range passedHeaders {
-		if v := upstream.Header.Get(name); v != "" {
+	for name, v := range map[string]string{
+		"Content-Range": upstream.ContentRange, "Accept-Ranges": upstream.AcceptRanges, "ETag": upstream.ETag,
+		"Last-Modified": upstream.LastModified, "Content-Encoding": upstream.ContentEncoding,
+	} {
+		if v != "" {
 			h.Set(name, v)
 		}
 	}
-	if upstream.ContentLength >= 0 && upstream.StatusCode != http.StatusNotModified {
-		h.Set("Content-Length", fmt.Sprint(upstream.ContentLength))
+	notModified := upstream.Status == http.StatusNotModified
+	if upstream.ContentLength >= 0 && !notModified {
+		h.Set("Content-Length", strconv.FormatInt(upstream.ContentLength, 10))
 	}
-	if upstream.StatusCode != http.StatusNotModified {
-		h.Set("Content-Type", mediaType(upstream.Header.Get("Content-Type")))
+	if !notModified {
+		h.Set("Content-Type", mediaType(upstream.ContentType))
 	}
 	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(upstream.StatusCode)
-	if r.Method == http.MethodHead || upstream.StatusCode == http.StatusNotModified {
+	w.WriteHeader(upstream.Status)
+	if head || notModified {
 		return nil
 	}
-	return copyBody(r.Context(), w, body)
+	return copyBody(ctx, w, body)
 }
 
 // copyBody copies src to w in fixed chunks until src ends, ctx ends or a write fails.
@@ -101,23 +93,6 @@ func copyBody(ctx context.Context, w http.ResponseWriter, src io.Reader) error {
 			return fmt.Errorf("proxy stream: read from source: %w", rerr)
 		}
 	}
-}
-
-// writeBadGateway answers 502 with a problem body shaped like the API's other errors.
-func writeBadGateway(w http.ResponseWriter, r *http.Request, detail string) {
-	p := httpserver.Problem{
-		Type:     "about:blank",
-		Title:    http.StatusText(http.StatusBadGateway),
-		Status:   http.StatusBadGateway,
-		Detail:   detail,
-		Instance: r.URL.Path,
-	}
-	h := w.Header()
-	h.Set("Content-Type", httpserver.ProblemContentType)
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(http.StatusBadGateway)
-	_ = json.NewEncoder(w).Encode(p)
 }
 
 // mediaType returns the upstream's Content-Type when it is a media type a browser only

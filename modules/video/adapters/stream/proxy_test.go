@@ -2,14 +2,13 @@ package stream
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
+
+	"vms/modules/video/domain"
 )
 
 // proxyPair starts an upstream running upHandler and a front server that fetches the
@@ -41,10 +40,21 @@ func proxyPairCtx(t *testing.T, upHandler http.HandlerFunc, detached bool) (fron
 			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
 		}
-		results <- Proxy(w, r, res)
+		results <- Proxy(r.Context(), w, toSource(res), r.Method == http.MethodHead)
 	}))
 	t.Cleanup(front.Close)
 	return front, results
+}
+
+// toSource is what the source adapter makes of an upstream response.
+func toSource(res *http.Response) domain.SourceResponse {
+	h := res.Header
+	return domain.SourceResponse{
+		Status: res.StatusCode, ContentLength: res.ContentLength,
+		ContentType: h.Get("Content-Type"), ContentRange: h.Get("Content-Range"), AcceptRanges: h.Get("Accept-Ranges"),
+		ETag: h.Get("ETag"), LastModified: h.Get("Last-Modified"), ContentEncoding: h.Get("Content-Encoding"),
+		Body: res.Body,
+	}
 }
 
 func TestProxyPassesUsableStatuses(t *testing.T) {
@@ -114,37 +124,6 @@ func TestProxyHeadHasNoBody(t *testing.T) {
 	res.Body.Close()
 	if err := <-results; err != nil || res.StatusCode != 200 || res.ContentLength != 10 {
 		t.Fatalf("status %d, length %d, err %v", res.StatusCode, res.ContentLength, err)
-	}
-}
-
-func TestProxyRefusesOtherStatuses(t *testing.T) {
-	for _, status := range []int{301, 302, 307, 400, 403, 404, 500, 503} {
-		front, results := proxyPair(t, func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Location", "http://169.254.169.254/latest/meta-data/")
-			w.Header().Set("Content-Type", "text/html")
-			w.WriteHeader(status)
-			_, _ = io.WriteString(w, "<html>upstream page</html>")
-		})
-		res, err := front.Client().Get(front.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var p struct {
-			Status int    `json:"status"`
-			Title  string `json:"title"`
-			Detail string `json:"detail"`
-		}
-		decodeErr := json.NewDecoder(res.Body).Decode(&p)
-		res.Body.Close()
-		if perr := <-results; !errors.Is(perr, ErrUpstreamStatus) {
-			t.Errorf("%d: Proxy error = %v", status, perr)
-		}
-		if res.StatusCode != 502 || decodeErr != nil || p.Status != 502 || res.Header.Get("Content-Type") != "application/problem+json" {
-			t.Errorf("%d: got %d %+v (%v) %q", status, res.StatusCode, p, decodeErr, res.Header.Get("Content-Type"))
-		}
-		if res.Header.Get("Location") != "" || strings.Contains(p.Detail, "upstream page") {
-			t.Errorf("%d: upstream answer leaked: %v %q", status, res.Header, p.Detail)
-		}
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"vms/modules/video/domain"
 )
 
 // plainWrapper hides the ReadFrom of the writer it wraps, as middleware writers do.
@@ -37,7 +39,7 @@ func TestSendfileWriterUnwraps(t *testing.T) {
 	res.Body.Close()
 }
 
-func TestServeContentFileThroughGin(t *testing.T) {
+func TestWriteContentFileThroughGin(t *testing.T) {
 	gin.SetMode(gin.TestMode)
 	path := filepath.Join(t.TempDir(), "video.bin")
 	if err := os.WriteFile(path, testData, 0o600); err != nil {
@@ -51,7 +53,7 @@ func TestServeContentFileThroughGin(t *testing.T) {
 			return
 		}
 		defer f.Close()
-		ServeContent(c.Writer, c.Request, "video.mp4", time.Time{}, "tag", f, testSize)
+		serveContent(c.Writer, c.Request, "video/mp4", time.Time{}, `"tag"`, f, testSize)
 	})
 	srv := httptest.NewServer(engine)
 	defer srv.Close()
@@ -100,7 +102,7 @@ func TestSmallAndLargeBodiesThroughGin(t *testing.T) {
 			return
 		}
 		defer f.Close()
-		ServeContent(c.Writer, c.Request, "video.mp4", time.Time{}, "tag", f, int64(len(data)))
+		serveContent(c.Writer, c.Request, "video/mp4", time.Time{}, `"tag"`, f, int64(len(data)))
 	})
 	srv := httptest.NewServer(engine)
 	defer srv.Close()
@@ -125,6 +127,66 @@ func TestSmallAndLargeBodiesThroughGin(t *testing.T) {
 		res.Body.Close()
 		if !bytes.Equal(got, data[tc.from:tc.upto]) {
 			t.Errorf("%q: status %d, %d bytes, want bytes %d-%d", tc.rng, res.StatusCode, len(got), tc.from, tc.upto-1)
+		}
+	}
+}
+
+// readFromRecorder records what reaches its ReadFrom, as a connection that uses sendfile
+// would see it.
+type readFromRecorder struct {
+	*httptest.ResponseRecorder
+	srcs []io.Reader
+}
+
+func (r *readFromRecorder) ReadFrom(src io.Reader) (int64, error) {
+	r.srcs = append(r.srcs, src)
+	return io.Copy(writerOnly{r.ResponseRecorder}, src)
+}
+
+// TestFileReachesReadFrom proves a local file, whole or one range of it, reaches the
+// connection's ReadFrom (sendfile) through a wrapping writer such as gin's, while a small
+// range is written with the headers instead.
+func TestFileReachesReadFrom(t *testing.T) {
+	data := make([]byte, 3*smallBody)
+	path := filepath.Join(t.TempDir(), "video.bin")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name     string
+		status   int
+		ranges   []domain.ByteRange
+		sendfile bool
+	}{
+		{"whole", 200, nil, true},
+		{"large range", 206, []domain.ByteRange{{First: 10, Last: 2*smallBody + 9}}, true},
+		{"small range", 206, []domain.ByteRange{{First: 10, Last: 109}}, false},
+	} {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := &readFromRecorder{ResponseRecorder: httptest.NewRecorder()}
+		err = WriteContent(plainWrapper{rec}, domain.Stream{Kind: domain.StreamContent, Status: tc.status, Ranges: tc.ranges, Size: int64(len(data)), ContentType: "video/mp4", Content: f})
+		f.Close()
+		if err != nil || rec.Code != tc.status {
+			t.Fatalf("%s: status %d, %v", tc.name, rec.Code, err)
+		}
+		if !tc.sendfile {
+			if len(rec.srcs) != 0 {
+				t.Errorf("%s: small body went through ReadFrom", tc.name)
+			}
+			continue
+		}
+		if len(rec.srcs) != 1 {
+			t.Fatalf("%s: ReadFrom called %d times", tc.name, len(rec.srcs))
+		}
+		lr, ok := rec.srcs[0].(*io.LimitedReader)
+		if !ok {
+			t.Fatalf("%s: ReadFrom got %T, want *io.LimitedReader", tc.name, rec.srcs[0])
+		}
+		if _, ok := lr.R.(*os.File); !ok {
+			t.Errorf("%s: ReadFrom got a limit over %T, want *os.File", tc.name, lr.R)
 		}
 	}
 }

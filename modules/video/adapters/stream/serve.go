@@ -1,123 +1,140 @@
-// Package stream answers video byte requests: local or stored objects through
-// net/http's ServeContent with RFC 9110 range semantics, and proxied upstream responses.
+// Package stream writes video answers: stored bytes with the status and ranges a stream
+// decision names (through sendfile for local files) and proxied source answers.
 package stream
 
 import (
+	"fmt"
 	"io"
-	"mime"
+	"mime/multipart"
 	"net/http"
-	"path"
+	"net/textproto"
 	"strconv"
-	"strings"
 	"time"
+
+	"vms/modules/video/domain"
 )
 
-// ServeContent answers r with content, a seekable representation of size bytes, the way
-// http.ServeContent does, with these differences that follow RFC 9110 more closely:
+// WriteContent answers with stored bytes as s (a domain.StreamContent decision with
+// status 200, 206 or 304) says:
 //
-//   - the range unit is compared case-insensitively ("Bytes=0-1" is a range request);
-//   - a Range with an unknown unit ("items=0-1") or without a unit is ignored (200);
-//   - a range set none of whose ranges overlap the representation, including the
-//     suffix "bytes=-0", is answered 416 with "Content-Range: bytes */size";
-//   - Range is honoured for GET only, so a HEAD with Range gets the 200 headers;
-//   - a set of several satisfiable ranges is answered 206 multipart/byteranges (as
-//     net/http does), and a set of more than 16 ranges is ignored (200).
+//   - 200 sends the whole content, 206 with one range sends it with Content-Range, and
+//     206 with several ranges sends a multipart/byteranges body, as net/http does;
+//   - 304 sends the validators only;
+//   - a nil s.Content (a HEAD) sends the headers without a body.
 //
-// It always sets Accept-Ranges, X-Content-Type-Options: nosniff, a strong ETag built
-// from etag (when not empty) and Last-Modified from modtime (when not zero), so If-Range,
-// If-None-Match and If-Modified-Since are evaluated against them. A Content-Type already
-// set on w is kept; otherwise it comes from name's extension, falling back to
-// application/octet-stream (content is never read to sniff a type). Content-Encoding is
-// removed: media is never compressed on the fly. No write deadline is set here, so a
-// long stream runs as long as the client keeps reading. When content is an *os.File and
-// the server connection supports it, the body goes out through sendfile.
-func ServeContent(w http.ResponseWriter, r *http.Request, name string, modtime time.Time, etag string, content io.ReadSeeker, size int64) {
+// It always sets Accept-Ranges, X-Content-Type-Options: nosniff, the strong ETag and
+// Last-Modified (when known), and removes Content-Encoding: media is never compressed
+// on the fly. An empty content type is sent as application/octet-stream. When the
+// content is an *os.File and the connection supports it, the body goes out through
+// sendfile. The error, if any, is for logging: the status has gone out by then, unless
+// seeking the content failed first.
+func WriteContent(w http.ResponseWriter, s domain.Stream) error {
 	h := w.Header()
 	h.Set("Accept-Ranges", "bytes")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Del("Content-Encoding")
-	if tag := strongETag(etag); tag != "" {
-		h.Set("ETag", tag)
+	if s.ETag != "" {
+		h.Set("ETag", s.ETag)
 	}
-	if h.Get("Content-Type") == "" {
-		h.Set("Content-Type", typeByName(name))
+	if !s.LastModified.IsZero() && !s.LastModified.Equal(time.Unix(0, 0)) {
+		h.Set("Last-Modified", s.LastModified.UTC().Format(http.TimeFormat))
 	}
-	if size < 0 {
-		n, err := content.Seek(0, io.SeekEnd)
+	ctype := s.ContentType
+	if ctype == "" {
+		ctype = "application/octet-stream"
+	}
+	switch {
+	case s.Status == http.StatusNotModified:
+		h.Del("Content-Type")
+		h.Del("Content-Length")
+		if s.ETag != "" {
+			h.Del("Last-Modified")
+		}
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	case s.Status == http.StatusPartialContent && len(s.Ranges) == 1:
+		r := s.Ranges[0]
+		if s.Content != nil {
+			if _, err := s.Content.Seek(r.First, io.SeekStart); err != nil {
+				return fmt.Errorf("seek to range: %w", err)
+			}
+		}
+		h.Set("Content-Type", ctype)
+		h.Set("Content-Range", r.ContentRange(s.Size))
+		return send(w, http.StatusPartialContent, s.Content, r.Length())
+	case s.Status == http.StatusPartialContent && len(s.Ranges) > 1:
+		return writeMultipart(w, s, ctype)
+	}
+	h.Set("Content-Type", ctype)
+	return send(w, http.StatusOK, s.Content, s.Size)
+}
+
+// send writes the status with Content-Length n, then n bytes of content (none when
+// content is nil).
+func send(w http.ResponseWriter, status int, content io.Reader, n int64) error {
+	w.Header().Set("Content-Length", strconv.FormatInt(n, 10))
+	w.WriteHeader(status)
+	if content == nil {
+		return nil
+	}
+	if _, err := io.CopyN(sendfileWriter(w), content, n); err != nil {
+		return fmt.Errorf("stream content: %w", err)
+	}
+	return nil
+}
+
+// writeMultipart sends several ranges as one multipart/byteranges body whose length is
+// known before the first byte, so the answer keeps its Content-Length.
+func writeMultipart(w http.ResponseWriter, s domain.Stream, ctype string) error {
+	var counted countingWriter
+	sizer := multipart.NewWriter(&counted)
+	var n int64
+	for _, r := range s.Ranges {
+		if _, err := sizer.CreatePart(partHeader(r, ctype, s.Size)); err != nil {
+			return err
+		}
+		n += r.Length()
+	}
+	if err := sizer.Close(); err != nil {
+		return err
+	}
+	n += int64(counted)
+	w.Header().Set("Content-Type", "multipart/byteranges; boundary="+sizer.Boundary())
+	w.Header().Set("Content-Length", strconv.FormatInt(n, 10))
+	w.WriteHeader(http.StatusPartialContent)
+	if s.Content == nil {
+		return nil
+	}
+	mw := multipart.NewWriter(w)
+	if err := mw.SetBoundary(sizer.Boundary()); err != nil {
+		return err
+	}
+	for _, r := range s.Ranges {
+		part, err := mw.CreatePart(partHeader(r, ctype, s.Size))
 		if err != nil {
-			http.Error(w, "content cannot seek", http.StatusInternalServerError)
-			return
+			return fmt.Errorf("stream ranges: %w", err)
 		}
-		size = n
+		if _, err := s.Content.Seek(r.First, io.SeekStart); err != nil {
+			return fmt.Errorf("stream ranges: seek: %w", err)
+		}
+		if _, err := io.CopyN(part, s.Content, r.Length()); err != nil {
+			return fmt.Errorf("stream ranges: %w", err)
+		}
 	}
-	http.ServeContent(sendfileWriter(w), withRange(r, size), name, modtime, content)
+	if err := mw.Close(); err != nil {
+		return fmt.Errorf("stream ranges: %w", err)
+	}
+	return nil
 }
 
-// withRange returns r with its Range header rewritten into one net/http handles as
-// ServeContent documents, or r itself when nothing needs to change.
-func withRange(r *http.Request, size int64) *http.Request {
-	raw := r.Header.Get("Range")
-	if raw == "" && len(r.Header.Values("Range")) == 0 {
-		return r
-	}
-	next := ""
-	if r.Method == http.MethodGet && len(r.Header.Values("Range")) == 1 {
-		switch action, ranges := planRange(raw, size); action {
-		case rangeServe:
-			next = canonical(ranges)
-		case rangeUnsatisfiable:
-			// net/http answers a range starting at the end with 416 bytes */size.
-			next = "bytes=" + strconv.FormatInt(size, 10) + "-"
-		}
-	}
-	if next == raw {
-		return r
-	}
-	r2 := r.Clone(r.Context())
-	if next == "" {
-		r2.Header.Del("Range")
-	} else {
-		r2.Header.Set("Range", next)
-	}
-	return r2
+func partHeader(r domain.ByteRange, ctype string, size int64) textproto.MIMEHeader {
+	return textproto.MIMEHeader{"Content-Range": {r.ContentRange(size)}, "Content-Type": {ctype}}
 }
 
-// strongETag quotes tag as a strong entity tag, dropping characters an entity tag cannot
-// hold. An already quoted tag is kept; a weak one is made strong, because the caller
-// vouches that its bytes are fixed.
-func strongETag(tag string) string {
-	tag = strings.TrimPrefix(tag, "W/")
-	tag = strings.Trim(tag, `"`)
-	var b strings.Builder
-	for i := 0; i < len(tag); i++ {
-		if c := tag[i]; c == 0x21 || (c >= 0x23 && c <= 0x7e) {
-			b.WriteByte(c)
-		}
-	}
-	if b.Len() == 0 {
-		return ""
-	}
-	return `"` + b.String() + `"`
-}
+// countingWriter counts the bytes written to it.
+type countingWriter int64
 
-// typeByName returns the media type for name's extension, or application/octet-stream.
-func typeByName(name string) string {
-	if ext := path.Ext(name); ext != "" {
-		switch strings.ToLower(ext) {
-		case ".mp4", ".m4v":
-			return "video/mp4"
-		case ".webm":
-			return "video/webm"
-		case ".mov":
-			return "video/quicktime"
-		case ".mkv":
-			return "video/x-matroska"
-		case ".ts":
-			return "video/mp2t"
-		}
-		if t := mime.TypeByExtension(ext); t != "" {
-			return t
-		}
-	}
-	return "application/octet-stream"
+func (w *countingWriter) Write(p []byte) (int, error) {
+	*w += countingWriter(len(p))
+	return len(p), nil
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"vms/modules/video/domain"
 )
 
 const testSize = 1000
@@ -27,8 +29,43 @@ var (
 )
 
 func serveTestData(w http.ResponseWriter, r *http.Request) {
-	ServeContent(w, r, "clip.mp4", testModTime, "abc", bytes.NewReader(testData), int64(len(testData)))
+	serveContent(w, r, "video/mp4", testModTime, `"abc"`, bytes.NewReader(testData), int64(len(testData)))
 }
+
+// serveContent plans r against the representation as the stream use case does and
+// writes the answer as the stream handler does.
+func serveContent(w http.ResponseWriter, r *http.Request, ctype string, modtime time.Time, etag string, content io.ReadSeeker, size int64) {
+	h := r.Header
+	req := domain.StreamRequest{
+		Head: r.Method == http.MethodHead, IfRange: h.Get("If-Range"), IfMatch: h.Get("If-Match"),
+		IfNoneMatch: h.Get("If-None-Match"), IfModifiedSince: h.Get("If-Modified-Since"), IfUnmodifiedSince: h.Get("If-Unmodified-Since"),
+	}
+	if v := h.Values("Range"); len(v) == 1 {
+		req.Range = v[0]
+	}
+	plan, err := domain.PlanContent(req, domain.Representation{Size: size, ETag: etag, LastModified: modtime})
+	if err != nil || plan.Status == http.StatusPreconditionFailed {
+		w.Header().Set("Accept-Ranges", "bytes")
+	}
+	if err != nil {
+		w.Header().Set("Content-Range", "bytes */"+strconv.FormatInt(size, 10))
+		w.WriteHeader(http.StatusRequestedRangeNotSatisfiable)
+		return
+	}
+	if plan.Status == http.StatusPreconditionFailed {
+		w.WriteHeader(plan.Status)
+		return
+	}
+	s := domain.Stream{Kind: domain.StreamContent, Status: plan.Status, Ranges: plan.Ranges, Size: size, ETag: etag, LastModified: modtime, ContentType: ctype}
+	if !req.Head && plan.Status != http.StatusNotModified {
+		s.Content = nopCloser{content}
+	}
+	_ = WriteContent(w, s)
+}
+
+type nopCloser struct{ io.ReadSeeker }
+
+func (nopCloser) Close() error { return nil }
 
 type rangeCase struct {
 	name          string
@@ -74,6 +111,11 @@ func rangeCases() []rangeCase {
 		{name: "if-none-match weak", header: map[string]string{"If-None-Match": `W/"abc"`}, status: 304},
 		{name: "if-none-match other", header: map[string]string{"If-None-Match": `"zzz"`}, status: 200, contentLength: "1000", body: full},
 		{name: "if-modified-since", header: map[string]string{"If-Modified-Since": lm}, status: 304},
+		{name: "if-modified-since older", header: map[string]string{"If-Modified-Since": testModTime.Add(-time.Hour).Format(http.TimeFormat)}, status: 200, contentLength: "1000", body: full},
+		{name: "if-match", header: map[string]string{"If-Match": `"abc"`, "Range": "bytes=0-0"}, status: 206, contentRange: "bytes 0-0/1000", contentLength: "1", body: full[:1]},
+		{name: "if-match other", header: map[string]string{"If-Match": `"zzz"`}, status: 412},
+		{name: "if-unmodified-since older", header: map[string]string{"If-Unmodified-Since": testModTime.Add(-time.Hour).Format(http.TimeFormat)}, status: 412},
+		{name: "overlapping ranges beyond the size ignored", header: map[string]string{"Range": "bytes=0-999,0-999"}, status: 200, contentLength: "1000", body: full},
 	}
 }
 
@@ -187,44 +229,50 @@ func TestServeContentMultiRange(t *testing.T) {
 	}
 }
 
-func TestServeContentKeepsPresetTypeAndUnknownExtension(t *testing.T) {
+func TestWriteContentDefaultsAndUnknownValidators(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Query().Get("preset") != "" {
-			w.Header().Set("Content-Type", "video/webm")
-		}
 		w.Header().Set("Content-Encoding", "gzip")
-		ServeContent(w, r, "clip.unknownext", time.Time{}, "", bytes.NewReader([]byte("<html>hi</html>")), -1)
+		serveContent(w, r, "", time.Time{}, "", bytes.NewReader([]byte("<html>hi</html>")), 15)
 	}))
 	defer srv.Close()
-	for query, want := range map[string]string{"?preset=1": "video/webm", "": "application/octet-stream"} {
-		res, err := srv.Client().Get(srv.URL + query)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if got := res.Header.Get("Content-Type"); got != want {
-			t.Errorf("%q: Content-Type = %q, want %q", query, got, want)
-		}
-		if res.Header.Get("Content-Encoding") != "" || res.Header.Get("ETag") != "" || res.Header.Get("Last-Modified") != "" {
-			t.Errorf("%q: unexpected headers %v", query, res.Header)
-		}
-		if string(body) != "<html>hi</html>" || res.Header.Get("Content-Length") != strconv.Itoa(len(body)) {
-			t.Errorf("%q: body %q, length %q", query, body, res.Header.Get("Content-Length"))
-		}
+	res, err := srv.Client().Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if got := res.Header.Get("Content-Type"); got != "application/octet-stream" {
+		t.Errorf("Content-Type = %q", got)
+	}
+	if res.Header.Get("Content-Encoding") != "" || res.Header.Get("ETag") != "" || res.Header.Get("Last-Modified") != "" {
+		t.Errorf("unexpected headers %v", res.Header)
+	}
+	if string(body) != "<html>hi</html>" || res.Header.Get("Content-Length") != strconv.Itoa(len(body)) {
+		t.Errorf("body %q, length %q", body, res.Header.Get("Content-Length"))
 	}
 }
 
-func TestStrongETag(t *testing.T) {
-	for in, want := range map[string]string{
-		"abc":        `"abc"`,
-		`"abc"`:      `"abc"`,
-		`W/"abc"`:    `"abc"`,
-		"a b\"c\x01": `"abc"`,
-		"":           "",
-	} {
-		if got := strongETag(in); got != want {
-			t.Errorf("strongETag(%q) = %q, want %q", in, got, want)
+func TestWriteContentMultiRangeHead(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := domain.Stream{Kind: domain.StreamContent, Status: 206, Ranges: []domain.ByteRange{{First: 0, Last: 9}, {First: 20, Last: 29}}, Size: testSize, ContentType: "video/mp4"}
+		if r.Method == http.MethodGet {
+			s.Content = nopCloser{bytes.NewReader(testData)}
 		}
+		_ = WriteContent(w, s)
+	}))
+	defer srv.Close()
+	get, err := srv.Client().Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(get.Body)
+	get.Body.Close()
+	head, err := srv.Client().Head(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head.Body.Close()
+	if get.ContentLength != int64(len(body)) || head.ContentLength != get.ContentLength || head.StatusCode != 206 {
+		t.Fatalf("GET length %d for %d bytes; HEAD %d length %d", get.ContentLength, len(body), head.StatusCode, head.ContentLength)
 	}
 }

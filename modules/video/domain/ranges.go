@@ -1,4 +1,4 @@
-package stream
+package domain
 
 import (
 	"math"
@@ -11,24 +11,33 @@ import (
 // representation instead of building a multipart body out of many tiny parts.
 const maxRanges = 16
 
-// rangeAction tells ServeContent how to treat a request's Range header.
+// rangeAction tells how to treat a request's Range header.
 type rangeAction int
 
 const (
 	rangeIgnore        rangeAction = iota // no Range, or one that must be ignored: 200
-	rangeServe                            // serve the canonical byte ranges: 206
+	rangeServe                            // serve the byte ranges: 206
 	rangeUnsatisfiable                    // no range overlaps the representation: 416
 )
 
-// byteRange is an inclusive range [first, last] inside a representation.
-type byteRange struct{ first, last int64 }
+// ByteRange is an inclusive range [First, Last] inside a representation.
+type ByteRange struct{ First, Last int64 }
+
+// Length is the number of bytes in the range.
+func (r ByteRange) Length() int64 { return r.Last - r.First + 1 }
+
+// ContentRange renders the range as a Content-Range value for a representation of size
+// bytes, e.g. "bytes 0-99/1000".
+func (r ByteRange) ContentRange(size int64) string {
+	return "bytes " + strconv.FormatInt(r.First, 10) + "-" + strconv.FormatInt(r.Last, 10) + "/" + strconv.FormatInt(size, 10)
+}
 
 // planRange parses a Range header per RFC 9110 §14.1–14.2 for a representation of size
 // bytes. It returns what to do and, for rangeServe, the satisfiable ranges with their
 // ends clamped to the representation. A header without a range unit, or with a unit other
 // than "bytes" (compared case-insensitively), is ignored; a syntactically invalid byte
 // range set is refused as unsatisfiable.
-func planRange(header string, size int64) (rangeAction, []byteRange) {
+func planRange(header string, size int64) (rangeAction, []ByteRange) {
 	header = strings.TrimSpace(header)
 	if header == "" {
 		return rangeIgnore, nil
@@ -37,7 +46,7 @@ func planRange(header string, size int64) (rangeAction, []byteRange) {
 	if !ok || !strings.EqualFold(strings.TrimSpace(unit), "bytes") {
 		return rangeIgnore, nil
 	}
-	var out []byteRange
+	var out []ByteRange
 	specs := 0
 	for spec := range strings.SplitSeq(set, ",") {
 		spec = strings.Trim(spec, " \t")
@@ -56,17 +65,14 @@ func planRange(header string, size int64) (rangeAction, []byteRange) {
 			out = append(out, r)
 		}
 	}
-	if specs == 0 {
-		return rangeUnsatisfiable, nil
-	}
-	if len(out) == 0 {
+	if specs == 0 || len(out) == 0 {
 		return rangeUnsatisfiable, nil
 	}
 	return rangeServe, out
 }
 
 // parseSpec parses one int-range ("first-last", "first-") or suffix-range ("-length").
-func parseSpec(spec string, size int64) (r byteRange, valid, satisfiable bool) {
+func parseSpec(spec string, size int64) (r ByteRange, valid, satisfiable bool) {
 	first, last, ok := strings.Cut(spec, "-")
 	if !ok {
 		return r, false, false
@@ -80,7 +86,7 @@ func parseSpec(spec string, size int64) (r byteRange, valid, satisfiable bool) {
 			return r, true, false
 		}
 		n = min(n, size)
-		return byteRange{size - n, size - 1}, true, true
+		return ByteRange{size - n, size - 1}, true, true
 	}
 	f, ok := parseDigits(first)
 	if !ok {
@@ -95,7 +101,7 @@ func parseSpec(spec string, size int64) (r byteRange, valid, satisfiable bool) {
 	if f >= size {
 		return r, true, false
 	}
-	return byteRange{f, min(l, size-1)}, true, true
+	return ByteRange{f, min(l, size-1)}, true, true
 }
 
 // parseDigits parses a non-empty run of ASCII digits, saturating at MaxInt64 instead of
@@ -114,19 +120,4 @@ func parseDigits(s string) (int64, bool) {
 		return math.MaxInt64, true
 	}
 	return n, true
-}
-
-// canonical renders ranges as a Range header value net/http parses exactly as intended.
-func canonical(ranges []byteRange) string {
-	var b strings.Builder
-	b.WriteString("bytes=")
-	for i, r := range ranges {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.FormatInt(r.first, 10))
-		b.WriteByte('-')
-		b.WriteString(strconv.FormatInt(r.last, 10))
-	}
-	return b.String()
 }

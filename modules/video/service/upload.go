@@ -1,0 +1,172 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"vms/modules/video/domain"
+	"vms/platform/kind"
+	"vms/platform/principal"
+)
+
+// sniffLen is how many leading bytes content sniffing looks at.
+const sniffLen = 512
+
+// maxNamePart bounds the bytes read from the name part.
+const maxNamePart = 4 * domain.MaxNameLength
+
+// Upload registers an uploaded file as a video of the caller's corporation. It reads the
+// parts as they arrive: "name" (in any position) and exactly one "file", which streams
+// into storage under a generated key while hashing, after its first bytes sniff as a
+// video. Any other part, a missing file or a bad name is a validation error. The row is
+// written only after the file is stored; on any failure, a cancelled request included,
+// the stored file is deleted. Errors reading the parts keep the kind the parts give them.
+func (s *Service) Upload(ctx context.Context, caller principal.Principal, parts domain.UploadParts) (domain.Video, error) {
+	if !caller.IsAdmin() {
+		return domain.Video{}, domain.ErrAdminOnly
+	}
+	var stored *domain.StoredFile
+	v, err := s.upload(ctx, caller, parts, &stored)
+	if err != nil {
+		if stored != nil {
+			s.discardFile(ctx, *stored)
+		}
+		return domain.Video{}, err
+	}
+	return v, nil
+}
+
+// upload reads the parts, storing the file and reporting it through stored so Upload
+// can delete it when anything fails later.
+func (s *Service) upload(ctx context.Context, caller principal.Principal, parts domain.UploadParts, stored **domain.StoredFile) (domain.Video, error) {
+	var name string
+	for {
+		field, body, err := parts.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return domain.Video{}, &uploadReadError{err: err}
+		}
+		switch field {
+		case "name":
+			if name, err = readName(body); err != nil {
+				return domain.Video{}, err
+			}
+		case "file":
+			if *stored != nil {
+				return domain.Video{}, domain.Invalid("file", "send one file per request")
+			}
+			f, err := s.storeFile(ctx, body)
+			if err != nil {
+				return domain.Video{}, err
+			}
+			*stored = &f
+		default:
+			return domain.Video{}, domain.Invalid(field, "is not a known field")
+		}
+	}
+	if *stored == nil {
+		return domain.Video{}, domain.Invalid("file", "is required")
+	}
+	clean, err := domain.NormalizeName(name)
+	if err != nil {
+		return domain.Video{}, err
+	}
+	f := **stored
+	v, err := s.Videos.Create(ctx, domain.Video{
+		Name: clean, CorporationID: caller.CorporationID, SourceKind: domain.SourceUpload,
+		StorageKey: f.Key, ContentType: f.ContentType, SizeBytes: f.Size, SHA256: f.SHA256,
+	})
+	if err != nil {
+		return domain.Video{}, fmt.Errorf("create video: %w", err)
+	}
+	return v, nil
+}
+
+// readName reads the name part, refusing more bytes than a valid name can have.
+func readName(body io.Reader) (string, error) {
+	raw, err := io.ReadAll(io.LimitReader(body, maxNamePart+1))
+	if err != nil {
+		return "", &uploadReadError{err: err}
+	}
+	if len(raw) > maxNamePart {
+		return "", domain.Invalid("name", "must be at most 200 characters")
+	}
+	return domain.NormalizeName(string(raw))
+}
+
+// storeFile streams the file part into storage while hashing it, after checking that its
+// first bytes sniff as a video.
+func (s *Service) storeFile(ctx context.Context, r io.Reader) (domain.StoredFile, error) {
+	src := &sourceReader{r: r}
+	head := make([]byte, sniffLen)
+	n, err := io.ReadFull(src, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return domain.StoredFile{}, fmt.Errorf("read upload: %w", err)
+	}
+	head = head[:n]
+	if n == 0 {
+		return domain.StoredFile{}, domain.Invalid("file", "must not be empty")
+	}
+	ct := http.DetectContentType(head)
+	if !domain.IsVideoContentType(ct) {
+		return domain.StoredFile{}, domain.ErrNotVideo
+	}
+	if mt, _, ok := strings.Cut(ct, ";"); ok {
+		ct = strings.TrimSpace(mt)
+	}
+	obj, err := s.Storage.Put(ctx, io.MultiReader(bytes.NewReader(head), src), s.cfg.MaxUploadBytes)
+	if err != nil {
+		if src.err != nil && !errors.Is(err, src.err) {
+			err = fmt.Errorf("%w (%w)", src.err, err)
+		}
+		return domain.StoredFile{}, fmt.Errorf("store upload: %w", err)
+	}
+	return domain.StoredFile{Key: obj.Key, Size: obj.Size, SHA256: obj.SHA256, ContentType: ct}, nil
+}
+
+// discardFile deletes a stored file that will not be registered. It runs even when the
+// request was cancelled, so an aborted upload leaves no file behind.
+func (s *Service) discardFile(ctx context.Context, f domain.StoredFile) {
+	if err := s.Storage.Delete(context.WithoutCancel(ctx), f.Key); err != nil {
+		slog.WarnContext(ctx, "delete discarded upload", "key", f.Key, "err", err)
+	}
+}
+
+// sourceReader remembers the error of the client's body, so a broken upload is reported
+// as the client's failure rather than a storage failure.
+type sourceReader struct {
+	r   io.Reader
+	err error
+}
+
+func (s *sourceReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil && err != io.EOF && s.err == nil {
+		s.err = &uploadReadError{err: err}
+		return n, s.err
+	}
+	return n, err
+}
+
+// uploadReadError is a failure reading the client's body.
+type uploadReadError struct{ err error }
+
+func (e *uploadReadError) Error() string { return "reading the upload failed: " + e.err.Error() }
+func (e *uploadReadError) Unwrap() error { return e.err }
+
+// Kind keeps the kind the parts gave the failure (too large for a body over the request
+// limit) and makes any other broken body a bad request.
+func (e *uploadReadError) Kind() kind.Kind {
+	if k := kind.Of(e.err); k != kind.Internal {
+		return k
+	}
+	return kind.BadRequest
+}
