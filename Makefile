@@ -12,10 +12,12 @@ test: ## Run every test; PostgreSQL tests run when TEST_DATABASE_URL is set, els
 test-pg: ## Run every test, PostgreSQL included
 	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' go test -race -count=1 ./...
 
-lint: ## gofmt (generated app/docs excepted) and go vet, as in CI
+lint: ## gofmt (generated app/docs excepted), go vet, go mod tidy -diff and golangci-lint, as in CI
 	@out=$$(git ls-files --cached --others --exclude-standard -- '*.go' ':!:app/docs/**' | xargs -r gofmt -l); \
 	if [ -n "$$out" ]; then echo "$$out"; echo "gofmt: the files above need gofmt -w"; exit 1; fi
 	go vet ./...
+	go mod tidy -diff
+	$$(bash .ci/gotool golangci-lint) run ./...
 
 swag: ## Regenerate the OpenAPI document in app/docs (the generator of the staleness test)
 	go test ./app -run '^TestSwaggerDocsAreCurrent$$' -count=1 -args -update-docs

@@ -390,7 +390,9 @@ func TestHealthcheckCommand(t *testing.T) {
 		}
 	}
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	<-s.done
+	if err := <-s.done; err != nil {
+		t.Fatalf("server after SIGTERM: %v, want exit 0", err)
+	}
 	out, err := command(t, map[string]string{"HTTP_ADDR": s.addr}, "healthcheck").CombinedOutput()
 	if exitCode(err) != 1 || !strings.Contains(string(out), "healthcheck") {
 		t.Fatalf("healthcheck of a stopped server: %v %s", err, out)

@@ -15,7 +15,7 @@ import (
 
 var errBoom = errors.New("boom")
 
-func insertCorp(t *testing.T, db *database.DB, ctx context.Context, name string) error {
+func insertCorp(ctx context.Context, t *testing.T, db *database.DB, name string) error {
 	t.Helper()
 	return db.Conn(ctx).Exec("INSERT INTO corporations (name, plan_type) VALUES (?, 'FREE')", name).Error
 }
@@ -36,13 +36,13 @@ func TestUnitOfWork(t *testing.T) {
 
 		t.Run("commit", func(t *testing.T) {
 			err := db.Do(ctx, func(ctx context.Context) error {
-				if err := insertCorp(t, db, ctx, "commit-a"); err != nil {
+				if err := insertCorp(ctx, t, db, "commit-a"); err != nil {
 					return err
 				}
 				if n := countCorps(t, db, "commit-"); n != 0 {
 					t.Errorf("uncommitted row visible outside the transaction: %d", n)
 				}
-				return insertCorp(t, db, ctx, "commit-b")
+				return insertCorp(ctx, t, db, "commit-b")
 			})
 			if err != nil {
 				t.Fatalf("Do: %v", err)
@@ -54,7 +54,7 @@ func TestUnitOfWork(t *testing.T) {
 
 		t.Run("rollback on error", func(t *testing.T) {
 			err := db.Do(ctx, func(ctx context.Context) error {
-				if err := insertCorp(t, db, ctx, "err-a"); err != nil {
+				if err := insertCorp(ctx, t, db, "err-a"); err != nil {
 					return err
 				}
 				return errBoom
@@ -75,7 +75,7 @@ func TestUnitOfWork(t *testing.T) {
 					}
 				}()
 				_ = db.Do(ctx, func(ctx context.Context) error {
-					if err := insertCorp(t, db, ctx, "panic-a"); err != nil {
+					if err := insertCorp(ctx, t, db, "panic-a"); err != nil {
 						return err
 					}
 					panic("kaboom")
@@ -86,20 +86,20 @@ func TestUnitOfWork(t *testing.T) {
 				t.Fatalf("rows after panic = %d, want 0", n)
 			}
 			// The pool must still work: the connection went back without a dangling transaction.
-			if err := db.Do(ctx, func(ctx context.Context) error { return insertCorp(t, db, ctx, "after-panic") }); err != nil {
+			if err := db.Do(ctx, func(ctx context.Context) error { return insertCorp(ctx, t, db, "after-panic") }); err != nil {
 				t.Fatalf("Do after panic: %v", err)
 			}
 		})
 
 		t.Run("nested joins outer", func(t *testing.T) {
 			err := db.Do(ctx, func(outer context.Context) error {
-				if err := insertCorp(t, db, outer, "nest-outer"); err != nil {
+				if err := insertCorp(outer, t, db, "nest-outer"); err != nil {
 					return err
 				}
 				var innerTx *gorm.DB
 				if err := db.Do(outer, func(inner context.Context) error {
 					innerTx = db.Conn(inner)
-					return insertCorp(t, db, inner, "nest-inner")
+					return insertCorp(inner, t, db, "nest-inner")
 				}); err != nil {
 					return err
 				}
@@ -121,11 +121,11 @@ func TestUnitOfWork(t *testing.T) {
 
 		t.Run("nested error rolls back everything", func(t *testing.T) {
 			err := db.Do(ctx, func(outer context.Context) error {
-				if err := insertCorp(t, db, outer, "nerr-outer"); err != nil {
+				if err := insertCorp(outer, t, db, "nerr-outer"); err != nil {
 					return err
 				}
 				return db.Do(outer, func(inner context.Context) error {
-					_ = insertCorp(t, db, inner, "nerr-inner")
+					_ = insertCorp(inner, t, db, "nerr-inner")
 					return errBoom
 				})
 			})
@@ -144,7 +144,7 @@ func TestUnitOfWork(t *testing.T) {
 			if _, ok := db.Conn(ctx).Statement.ConnPool.(*sql.DB); !ok {
 				t.Fatalf("Conn outside Do is %T, want the *sql.DB pool", db.Conn(ctx).Statement.ConnPool)
 			}
-			if err := insertCorp(t, db, ctx, "pool-a"); err != nil {
+			if err := insertCorp(ctx, t, db, "pool-a"); err != nil {
 				t.Fatal(err)
 			}
 			if n := countCorps(t, db, "pool-"); n != 1 {
@@ -162,10 +162,10 @@ func TestUnitOfWork(t *testing.T) {
 		})
 
 		t.Run("unique violation is translated", func(t *testing.T) {
-			if err := insertCorp(t, db, ctx, "dup"); err != nil {
+			if err := insertCorp(ctx, t, db, "dup"); err != nil {
 				t.Fatal(err)
 			}
-			err := insertCorp(t, db, ctx, "DUP")
+			err := insertCorp(ctx, t, db, "DUP")
 			if !errors.Is(err, gorm.ErrDuplicatedKey) {
 				t.Fatalf("duplicate insert returned %v, want gorm.ErrDuplicatedKey", err)
 			}

@@ -78,11 +78,11 @@ func Status(err error) int {
 func Fail(c *gin.Context, err error) {
 	status := Status(err)
 	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Instance: c.Request.URL.Path, RequestID: RequestID(c)}
-	switch {
-	case status == http.StatusInternalServerError:
+	switch status {
+	case http.StatusInternalServerError:
 		p.Detail = "an unexpected error occurred; the request id identifies it in the server log"
 		slog.ErrorContext(c.Request.Context(), "request failed", "err", err.Error(), "request_id", p.RequestID, "path", c.Request.URL.Path)
-	case status == http.StatusServiceUnavailable:
+	case http.StatusServiceUnavailable:
 		p.Detail = "a backing service is unavailable; try again shortly"
 		slog.WarnContext(c.Request.Context(), "backing service unavailable", "err", err.Error(), "request_id", p.RequestID)
 	default:

@@ -141,15 +141,20 @@ func TestServerStopDeadlineClosesStragglers(t *testing.T) {
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	reg := prometheus.NewRegistry()
 	cfg := config.Config{HTTPAddr: "127.0.0.1:0", ShutdownTimeout: 200 * time.Millisecond}
-	block := make(chan struct{})
+	block, entered := make(chan struct{}), make(chan struct{})
 	defer close(block)
-	e, _ := NewEngine(cfg, log, reg, []Registrar{route("GET", "/stuck", func(c *gin.Context) { <-block })})
+	e, _ := NewEngine(cfg, log, reg, []Registrar{route("GET", "/stuck", func(c *gin.Context) { close(entered); <-block })})
 	s := New(cfg, log, e, reg)
 	if err := s.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	go func() { _, _ = http.Get("http://" + s.Addr().String() + "/stuck") }()
-	time.Sleep(100 * time.Millisecond)
+	go func() {
+		res, err := http.Get("http://" + s.Addr().String() + "/stuck")
+		if err == nil {
+			_ = res.Body.Close()
+		}
+	}()
+	<-entered // the request is in flight when Stop begins
 	begin := time.Now()
 	_ = s.Stop(context.Background())
 	if d := time.Since(begin); d > 2*time.Second {

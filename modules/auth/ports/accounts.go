@@ -1,3 +1,5 @@
+// Package ports declares what the auth module needs: the accounts it checks, where it
+// keeps sessions, how it signs tokens, a unit of work and a clock.
 package ports
 
 import "context"

@@ -1,3 +1,5 @@
+// Package ports declares what the corporation module needs: its repository, the user
+// module's admin accounts (bound in app/wiring), a unit of work and a clock.
 package ports
 
 import "context"

@@ -1,3 +1,5 @@
+// Package ports declares what the user module needs: its repository, a password hasher,
+// whether a corporation is live (bound in app/wiring), a unit of work and a clock.
 package ports
 
 import "context"

@@ -1,3 +1,6 @@
+// Package ports declares what the video module needs: its repositories, storage, the
+// source fetcher, and from other modules (bound in app/wiring) corporation plans, users
+// and playback tokens.
 package ports
 
 import (

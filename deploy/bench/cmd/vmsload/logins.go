@@ -58,13 +58,13 @@ func runLogins(args []string) error {
 				}
 				_, _ = io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
-				switch {
-				case resp.StatusCode == http.StatusOK:
+				switch resp.StatusCode {
+				case http.StatusOK:
 					ok.Add(1)
 					mu.Lock()
 					lat = append(lat, time.Since(t0))
 					mu.Unlock()
-				case resp.StatusCode == http.StatusTooManyRequests:
+				case http.StatusTooManyRequests:
 					limited.Add(1)
 				default:
 					failed.Add(1)

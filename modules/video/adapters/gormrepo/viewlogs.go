@@ -37,7 +37,6 @@ func (r *ViewLogs) Find(ctx context.Context, userID, videoID int64) (domain.View
 
 // Insert writes the view log with INSERT … ON CONFLICT DO NOTHING; when another request
 // wrote it first, the existing row is returned with inserted false.
-
 func (r *ViewLogs) Insert(ctx context.Context, userID, videoID int64, now time.Time) (domain.ViewLog, bool, error) {
 	conn := r.db.Conn(ctx)
 	m := viewLogModel{UserID: userID, VideoID: videoID, CreatedAt: now, UpdatedAt: now}

@@ -63,11 +63,11 @@ func newFake(t *testing.T) *fakeS3 {
 }
 
 // sentAtLeast returns the bytes the fake has sent, waiting up to two seconds for at least
-// min: the counter moves after each Write returns, which can be after the client has the
+// want: the counter moves after each Write returns, which can be after the client has the
 // bytes.
-func (f *fakeS3) sentAtLeast(min int64) int64 {
+func (f *fakeS3) sentAtLeast(want int64) int64 {
 	deadline := time.Now().Add(2 * time.Second)
-	for f.sent.Load() < min && time.Now().Before(deadline) {
+	for f.sent.Load() < want && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	return f.sent.Load()

@@ -113,7 +113,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, sr domain.SourceRequ
 	}
 	req.Header.Set("User-Agent", "vms")
 	req.Header.Set("Accept-Encoding", "identity")
-	res, err := f.client.Do(req)
+	res, err := f.client.Do(req) //nolint:bodyclose // the body goes to the caller in the SourceResponse, which closes it
 	if err != nil {
 		if errors.Is(err, errRefusedAddress) {
 			return domain.SourceResponse{}, badGateway("the video source resolves to an address that is not allowed", err)

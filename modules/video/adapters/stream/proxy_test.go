@@ -34,7 +34,7 @@ func proxyPairCtx(t *testing.T, upHandler http.HandlerFunc, detached bool) (fron
 		req, _ := http.NewRequestWithContext(ctx, r.Method, up.URL, nil)
 		req.Header.Set("Range", r.Header.Get("Range"))
 		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		res, err := client.Do(req)
+		res, err := client.Do(req) //nolint:bodyclose // the test hands res.Body to Proxy, which closes it
 		if err != nil {
 			results <- err
 			http.Error(w, err.Error(), http.StatusBadGateway)
@@ -194,8 +194,10 @@ func TestProxyNeverServesActiveContent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res.Body.Close()
-		<-results
+		_ = res.Body.Close()
+		if err := <-results; err != nil {
+			t.Errorf("upstream %q: Proxy: %v", upstreamType, err)
+		}
 		if got := res.Header.Get("Content-Type"); got != want || res.Header.Get("X-Content-Type-Options") != "nosniff" {
 			t.Errorf("upstream %q: Content-Type = %q, want %q", upstreamType, got, want)
 		}

@@ -5,6 +5,7 @@ package repotest
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -147,13 +148,13 @@ func testLists(t *testing.T, e Env) {
 	page3 := vids(t)(e.Videos.ListLive(ctx(), page2[len(page2)-1].ID, 2))
 	got := idsOf(append(append(page1, page2...), page3...))
 	want := []int64{ids[0], ids[1], ids[3], ids[4]}
-	if !equal(got, want) {
+	if !slices.Equal(got, want) {
 		t.Fatalf("live pages %v, want %v", got, want)
 	}
-	if got := idsOf(vids(t)(e.Videos.ListByCorporation(ctx(), e.CorpA, false, 0, 10))); !equal(got, []int64{ids[0], ids[3]}) {
+	if got := idsOf(vids(t)(e.Videos.ListByCorporation(ctx(), e.CorpA, false, 0, 10))); !slices.Equal(got, []int64{ids[0], ids[3]}) {
 		t.Fatalf("corporation A live %v", got)
 	}
-	if got := idsOf(vids(t)(e.Videos.ListByCorporation(ctx(), e.CorpA, true, 0, 10))); !equal(got, []int64{ids[2]}) {
+	if got := idsOf(vids(t)(e.Videos.ListByCorporation(ctx(), e.CorpA, true, 0, 10))); !slices.Equal(got, []int64{ids[2]}) {
 		t.Fatalf("corporation A trash %v", got)
 	}
 	if got := idsOf(vids(t)(e.Videos.ListByCorporation(ctx(), e.CorpB, true, 0, 10))); len(got) != 0 {
@@ -172,7 +173,7 @@ func testDeleteByCorporation(t *testing.T, e Env) {
 	if n != 1 {
 		t.Fatalf("deleted %d, want 1 (one was already deleted)", n)
 	}
-	if got := idsOf(vids(t)(e.Videos.ListLive(ctx(), 0, 10))); !equal(got, []int64{b.ID}) {
+	if got := idsOf(vids(t)(e.Videos.ListLive(ctx(), 0, 10))); !slices.Equal(got, []int64{b.ID}) {
 		t.Fatalf("live after corporation delete %v", got)
 	}
 }
@@ -254,16 +255,4 @@ func idsOf(vs []domain.Video) []int64 {
 		out = append(out, v.ID)
 	}
 	return out
-}
-
-func equal(a, b []int64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
