@@ -20,22 +20,22 @@ type Clock interface {
 // that instant on it is a miss and is removed. Cache is safe for concurrent use.
 type Cache[K comparable, V any] struct {
 	mu    sync.Mutex
-	lru   *simplelru.LRU[K, entry[V]]
+	lru   *simplelru.LRU[K, *entry[V]]
 	ttl   time.Duration
 	clock Clock
 }
 
 type entry[V any] struct {
 	value V
-	// expires is the zero time for an entry that never expires.
-	expires time.Time
+	// expires is in Unix nanoseconds; 0 for an entry that never expires.
+	expires int64
 }
 
 // New builds a cache of at most size entries (size must be positive) whose entries
 // expire ttl after Add; a ttl of zero or less means entries added with Add never expire.
 // The clock is read only for entries that expire, so it may be nil when none do.
 func New[K comparable, V any](size int, ttl time.Duration, clock Clock) *Cache[K, V] {
-	l, err := simplelru.NewLRU[K, entry[V]](size, nil)
+	l, err := simplelru.NewLRU[K, *entry[V]](size, nil)
 	if err != nil {
 		panic("cache: " + err.Error())
 	}
@@ -45,17 +45,18 @@ func New[K comparable, V any](size int, ttl time.Duration, clock Clock) *Cache[K
 // Get returns the value for k and whether there was a valid entry.
 func (c *Cache[K, V]) Get(k K) (V, bool) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	e, ok := c.lru.Get(k)
+	if ok && e.expires != 0 && c.clock.Now().UnixNano() >= e.expires {
+		c.lru.Remove(k)
+		ok = false
+	}
+	c.mu.Unlock()
 	if !ok {
 		var zero V
 		return zero, false
 	}
-	if !e.expires.IsZero() && !c.clock.Now().Before(e.expires) {
-		c.lru.Remove(k)
-		var zero V
-		return zero, false
-	}
+	// An entry is never changed once stored (Add stores a new one), so reading it
+	// after the unlock is safe.
 	return e.value, true
 }
 
@@ -70,8 +71,12 @@ func (c *Cache[K, V]) Add(k K, v V) {
 
 // AddUntil stores v for k until the given instant; the zero time means never.
 func (c *Cache[K, V]) AddUntil(k K, v V, expires time.Time) {
+	var ns int64
+	if !expires.IsZero() {
+		ns = expires.UnixNano()
+	}
 	c.mu.Lock()
-	c.lru.Add(k, entry[V]{value: v, expires: expires})
+	c.lru.Add(k, &entry[V]{value: v, expires: ns})
 	c.mu.Unlock()
 }
 
