@@ -38,7 +38,7 @@ var Module = fx.Module("video",
 		fx.Annotate(gormrepo.NewViewLogs, fx.As(new(ports.ViewLogs))),
 		func(db *database.DB) ports.UnitOfWork { return db },
 		func() ports.Clock { return clock.System{} },
-		func() *service.LiveCache { return service.NewLiveCache(service.DefaultLiveTTL, 10_000) },
+		func(c ports.Clock) *service.LiveCache { return service.NewLiveCache(c, service.DefaultLiveTTL, 10_000) },
 		NewService,
 	),
 	fx.Provide(

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"vms/modules/auth/ports"
+	"vms/platform/cache"
 )
 
 // Active cache bounds: an authenticated request trusts a "user is live" answer for at most
@@ -17,40 +18,35 @@ const (
 // ActiveCache remembers, briefly, whether users are live, so that every authenticated
 // request does not cost a database read. Deleted users and corporations are marked gone
 // at once (Forget, ForgetCorporation), so their tokens stop working in this process
-// immediately.
+// immediately. Live answers and "gone" marks are kept apart, each bounded by the size, so
+// a flood of live answers never pushes a gone mark out.
 type ActiveCache struct {
+	// mu makes each change (check the marks, then store) one step; Get needs no lock
+	// of its own.
 	mu       sync.Mutex
-	clock    ports.Clock
-	ttl      time.Duration
-	max      int
-	entries  map[int64]activeEntry
-	corpGone map[int64]time.Time
-}
-
-type activeEntry struct {
-	id      ports.Identity
-	ok      bool
-	expires time.Time
+	live     *cache.Cache[int64, ports.Identity]
+	gone     *cache.Cache[int64, struct{}]
+	corpGone *cache.Cache[int64, struct{}]
 }
 
 // NewActiveCache builds a cache with the given entry lifetime and size.
 func NewActiveCache(clock ports.Clock, ttl time.Duration, size int) *ActiveCache {
-	return &ActiveCache{clock: clock, ttl: ttl, max: size, entries: map[int64]activeEntry{}, corpGone: map[int64]time.Time{}}
+	return &ActiveCache{
+		live:     cache.New[int64, ports.Identity](size, ttl, clock),
+		gone:     cache.New[int64, struct{}](size, ttl, clock),
+		corpGone: cache.New[int64, struct{}](size, ttl, clock),
+	}
 }
 
 // Get returns the cached answer for the user; found is false when there is none.
 func (c *ActiveCache) Get(userID int64) (id ports.Identity, ok, found bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, hit := c.entries[userID]
-	if !hit {
-		return ports.Identity{}, false, false
+	if _, gone := c.gone.Get(userID); gone {
+		return ports.Identity{}, false, true
 	}
-	if !c.clock.Now().Before(e.expires) {
-		delete(c.entries, userID)
-		return ports.Identity{}, false, false
+	if id, hit := c.live.Get(userID); hit {
+		return id, true, true
 	}
-	return e.id, e.ok, true
+	return ports.Identity{}, false, false
 }
 
 // Put remembers an answer for the user. It never replaces a fresher "gone" mark: a user
@@ -58,20 +54,16 @@ func (c *ActiveCache) Get(userID int64) (id ports.Identity, ok, found bool) {
 func (c *ActiveCache) Put(userID int64, id ports.Identity, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	now := c.clock.Now()
-	if e, hit := c.entries[userID]; hit && !e.ok && now.Before(e.expires) {
+	if _, gone := c.gone.Get(userID); gone {
 		return
 	}
 	if ok {
-		if until, gone := c.corpGone[id.CorporationID]; gone {
-			if now.Before(until) {
-				ok = false
-			} else {
-				delete(c.corpGone, id.CorporationID)
-			}
+		if _, gone := c.corpGone.Get(id.CorporationID); !gone {
+			c.live.Add(userID, id)
+			return
 		}
 	}
-	c.set(now, userID, activeEntry{id: id, ok: ok, expires: now.Add(c.ttl)})
+	c.markGone(userID)
 }
 
 // Forget marks the user as gone for one lifetime. It is called inside the unit of work
@@ -81,51 +73,28 @@ func (c *ActiveCache) Put(userID int64, id ports.Identity, ok bool) {
 func (c *ActiveCache) Forget(userID int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	now := c.clock.Now()
-	c.set(now, userID, activeEntry{ok: false, expires: now.Add(c.ttl)})
+	c.markGone(userID)
 }
 
 // ForgetCorporation marks every user of the corporation as gone for one lifetime.
 func (c *ActiveCache) ForgetCorporation(corporationID int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	now := c.clock.Now()
-	for k, e := range c.entries {
-		if e.ok && e.id.CorporationID == corporationID {
-			c.entries[k] = activeEntry{ok: false, expires: now.Add(c.ttl)}
+	c.corpGone.Add(corporationID, struct{}{})
+	var users []int64
+	c.live.RemoveIf(func(userID int64, id ports.Identity) bool {
+		if id.CorporationID != corporationID {
+			return false
 		}
-	}
-	if len(c.corpGone) >= c.max {
-		for k, until := range c.corpGone {
-			if !now.Before(until) {
-				delete(c.corpGone, k)
-			}
-		}
-	}
-	if len(c.corpGone) < c.max {
-		c.corpGone[corporationID] = now.Add(c.ttl)
+		users = append(users, userID)
+		return true
+	})
+	for _, u := range users {
+		c.gone.Add(u, struct{}{})
 	}
 }
 
-// set stores an entry, making room first when the cache is full: expired entries go,
-// then live answers (they are only an optimisation), and "gone" marks last.
-func (c *ActiveCache) set(now time.Time, userID int64, e activeEntry) {
-	if _, hit := c.entries[userID]; !hit && len(c.entries) >= c.max {
-		for k, old := range c.entries {
-			if !now.Before(old.expires) {
-				delete(c.entries, k)
-			}
-		}
-		for _, liveOnly := range []bool{true, false} {
-			for k, old := range c.entries {
-				if len(c.entries) < c.max {
-					break
-				}
-				if old.ok || !liveOnly {
-					delete(c.entries, k)
-				}
-			}
-		}
-	}
-	c.entries[userID] = e
+func (c *ActiveCache) markGone(userID int64) {
+	c.gone.Add(userID, struct{}{})
+	c.live.Remove(userID)
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"vms/modules/auth/fake"
-	"vms/modules/auth/ports"
 	"vms/modules/auth/service"
 )
 
@@ -49,25 +48,5 @@ func TestLimiterIsBounded(t *testing.T) {
 	l.Acquire("fresh")
 	if l.Len() != 1 {
 		t.Fatalf("expired keys not swept: %d left", l.Len())
-	}
-}
-
-func TestActiveCacheBoundedAndKeepsGoneMarks(t *testing.T) {
-	clock := fake.NewClock(t0)
-	c := service.NewActiveCache(clock, 2*time.Second, 10)
-	c.Forget(1)
-	for i := int64(2); i < 100; i++ {
-		c.Put(i, ports.Identity{UserID: i, CorporationID: 1, Role: "guest"}, true)
-	}
-	if _, ok, found := c.Get(1); !found || ok {
-		t.Fatal("a gone mark was evicted before live entries")
-	}
-	c.Put(1, ports.Identity{UserID: 1}, true)
-	if _, ok, _ := c.Get(1); ok {
-		t.Fatal("a stale live answer replaced a gone mark")
-	}
-	clock.Advance(2 * time.Second)
-	if _, _, found := c.Get(1); found {
-		t.Fatal("entry outlived its lifetime")
 	}
 }

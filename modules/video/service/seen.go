@@ -1,33 +1,25 @@
 package service
 
-import "sync"
+import "vms/platform/cache"
 
 // seenViews remembers (user, video) pairs whose view log is known to exist, so a player's
 // many range requests for one viewing skip even the read of the view log. A view log is
-// never removed, so a remembered pair can never become wrong, on this replica or another.
-// The set is bounded: when it is full it starts over, which only costs a read per pair.
+// never removed, so a remembered pair can never become wrong, on this replica or another,
+// and pairs never expire. When the set is full the least recently used pair goes, which
+// only costs a read for that pair.
 type seenViews struct {
-	mu    sync.RWMutex
-	pairs map[[2]int64]struct{}
-	limit int
+	pairs *cache.Cache[[2]int64, struct{}]
 }
 
 func newSeenViews(limit int) *seenViews {
-	return &seenViews{pairs: make(map[[2]int64]struct{}), limit: limit}
+	return &seenViews{pairs: cache.New[[2]int64, struct{}](limit, 0, nil)}
 }
 
 func (s *seenViews) has(userID, videoID int64) bool {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	_, ok := s.pairs[[2]int64{userID, videoID}]
+	_, ok := s.pairs.Get([2]int64{userID, videoID})
 	return ok
 }
 
 func (s *seenViews) add(userID, videoID int64) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.pairs) >= s.limit {
-		clear(s.pairs)
-	}
-	s.pairs[[2]int64{userID, videoID}] = struct{}{}
+	s.pairs.Add([2]int64{userID, videoID}, struct{}{})
 }

@@ -43,7 +43,7 @@ type Service struct {
 	seen *seenViews
 }
 
-// seenViewsLimit bounds the remembered (user, video) pairs: about 5 MiB at most.
+// seenViewsLimit bounds the remembered (user, video) pairs: about 12 MiB at most.
 const seenViewsLimit = 100_000
 
 // New builds the service.

@@ -39,7 +39,7 @@ type env struct {
 func newEnv(t *testing.T, maxUpload int64, paid ...int64) *env {
 	t.Helper()
 	// The live cache never expires here, so a test sees stale entries unless they are dropped.
-	e := &env{videos: fake.NewVideos(), views: fake.NewViewLogs(), storage: fake.NewStorage(), sources: fake.NewSources(), uow: &fake.UnitOfWork{}, pub: &fake.Publisher{}, live: service.NewLiveCache(time.Hour, 100)}
+	e := &env{videos: fake.NewVideos(), views: fake.NewViewLogs(), storage: fake.NewStorage(), sources: fake.NewSources(), uow: &fake.UnitOfWork{}, pub: &fake.Publisher{}, live: service.NewLiveCache(fake.Clock{T: t0}, time.Hour, 100)}
 	e.svc = service.New(service.Deps{
 		Videos: e.videos, ViewLogs: e.views, Storage: e.storage, Sources: e.sources,
 		Plans: fake.NewPlans(paid...), Users: fake.Users{1: 100, 2: 100, 3: 200},

@@ -12,6 +12,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"vms/modules/auth/ports"
+	"vms/platform/cache"
 )
 
 // Fixed values of the tokens this server issues.
@@ -47,7 +48,7 @@ type Signer struct {
 	clock     ports.Clock
 	access    *jwt.Parser
 	playback  *jwt.Parser
-	verified  *verified
+	verified  *cache.Cache[string, ports.AccessClaims]
 }
 
 var _ ports.TokenSigner = (*Signer)(nil)
@@ -80,7 +81,7 @@ func NewSigner(secret []byte, accessTTL time.Duration, clock ports.Clock) (*Sign
 		clock:     clock,
 		access:    jwt.NewParser(opts(AccessAudience)...),
 		playback:  jwt.NewParser(opts(PlaybackAudience)...),
-		verified:  newVerified(),
+		verified:  newVerified(clock),
 	}, nil
 }
 
@@ -124,7 +125,7 @@ func (s *Signer) sign(id ports.Identity, typ, aud string, videoID int64, ttl tim
 // ParseAccess verifies an access token. A token verified before is answered from memory
 // while it has not expired (the same leeway applies).
 func (s *Signer) ParseAccess(token string) (ports.AccessClaims, error) {
-	if c, ok := s.verified.get(token); ok && s.clock.Now().Before(c.ExpiresAt.Add(Leeway)) {
+	if c, ok := s.verified.Get(token); ok {
 		return c, nil
 	}
 	c, uid, err := s.parse(s.access, token, TypeAccess)
@@ -139,7 +140,7 @@ func (s *Signer) ParseAccess(token string) (ports.AccessClaims, error) {
 		IssuedAt:      c.IssuedAt.Time,
 		ExpiresAt:     c.ExpiresAt.Time,
 	}
-	s.verified.put(token, claims)
+	s.verified.AddUntil(token, claims, claims.ExpiresAt.Add(Leeway))
 	return claims, nil
 }
 

@@ -136,7 +136,7 @@ func BenchmarkStreamSmallRanges(b *testing.B) {
 	for _, bc := range []struct {
 		name string
 		live *service.LiveCache
-	}{{"cached", service.NewLiveCache(service.DefaultLiveTTL, 1000)}, {"uncached", nil}} {
+	}{{"cached", service.NewLiveCache(clock.System{}, service.DefaultLiveTTL, 1000)}, {"uncached", nil}} {
 		b.Run(bc.name, func(b *testing.B) {
 			gin.SetMode(gin.TestMode)
 			db := dbtest.SQLite(b)
