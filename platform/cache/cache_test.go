@@ -7,13 +7,13 @@ import (
 	"time"
 
 	"vms/platform/cache"
-	"vms/platform/fakeclock"
+	"vms/platform/clock"
 )
 
 var t0 = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 func TestExpiresExactlyAtTTL(t *testing.T) {
-	clock := fakeclock.New(t0)
+	clock := clock.NewFake(t0)
 	c := cache.New[string, int](10, time.Second, clock)
 	c.Add("a", 1)
 	clock.Advance(time.Second - time.Nanosecond)
@@ -30,7 +30,7 @@ func TestExpiresExactlyAtTTL(t *testing.T) {
 }
 
 func TestAddUntil(t *testing.T) {
-	clock := fakeclock.New(t0)
+	clock := clock.NewFake(t0)
 	c := cache.New[string, int](10, 0, clock)
 	c.AddUntil("a", 1, t0.Add(time.Minute))
 	c.Add("forever", 2)
@@ -77,7 +77,7 @@ func TestEvictsLeastRecentlyUsedAtSize(t *testing.T) {
 }
 
 func TestAddReplacesAndRenews(t *testing.T) {
-	clock := fakeclock.New(t0)
+	clock := clock.NewFake(t0)
 	c := cache.New[string, int](10, time.Second, clock)
 	c.Add("a", 1)
 	clock.Advance(900 * time.Millisecond)
@@ -112,7 +112,7 @@ func TestRemoveAndRemoveIf(t *testing.T) {
 }
 
 func TestConcurrentUse(t *testing.T) {
-	clock := fakeclock.New(t0)
+	clock := clock.NewFake(t0)
 	c := cache.New[int, int](64, time.Second, clock)
 	var wg sync.WaitGroup
 	for g := 0; g < 8; g++ {
@@ -144,7 +144,7 @@ func TestConcurrentUse(t *testing.T) {
 }
 
 func BenchmarkGetHit(b *testing.B) {
-	c := cache.New[int64, int64](10_000, time.Second, fakeclock.New(t0))
+	c := cache.New[int64, int64](10_000, time.Second, clock.NewFake(t0))
 	c.Add(1, 1)
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {

@@ -1,4 +1,5 @@
-// Package clock is the wall clock the modules' Clock ports are given in production.
+// Package clock is the wall clock the modules' Clock ports are given in production, and a
+// settable one for tests.
 package clock
 
 import "time"

@@ -4,12 +4,12 @@ import (
 	"testing"
 
 	"vms/modules/auth/fake"
-	"vms/modules/auth/ports/porttest"
+	"vms/modules/auth/ports/repotest"
 )
 
 func TestStoreContract(t *testing.T) {
-	porttest.Sessions(t, func(t *testing.T) porttest.Subject {
+	repotest.Sessions(t, func(t *testing.T) repotest.Subject {
 		s := fake.NewStore()
-		return porttest.Subject{Sessions: s, UoW: s, UserA: 1, UserB: 2}
+		return repotest.Subject{Sessions: s, UoW: s, UserA: 1, UserB: 2}
 	})
 }

@@ -5,13 +5,13 @@ import (
 	"testing"
 	"time"
 
-	"vms/modules/auth/fake"
 	"vms/modules/auth/ports"
 	"vms/modules/auth/service"
+	"vms/platform/clock"
 )
 
 func TestActiveCacheBoundedAndKeepsGoneMarks(t *testing.T) {
-	clock := fake.NewClock(t0)
+	clock := clock.NewFake(t0)
 	c := service.NewActiveCache(clock, 2*time.Second, 10)
 	c.Forget(1)
 	for i := int64(2); i < 100; i++ {
@@ -31,7 +31,7 @@ func TestActiveCacheBoundedAndKeepsGoneMarks(t *testing.T) {
 }
 
 func TestActiveCacheLiveAnswersBoundedAndExpire(t *testing.T) {
-	clock := fake.NewClock(t0)
+	clock := clock.NewFake(t0)
 	c := service.NewActiveCache(clock, 2*time.Second, 3)
 	for i := int64(1); i <= 4; i++ {
 		c.Put(i, ports.Identity{UserID: i, CorporationID: 1}, true)
@@ -50,7 +50,7 @@ func TestActiveCacheLiveAnswersBoundedAndExpire(t *testing.T) {
 }
 
 func TestActiveCacheForgetCorporation(t *testing.T) {
-	clock := fake.NewClock(t0)
+	clock := clock.NewFake(t0)
 	c := service.NewActiveCache(clock, 2*time.Second, 10)
 	c.Put(1, ports.Identity{UserID: 1, CorporationID: 7}, true)
 	c.Put(2, ports.Identity{UserID: 2, CorporationID: 8}, true)
@@ -74,7 +74,7 @@ func TestActiveCacheForgetCorporation(t *testing.T) {
 }
 
 func TestActiveCacheConcurrentForget(t *testing.T) {
-	c := service.NewActiveCache(fake.NewClock(t0), time.Hour, 100)
+	c := service.NewActiveCache(clock.NewFake(t0), time.Hour, 100)
 	var wg sync.WaitGroup
 	for g := int64(0); g < 4; g++ {
 		wg.Add(2)

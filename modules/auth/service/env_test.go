@@ -8,6 +8,7 @@ import (
 	"vms/modules/auth/fake"
 	"vms/modules/auth/ports"
 	"vms/modules/auth/service"
+	"vms/platform/clock"
 )
 
 const (
@@ -31,13 +32,13 @@ type env struct {
 	cache    *service.ActiveCache
 	store    *fake.Store
 	accounts *fake.Accounts
-	clock    *fake.Clock
+	clock    *clock.Fake
 	signer   *jwttoken.Signer
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	clock := fake.NewClock(t0)
+	clock := clock.NewFake(t0)
 	signer, err := jwttoken.NewSigner(secret, 15*time.Minute, clock)
 	if err != nil {
 		t.Fatal(err)

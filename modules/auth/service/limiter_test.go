@@ -5,12 +5,12 @@ import (
 	"testing"
 	"time"
 
-	"vms/modules/auth/fake"
 	"vms/modules/auth/service"
+	"vms/platform/clock"
 )
 
 func TestLimiterWindow(t *testing.T) {
-	clock := fake.NewClock(t0)
+	clock := clock.NewFake(t0)
 	l := service.NewLimiter(clock, 3, time.Minute, 10)
 	for i := 0; i < 3; i++ {
 		if ok, _ := l.Acquire("k"); !ok {
@@ -36,7 +36,7 @@ func TestLimiterWindow(t *testing.T) {
 }
 
 func TestLimiterIsBounded(t *testing.T) {
-	clock := fake.NewClock(t0)
+	clock := clock.NewFake(t0)
 	l := service.NewLimiter(clock, 1, time.Minute, 50)
 	for i := 0; i < 1000; i++ {
 		l.Acquire(fmt.Sprint("ip-", i))

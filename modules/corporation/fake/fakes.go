@@ -3,28 +3,9 @@ package fake
 import (
 	"context"
 	"sync"
-	"time"
 
 	"vms/modules/corporation/ports"
-	"vms/platform/database/uowtest"
-	"vms/platform/events/eventstest"
-	"vms/platform/fakeclock"
 )
-
-// Snapshotter is a fake store that can restore its state after a failed unit of work.
-type Snapshotter = uowtest.Snapshotter
-
-// UnitOfWork calls the function; when it fails, the stores in Stores are put back as
-// they were, like a rolled back transaction.
-type UnitOfWork = uowtest.UnitOfWork
-
-// Clock is a settable clock.
-type Clock = fakeclock.Clock
-
-var _ ports.Clock = (*Clock)(nil)
-
-// NewClock returns a clock stopped at t.
-func NewClock(t time.Time) *Clock { return fakeclock.New(t) }
 
 // AdminCall records one CreateAdmin call.
 type AdminCall struct {
@@ -63,6 +44,3 @@ func (a *AdminAccounts) CreateAdmin(_ context.Context, corporationID int64, admi
 	a.Calls = append(a.Calls, AdminCall{corporationID, admin.Email, admin.PasswordHash})
 	return nil
 }
-
-// Publisher records published events and fails with Err when set.
-type Publisher = eventstest.Recorder

@@ -10,6 +10,9 @@ import (
 	"vms/modules/corporation/domain"
 	"vms/modules/corporation/fake"
 	"vms/modules/corporation/service"
+	"vms/platform/clock"
+	"vms/platform/database/uowtest"
+	"vms/platform/events/eventstest"
 	"vms/platform/kind"
 	"vms/platform/principal"
 )
@@ -20,13 +23,13 @@ type env struct {
 	svc    *service.Service
 	repo   *fake.Repository
 	admins *fake.AdminAccounts
-	pub    *fake.Publisher
-	clock  *fake.Clock
+	pub    *eventstest.Recorder
+	clock  *clock.Fake
 }
 
 func newEnv() env {
-	e := env{repo: fake.NewRepository(), admins: &fake.AdminAccounts{}, pub: &fake.Publisher{}, clock: fake.NewClock(now)}
-	e.svc = service.New(e.repo, &fake.UnitOfWork{Stores: []fake.Snapshotter{e.repo}}, e.admins, e.pub, e.clock)
+	e := env{repo: fake.NewRepository(), admins: &fake.AdminAccounts{}, pub: &eventstest.Recorder{}, clock: clock.NewFake(now)}
+	e.svc = service.New(e.repo, &uowtest.UnitOfWork{Stores: []uowtest.Snapshotter{e.repo}}, e.admins, e.pub, e.clock)
 	return e
 }
 

@@ -5,28 +5,9 @@ import (
 	"crypto/subtle"
 	"strings"
 	"sync"
-	"time"
 
 	"vms/modules/user/ports"
-	"vms/platform/database/uowtest"
-	"vms/platform/events/eventstest"
-	"vms/platform/fakeclock"
 )
-
-// Snapshotter is a fake store that can restore its state after a failed unit of work.
-type Snapshotter = uowtest.Snapshotter
-
-// UnitOfWork calls the function; when it fails, the stores in Stores are put back as
-// they were, like a rolled back transaction.
-type UnitOfWork = uowtest.UnitOfWork
-
-// Clock is a settable clock.
-type Clock = fakeclock.Clock
-
-var _ ports.Clock = (*Clock)(nil)
-
-// NewClock returns a clock stopped at t.
-func NewClock(t time.Time) *Clock { return fakeclock.New(t) }
 
 // Hasher is a fast, transparent password "hash" that counts its calls.
 type Hasher struct {
@@ -93,9 +74,6 @@ func (c *Corporations) Kill(corporationID int64) {
 	}
 	c.Dead[corporationID] = true
 }
-
-// Publisher records published events and fails with Err when set.
-type Publisher = eventstest.Recorder
 
 // FailHashes makes Hash fail with err (nil restores it).
 func (h *Hasher) FailHashes(err error) {

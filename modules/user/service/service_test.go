@@ -11,6 +11,9 @@ import (
 	"vms/modules/user/fake"
 	"vms/modules/user/service"
 	"vms/modules/user/userevents"
+	"vms/platform/clock"
+	"vms/platform/database/uowtest"
+	"vms/platform/events/eventstest"
 	"vms/platform/kind"
 	"vms/platform/principal"
 )
@@ -23,13 +26,13 @@ type env struct {
 	repo   *fake.Repository
 	hasher *fake.Hasher
 	corps  *fake.Corporations
-	pub    *fake.Publisher
-	clock  *fake.Clock
+	pub    *eventstest.Recorder
+	clock  *clock.Fake
 }
 
 func newEnv() env {
-	e := env{repo: fake.NewRepository(), hasher: &fake.Hasher{}, corps: &fake.Corporations{}, pub: &fake.Publisher{}, clock: fake.NewClock(now)}
-	e.svc = service.New(e.repo, &fake.UnitOfWork{Stores: []fake.Snapshotter{e.repo}}, e.hasher, e.pub, e.clock)
+	e := env{repo: fake.NewRepository(), hasher: &fake.Hasher{}, corps: &fake.Corporations{}, pub: &eventstest.Recorder{}, clock: clock.NewFake(now)}
+	e.svc = service.New(e.repo, &uowtest.UnitOfWork{Stores: []uowtest.Snapshotter{e.repo}}, e.hasher, e.pub, e.clock)
 	e.acc = service.NewAccounts(e.repo, e.hasher, e.corps)
 	return e
 }

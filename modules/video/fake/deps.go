@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"vms/modules/video/ports"
-	"vms/platform/events/eventstest"
 )
 
 // Plans is a ports.CorporationPlans over a map of paid corporations.
@@ -81,15 +80,6 @@ func (u *UnitOfWork) Do(ctx context.Context, fn func(ctx context.Context) error)
 	u.mu.Unlock()
 	return fn(ctx)
 }
-
-// Publisher records published events and fails with Err when set.
-type Publisher = eventstest.Recorder
-
-// Clock is a fixed clock.
-type Clock struct{ T time.Time }
-
-// Now returns T.
-func (c Clock) Now() time.Time { return c.T }
 
 // ErrBroken is a generic infrastructure failure for tests.
 var ErrBroken = errors.New("broken")

@@ -5,11 +5,11 @@ import (
 	"time"
 
 	"vms/modules/video/domain"
-	"vms/platform/fakeclock"
+	"vms/platform/clock"
 )
 
 func TestLiveCacheExpiresAndDrops(t *testing.T) {
-	clock := fakeclock.New(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	clock := clock.NewFake(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	c := NewLiveCache(clock, DefaultLiveTTL, 3)
 	for id := int64(1); id <= 3; id++ {
 		c.put(domain.Video{ID: id, CorporationID: id % 2})
@@ -32,7 +32,7 @@ func TestLiveCacheExpiresAndDrops(t *testing.T) {
 }
 
 func TestLiveCacheBoundedAndDisabled(t *testing.T) {
-	clock := fakeclock.New(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	clock := clock.NewFake(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	c := NewLiveCache(clock, time.Second, 2)
 	for id := int64(1); id <= 5; id++ {
 		c.put(domain.Video{ID: id})

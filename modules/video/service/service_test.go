@@ -13,6 +13,8 @@ import (
 	"vms/modules/video/domain"
 	"vms/modules/video/fake"
 	"vms/modules/video/service"
+	"vms/platform/clock"
+	"vms/platform/events/eventstest"
 	"vms/platform/kind"
 	"vms/platform/principal"
 )
@@ -32,18 +34,18 @@ type env struct {
 	storage *fake.Storage
 	sources *fake.Sources
 	uow     *fake.UnitOfWork
-	pub     *fake.Publisher
+	pub     *eventstest.Recorder
 	live    *service.LiveCache
 }
 
 func newEnv(t *testing.T, maxUpload int64, paid ...int64) *env {
 	t.Helper()
 	// The live cache never expires here, so a test sees stale entries unless they are dropped.
-	e := &env{videos: fake.NewVideos(), views: fake.NewViewLogs(), storage: fake.NewStorage(), sources: fake.NewSources(), uow: &fake.UnitOfWork{}, pub: &fake.Publisher{}, live: service.NewLiveCache(fake.Clock{T: t0}, time.Hour, 100)}
+	e := &env{videos: fake.NewVideos(), views: fake.NewViewLogs(), storage: fake.NewStorage(), sources: fake.NewSources(), uow: &fake.UnitOfWork{}, pub: &eventstest.Recorder{}, live: service.NewLiveCache(clock.NewFake(t0), time.Hour, 100)}
 	e.svc = service.New(service.Deps{
 		Videos: e.videos, ViewLogs: e.views, Storage: e.storage, Sources: e.sources,
 		Plans: fake.NewPlans(paid...), Users: fake.Users{1: 100, 2: 100, 3: 200},
-		Tokens: fake.Tokens{Now: t0}, UoW: e.uow, Publisher: e.pub, Clock: fake.Clock{T: t0}, Live: e.live,
+		Tokens: fake.Tokens{Now: t0}, UoW: e.uow, Publisher: e.pub, Clock: clock.NewFake(t0), Live: e.live,
 	}, service.Settings{PointsPerView: 10, MaxUploadBytes: maxUpload})
 	return e
 }

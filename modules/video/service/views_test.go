@@ -12,6 +12,7 @@ import (
 	"vms/modules/video/fake"
 	"vms/modules/video/service"
 	"vms/modules/video/videoevents"
+	"vms/platform/clock"
 	"vms/platform/principal"
 )
 
@@ -135,7 +136,7 @@ func TestCorporationCleanup(t *testing.T) {
 	if _, err := e.svc.OpenStream(ctx, guestA, a.ID, head); err != nil { // now cached
 		t.Fatal(err)
 	}
-	h := service.NewCorporationCleanup(e.videos, fake.Clock{T: t0}, e.live)
+	h := service.NewCorporationCleanup(e.videos, clock.NewFake(t0), e.live)
 	if h.EventName() != "corporation.deleted" {
 		t.Fatalf("handler for %s", h.EventName())
 	}

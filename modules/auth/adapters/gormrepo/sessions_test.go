@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"vms/modules/auth/adapters/gormrepo"
-	"vms/modules/auth/ports/porttest"
+	"vms/modules/auth/ports/repotest"
 	"vms/platform/database"
 	"vms/platform/database/dbtest"
 )
@@ -12,10 +12,10 @@ import (
 func TestSessionsContract(t *testing.T) {
 	for _, b := range dbtest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
-			porttest.Sessions(t, func(t *testing.T) porttest.Subject {
+			repotest.Sessions(t, func(t *testing.T) repotest.Subject {
 				db := b.Open(t)
 				a, bID := seedUsers(t, db)
-				return porttest.Subject{Sessions: gormrepo.NewSessions(db), UoW: db, UserA: a, UserB: bID}
+				return repotest.Subject{Sessions: gormrepo.NewSessions(db), UoW: db, UserA: a, UserB: bID}
 			})
 		})
 	}

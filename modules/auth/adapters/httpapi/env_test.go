@@ -18,6 +18,7 @@ import (
 	"vms/modules/auth/fake"
 	"vms/modules/auth/ports"
 	"vms/modules/auth/service"
+	"vms/platform/clock"
 	"vms/platform/config"
 	"vms/platform/httpserver"
 )
@@ -36,7 +37,7 @@ type env struct {
 	h        http.Handler
 	store    *fake.Store
 	accounts *fake.Accounts
-	clock    *fake.Clock
+	clock    *clock.Fake
 	signer   *jwttoken.Signer
 	authn    *httpapi.Authenticator
 }
@@ -44,7 +45,7 @@ type env struct {
 // newEnv serves the auth routes through the platform's engine, with fakes behind them.
 func newEnv(t *testing.T, trusted ...string) *env {
 	t.Helper()
-	clock := fake.NewClock(t0)
+	clock := clock.NewFake(t0)
 	signer, err := jwttoken.NewSigner(secret, 15*time.Minute, clock)
 	if err != nil {
 		t.Fatal(err)

@@ -12,8 +12,8 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"vms/modules/auth/adapters/jwttoken"
-	"vms/modules/auth/fake"
 	"vms/modules/auth/ports"
+	"vms/platform/clock"
 )
 
 var (
@@ -22,9 +22,9 @@ var (
 	who    = ports.Identity{UserID: 42, CorporationID: 7, Role: "admin"}
 )
 
-func newSigner(t testing.TB) (*jwttoken.Signer, *fake.Clock) {
+func newSigner(t testing.TB) (*jwttoken.Signer, *clock.Fake) {
 	t.Helper()
-	clock := fake.NewClock(start)
+	clock := clock.NewFake(start)
 	s, err := jwttoken.NewSigner(secret, 15*time.Minute, clock)
 	if err != nil {
 		t.Fatal(err)
@@ -168,7 +168,7 @@ func TestPlayback(t *testing.T) {
 }
 
 func TestNewSignerNeedsStrongSecret(t *testing.T) {
-	if _, err := jwttoken.NewSigner([]byte("short"), time.Minute, fake.NewClock(start)); err == nil {
+	if _, err := jwttoken.NewSigner([]byte("short"), time.Minute, clock.NewFake(start)); err == nil {
 		t.Fatal("short secret accepted")
 	}
 }

@@ -19,7 +19,10 @@ import (
 	"vms/modules/corporation/domain"
 	"vms/modules/corporation/fake"
 	"vms/modules/corporation/service"
+	"vms/platform/clock"
 	"vms/platform/config"
+	"vms/platform/database/uowtest"
+	"vms/platform/events/eventstest"
 	"vms/platform/httpserver"
 	"vms/platform/kind"
 	"vms/platform/principal"
@@ -42,14 +45,14 @@ type env struct {
 	h      http.Handler
 	repo   *fake.Repository
 	admins *fake.AdminAccounts
-	pub    *fake.Publisher
+	pub    *eventstest.Recorder
 	tokens tokens
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{repo: fake.NewRepository(), admins: &fake.AdminAccounts{}, pub: &fake.Publisher{}, tokens: tokens{}}
-	svc := service.New(e.repo, &fake.UnitOfWork{Stores: []fake.Snapshotter{e.repo}}, e.admins, e.pub, fake.NewClock(now))
+	e := &env{repo: fake.NewRepository(), admins: &fake.AdminAccounts{}, pub: &eventstest.Recorder{}, tokens: tokens{}}
+	svc := service.New(e.repo, &uowtest.UnitOfWork{Stores: []uowtest.Snapshotter{e.repo}}, e.admins, e.pub, clock.NewFake(now))
 	eng, err := httpserver.NewEngine(config.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry(),
 		[]httpserver.Registrar{httpapi.New(svc, httpserver.NewGuard(e.tokens))})
 	if err != nil {

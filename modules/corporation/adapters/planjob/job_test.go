@@ -15,18 +15,20 @@ import (
 	"vms/modules/corporation/domain"
 	"vms/modules/corporation/fake"
 	"vms/modules/corporation/service"
+	"vms/platform/clock"
 	"vms/platform/config"
 	"vms/platform/database"
 	"vms/platform/database/dbtest"
+	"vms/platform/events/eventstest"
 )
 
 func TestPlanExpiryJob(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		start := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-		clock := fake.NewClock(start)
+		clock := clock.NewFake(start)
 		repo := gormrepo.New(db)
-		svc := service.New(repo, db, &fake.AdminAccounts{}, &fake.Publisher{}, clock)
+		svc := service.New(repo, db, &fake.AdminAccounts{}, &eventstest.Recorder{}, clock)
 		exp := func(d time.Duration) *time.Time { t := start.Add(d); return &t }
 		soon, _ := repo.Create(ctx, domain.Details{Name: "soon", PlanType: domain.PlanPaid, PlanExpiredAt: exp(time.Hour)}, start)
 		later, _ := repo.Create(ctx, domain.Details{Name: "later", PlanType: domain.PlanPaid, PlanExpiredAt: exp(48 * time.Hour)}, start)

@@ -17,7 +17,10 @@ import (
 	"vms/modules/user/adapters/httpapi"
 	"vms/modules/user/fake"
 	"vms/modules/user/service"
+	"vms/platform/clock"
 	"vms/platform/config"
+	"vms/platform/database/uowtest"
+	"vms/platform/events/eventstest"
 	"vms/platform/httpserver"
 	"vms/platform/kind"
 	"vms/platform/principal"
@@ -40,15 +43,15 @@ type env struct {
 	h    http.Handler
 	svc  *service.Service
 	repo *fake.Repository
-	pub  *fake.Publisher
+	pub  *eventstest.Recorder
 }
 
 // newEnv seeds corporation 1 with an admin (token "admin", user 1) and a guest
 // ("guest", user 2), and corporation 2 with an admin ("outsider", user 3).
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{repo: fake.NewRepository(), pub: &fake.Publisher{}}
-	e.svc = service.New(e.repo, &fake.UnitOfWork{Stores: []fake.Snapshotter{e.repo}}, &fake.Hasher{}, e.pub, fake.NewClock(now))
+	e := &env{repo: fake.NewRepository(), pub: &eventstest.Recorder{}}
+	e.svc = service.New(e.repo, &uowtest.UnitOfWork{Stores: []uowtest.Snapshotter{e.repo}}, &fake.Hasher{}, e.pub, clock.NewFake(now))
 	tk := tokens{
 		"admin":    {UserID: 1, CorporationID: 1, Role: principal.RoleAdmin},
 		"guest":    {UserID: 2, CorporationID: 1, Role: principal.RoleGuest},

@@ -24,6 +24,7 @@ import (
 	"vms/platform/clock"
 	"vms/platform/database/dbtest"
 	"vms/platform/events"
+	"vms/platform/events/eventstest"
 	"vms/platform/httpserver"
 )
 
@@ -56,7 +57,7 @@ func BenchmarkStreamRange(b *testing.B) {
 	v, _ := videos.Create(context.Background(), domain.Video{Name: "big", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "big", ContentType: "video/mp4", SizeBytes: size, SHA256: "abc"})
 	svc := service.New(service.Deps{
 		Videos: videos, ViewLogs: fake.NewViewLogs(), Storage: fileStorage{fake.NewStorage(), dir}, Sources: fake.NewSources(),
-		Plans: fake.NewPlans(), Users: fake.Users{}, Tokens: fake.Tokens{}, UoW: &fake.UnitOfWork{}, Publisher: &fake.Publisher{}, Clock: clock.System{},
+		Plans: fake.NewPlans(), Users: fake.Users{}, Tokens: fake.Tokens{}, UoW: &fake.UnitOfWork{}, Publisher: &eventstest.Recorder{}, Clock: clock.System{},
 	}, service.Settings{PointsPerView: 10, MaxUploadBytes: 1 << 20})
 	engine := gin.New()
 	httpapi.New(svc, httpserver.NewGuard(fakeAuth{})).Register(engine)

@@ -18,6 +18,7 @@ import (
 	"vms/modules/video/fake"
 	"vms/modules/video/service"
 	"vms/platform/clock"
+	"vms/platform/events/eventstest"
 	"vms/platform/httpserver"
 	"vms/platform/kind"
 	"vms/platform/principal"
@@ -65,7 +66,7 @@ type env struct {
 	views   *fake.ViewLogs
 	storage *fake.Storage
 	sources *fake.Sources
-	pub     *fake.Publisher
+	pub     *eventstest.Recorder
 	data    []byte
 	// live is an uploaded live video of corporation 100, trashed a deleted one, remote a
 	// url video of corporation 100.
@@ -81,7 +82,7 @@ func newEnv(t testing.TB, opts ...option) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, videos: fake.NewVideos(), views: fake.NewViewLogs(), storage: fake.NewStorage(), sources: fake.NewSources(), pub: &fake.Publisher{}, data: data}
+	e := &env{t: t, videos: fake.NewVideos(), views: fake.NewViewLogs(), storage: fake.NewStorage(), sources: fake.NewSources(), pub: &eventstest.Recorder{}, data: data}
 	settings := service.Settings{PointsPerView: 10, MaxUploadBytes: 1 << 20}
 	for _, o := range opts {
 		o(&settings)

@@ -20,6 +20,7 @@ import (
 	"vms/modules/video/fake"
 	"vms/modules/video/service"
 	"vms/platform/clock"
+	"vms/platform/events/eventstest"
 	"vms/platform/httpserver"
 )
 
@@ -178,7 +179,7 @@ func TestStreamContentThatCannotSeekIsAProblem(t *testing.T) {
 	v, _ := videos.Create(context.Background(), domain.Video{Name: "v", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k", ContentType: "video/mp4", SizeBytes: 100, SHA256: "abc"})
 	svc := service.New(service.Deps{
 		Videos: videos, ViewLogs: fake.NewViewLogs(), Storage: unseekableStorage{storage}, Sources: fake.NewSources(),
-		Plans: fake.NewPlans(), Users: fake.Users{}, Tokens: fake.Tokens{}, UoW: &fake.UnitOfWork{}, Publisher: &fake.Publisher{}, Clock: clock.System{},
+		Plans: fake.NewPlans(), Users: fake.Users{}, Tokens: fake.Tokens{}, UoW: &fake.UnitOfWork{}, Publisher: &eventstest.Recorder{}, Clock: clock.System{},
 	}, service.Settings{PointsPerView: 10, MaxUploadBytes: 1 << 20})
 	engine := gin.New()
 	httpapi.New(svc, httpserver.NewGuard(fakeAuth{})).Register(engine)

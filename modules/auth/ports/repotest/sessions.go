@@ -1,6 +1,6 @@
-// Package porttest is the contract every implementation of the auth module's ports must
+// Package repotest is the contract every implementation of the auth module's ports must
 // honour, run against the fakes and the database adapters alike.
-package porttest
+package repotest
 
 import (
 	"context"
