@@ -112,6 +112,8 @@ func TestAccessRejects(t *testing.T) {
 		"expired":          forge(t, jwt.SigningMethodHS256, secret, with("exp", start.Add(-jwttoken.Leeway-time.Second).Unix())),
 		"issued in future": forge(t, jwt.SigningMethodHS256, secret, with("iat", start.Add(time.Hour).Unix())),
 		"bad sub":          forge(t, jwt.SigningMethodHS256, secret, with("sub", "abc")),
+		"sub zero":         forge(t, jwt.SigningMethodHS256, secret, with("sub", "0")),
+		"negative sub":     forge(t, jwt.SigningMethodHS256, secret, with("sub", "-1")),
 		"playback token":   playback,
 		"tampered sig":     good[:dot+1] + flip(good[dot+1:]),
 		"tampered claims":  tamperClaims(t, good),
@@ -167,9 +169,57 @@ func TestPlayback(t *testing.T) {
 	}
 }
 
+func TestPlaybackRejects(t *testing.T) {
+	s, _ := newSigner(t)
+	valid := func() jwt.MapClaims {
+		return jwt.MapClaims{
+			"sub": "42", "cid": 7, "role": "guest", "typ": "playback", "vid": 9,
+			"iss": "vms", "aud": "vms-playback", "exp": start.Add(time.Minute).Unix(), "iat": start.Unix(),
+		}
+	}
+	with := func(k string, v any) jwt.MapClaims { c := valid(); c[k] = v; return c }
+	if c, err := s.ParsePlayback(forge(t, jwt.SigningMethodHS256, secret, valid())); err != nil || c.VideoID != 9 || c.UserID != 42 {
+		t.Fatalf("baseline token: %+v %v", c, err)
+	}
+	cases := map[string]jwt.MapClaims{
+		"sub zero":     with("sub", "0"),
+		"negative sub": with("sub", "-7"),
+		"video zero":   with("vid", 0),
+		"video -1":     with("vid", -1),
+		"typ access":   with("typ", "access"),
+		"aud api":      with("aud", "vms-api"),
+		"wrong iss":    with("iss", "evil"),
+	}
+	for name, claims := range cases {
+		t.Run(name, func(t *testing.T) {
+			if _, err := s.ParsePlayback(forge(t, jwt.SigningMethodHS256, secret, claims)); !errors.Is(err, jwttoken.ErrInvalidToken) {
+				t.Fatalf("accepted or wrong error: %v", err)
+			}
+		})
+	}
+}
+
 func TestNewSignerNeedsStrongSecret(t *testing.T) {
 	if _, err := jwttoken.NewSigner([]byte("short"), time.Minute, clock.NewFake(start)); err == nil {
 		t.Fatal("short secret accepted")
+	}
+	if _, err := jwttoken.NewSigner(make([]byte, 31), time.Minute, clock.NewFake(start)); err == nil {
+		t.Fatal("31-byte secret accepted")
+	}
+	if _, err := jwttoken.NewSigner(make([]byte, 32), time.Minute, clock.NewFake(start)); err != nil {
+		t.Fatalf("32-byte secret refused: %v", err)
+	}
+}
+
+func TestNewSignerNeedsPositiveLifetime(t *testing.T) {
+	for _, ttl := range []time.Duration{0, -time.Minute} {
+		if _, err := jwttoken.NewSigner(secret, ttl, clock.NewFake(start)); err == nil {
+			t.Fatalf("access token lifetime %v accepted", ttl)
+		}
+	}
+	s, err := jwttoken.NewSigner(secret, time.Nanosecond, clock.NewFake(start))
+	if err != nil || s.AccessTTL() != time.Nanosecond {
+		t.Fatalf("smallest positive lifetime: %v, %v", s, err)
 	}
 }
 
