@@ -1,7 +1,10 @@
 package service_test
 
 import (
+	"bytes"
 	"errors"
+	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -151,5 +154,37 @@ func TestRefreshConcurrentOneWinner(t *testing.T) {
 	wg.Wait()
 	if ok.Load() != 1 || refused.Load() != 19 {
 		t.Fatalf("%d succeeded, %d refused; want 1 and 19", ok.Load(), refused.Load())
+	}
+}
+
+// Only a token spent by a refresh raises the reuse alert; one revoked unused by a logout
+// is merely invalid, so the security log carries no false alarms.
+func TestRefreshOfLoggedOutTokenIsNoReuse(t *testing.T) {
+	e := newEnv(t)
+	var logs bytes.Buffer
+	prev := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&logs, nil)))
+	t.Cleanup(func() { slog.SetDefault(prev) })
+
+	out := login(t, e, "guest@acme.example", guestPW)
+	if err := e.svc.Logout(ctx, as(guest), out.RefreshToken); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Refresh(ctx, out.RefreshToken); err != domain.ErrInvalidRefreshToken {
+		t.Fatalf("logged-out token: %v", err)
+	}
+	if strings.Contains(logs.String(), "presented again") {
+		t.Fatalf("a logged-out token raised the reuse alert: %s", logs.String())
+	}
+
+	spent := login(t, e, "guest@acme.example", guestPW)
+	if _, err := e.svc.Refresh(ctx, spent.RefreshToken); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Refresh(ctx, spent.RefreshToken); err != domain.ErrInvalidRefreshToken {
+		t.Fatalf("spent token: %v", err)
+	}
+	if !strings.Contains(logs.String(), "presented again") {
+		t.Fatalf("a spent token presented again raised no alert: %q", logs.String())
 	}
 }
