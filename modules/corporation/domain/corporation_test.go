@@ -54,7 +54,10 @@ func TestNormalizeName(t *testing.T) {
 	if n, err := NormalizeName(strings.Repeat("é", 100)); err != nil || n == "" {
 		t.Fatalf("100 characters rejected: %v", err)
 	}
-	for _, in := range []string{"", "   ", strings.Repeat("a", 101), "a\nb", "\x00"} {
+	if n, err := NormalizeName("Acme Video~Works"); err != nil || n != "Acme Video~Works" {
+		t.Fatalf("inner space and the last printable ASCII character: %q %v", n, err)
+	}
+	for _, in := range []string{"", "   ", strings.Repeat("a", 101), "a\nb", "\x00", "a\x1fb", "a\x7fb", "a\xffb"} {
 		if _, err := NormalizeName(in); err == nil {
 			t.Errorf("NormalizeName(%q) accepted", in)
 		}
