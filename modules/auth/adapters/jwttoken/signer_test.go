@@ -297,3 +297,37 @@ func BenchmarkParseAccess(b *testing.B) {
 		}
 	})
 }
+
+// Playback tokens live ten minutes, and both token types tolerate five seconds of clock
+// difference between replicas on exp and iat.
+func TestLifetimesAndLeeway(t *testing.T) {
+	s, clock := newSigner(t)
+	play, exp, err := s.SignPlayback(who, 9)
+	if err != nil || !exp.Equal(start.Add(10*time.Minute)) {
+		t.Fatalf("playback token expires %v, %v; want ten minutes from now", exp, err)
+	}
+	clock.Advance(10*time.Minute + 4*time.Second)
+	if _, err := s.ParsePlayback(play); err != nil {
+		t.Fatalf("playback token refused 4s after expiry: %v", err)
+	}
+	clock.Advance(2 * time.Second)
+	if _, err := s.ParsePlayback(play); err == nil {
+		t.Fatal("playback token accepted 6s after expiry")
+	}
+
+	s, _ = newSigner(t)
+	future := forge(t, jwt.SigningMethodHS256, secret, jwt.MapClaims{
+		"sub": "42", "cid": 7, "role": "admin", "typ": "access", "iss": "vms", "aud": "vms-api",
+		"exp": start.Add(time.Minute).Unix(), "iat": start.Add(4 * time.Second).Unix(), "jti": "y",
+	})
+	if _, err := s.ParseAccess(future); err != nil {
+		t.Fatalf("access token issued 4s ahead of this replica's clock refused: %v", err)
+	}
+	late := forge(t, jwt.SigningMethodHS256, secret, jwt.MapClaims{
+		"sub": "42", "cid": 7, "role": "admin", "typ": "access", "iss": "vms", "aud": "vms-api",
+		"exp": start.Add(-4 * time.Second).Unix(), "iat": start.Add(-time.Minute).Unix(), "jti": "z",
+	})
+	if _, err := s.ParseAccess(late); err != nil {
+		t.Fatalf("access token 4s past expiry refused: %v", err)
+	}
+}
