@@ -150,7 +150,7 @@ func TestUnitOfWork(t *testing.T) {
 			if n := countCorps(t, db, "pool-"); n != 1 {
 				t.Fatalf("write through the pool not visible at once: %d", n)
 			}
-			_ = db.Do(ctx, func(ctx context.Context) error {
+			err := db.Do(ctx, func(ctx context.Context) error {
 				if !database.InTx(ctx) {
 					t.Error("InTx false inside Do")
 				}
@@ -159,6 +159,9 @@ func TestUnitOfWork(t *testing.T) {
 				}
 				return nil
 			})
+			if err != nil {
+				t.Fatalf("Do: %v", err)
+			}
 		})
 
 		t.Run("unique violation is translated", func(t *testing.T) {

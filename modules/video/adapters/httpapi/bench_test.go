@@ -89,9 +89,8 @@ func BenchmarkStreamRange(b *testing.B) {
 func BenchmarkRepeatView(b *testing.B) {
 	gin.SetMode(gin.TestMode)
 	db := dbtest.SQLite(b)
-	var corp, user int64
-	db.Gorm.Raw("INSERT INTO corporations (name, plan_type) VALUES ('Acme', 'FREE') RETURNING id").Scan(&corp)
-	db.Gorm.Raw("INSERT INTO users (email, password_hash, role, corporation_id) VALUES ('b@example.com', 'x', 'guest', ?) RETURNING id", corp).Scan(&user)
+	corp := dbtest.SeedCorporation(b, db, "Acme", "FREE")
+	user := dbtest.SeedUser(b, db, corp, "b@example.com", "guest")
 	repo := gormrepo.NewVideos(db)
 	v, err := repo.Create(context.Background(), domain.Video{Name: "v", CorporationID: corp, SourceKind: domain.SourceUpload, StorageKey: "k"})
 	if err != nil {
@@ -141,9 +140,8 @@ func BenchmarkStreamSmallRanges(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			gin.SetMode(gin.TestMode)
 			db := dbtest.SQLite(b)
-			var corp, user int64
-			db.Gorm.Raw("INSERT INTO corporations (name, plan_type) VALUES ('Acme', 'FREE') RETURNING id").Scan(&corp)
-			db.Gorm.Raw("INSERT INTO users (email, password_hash, role, corporation_id) VALUES ('b@example.com', 'x', 'guest', ?) RETURNING id", corp).Scan(&user)
+			corp := dbtest.SeedCorporation(b, db, "Acme", "FREE")
+			user := dbtest.SeedUser(b, db, corp, "b@example.com", "guest")
 			dir := b.TempDir()
 			if err := os.WriteFile(filepath.Join(dir, "small"), make([]byte, 1<<20), 0o600); err != nil {
 				b.Fatal(err)
