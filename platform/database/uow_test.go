@@ -125,7 +125,9 @@ func TestUnitOfWork(t *testing.T) {
 					return err
 				}
 				return db.Do(outer, func(inner context.Context) error {
-					_ = insertCorp(inner, t, db, "nerr-inner")
+					if err := insertCorp(inner, t, db, "nerr-inner"); err != nil {
+						return err
+					}
 					return errBoom
 				})
 			})

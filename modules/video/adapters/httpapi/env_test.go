@@ -83,10 +83,20 @@ func newEnv(t testing.TB, opts ...option) *env {
 	e.storage.Add("k-live", data)
 	e.storage.Add("k-trash", data)
 	sha := "d9841c0318294df019521058483a10f7ce52e7eccd4ea26dec10605508b90ec1"
-	e.live, _ = e.videos.Create(ctx, domain.Video{Name: "live", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k-live", ContentType: "video/mp4", SizeBytes: int64(len(data)), SHA256: sha})
-	e.trashed, _ = e.videos.Create(ctx, domain.Video{Name: "trash", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k-trash", ContentType: "video/mp4", SizeBytes: int64(len(data)), SHA256: sha})
-	_ = e.videos.SoftDelete(ctx, 100, e.trashed.ID, time.Now())
-	e.remote, _ = e.videos.Create(ctx, domain.Video{Name: "remote", CorporationID: 100, SourceKind: domain.SourceURL, SourceURL: "https://media.example.com/a.mp4"})
+	create := func(v domain.Video) domain.Video {
+		t.Helper()
+		v, err := e.videos.Create(ctx, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	e.live = create(domain.Video{Name: "live", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k-live", ContentType: "video/mp4", SizeBytes: int64(len(data)), SHA256: sha})
+	e.trashed = create(domain.Video{Name: "trash", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k-trash", ContentType: "video/mp4", SizeBytes: int64(len(data)), SHA256: sha})
+	if err := e.videos.SoftDelete(ctx, 100, e.trashed.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	e.remote = create(domain.Video{Name: "remote", CorporationID: 100, SourceKind: domain.SourceURL, SourceURL: "https://media.example.com/a.mp4"})
 	e.sources.Bodies["https://media.example.com/a.mp4"] = data
 	tokens[playbackToken(e.live)] = principal.Principal{UserID: 2, CorporationID: 100, Role: principal.RoleGuest, PlaybackVideoID: e.live.ID}
 	return e
