@@ -303,7 +303,8 @@ func TestGracefulShutdown(t *testing.T) {
 	if _, err := io.WriteString(busy, head+body[:len(body)/2]); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond)
+	// SIGTERM only once the server has read those bytes: the request is then in flight.
+	waitRead(t, busy)
 
 	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)

@@ -41,16 +41,20 @@ const (
 	Postgres Backend = "postgres"
 )
 
+// Backends lists the backends an App runs on.
+func Backends() []Backend { return []Backend{SQLite, Postgres} }
+
 // Each runs fn as a subtest with a fresh App on every backend.
 func Each(t *testing.T, env map[string]string, fn func(t *testing.T, a *App)) {
-	for _, b := range []Backend{SQLite, Postgres} {
+	for _, b := range Backends() {
 		t.Run(string(b), func(t *testing.T) { fn(t, Start(t, b, env)) })
 	}
 }
 
-// Start runs the full application on a fresh database of the given backend, listening on
-// 127.0.0.1 on a free port. env overrides settings (names as in the README).
-func Start(t testing.TB, backend Backend, env map[string]string) *App {
+// Config is the configuration Start runs the application with: a fresh database of the
+// given backend, a temp data folder, 127.0.0.1 on a free port. env overrides settings
+// (names as in the README).
+func Config(t testing.TB, backend Backend, env map[string]string) config.Config {
 	t.Helper()
 	dir := t.TempDir()
 	vars := map[string]string{
@@ -75,6 +79,14 @@ func Start(t testing.TB, backend Backend, env map[string]string) *App {
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}
+	return cfg
+}
+
+// Start runs the full application on a fresh database of the given backend, listening on
+// 127.0.0.1 on a free port. env overrides settings (names as in the README).
+func Start(t testing.TB, backend Backend, env map[string]string) *App {
+	t.Helper()
+	cfg := Config(t, backend, env)
 	var (
 		srv *httpserver.Server
 		db  *database.DB

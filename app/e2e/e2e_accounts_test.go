@@ -136,6 +136,25 @@ func TestAccountsOverHTTP(t *testing.T) {
 	})
 }
 
+// TestAccountsRefreshReuseRevokesFamily presents a rotated refresh token again: the reuse
+// is refused and revokes the whole family, so the successor stops working too.
+func TestAccountsRefreshReuseRevokesFamily(t *testing.T) {
+	apptest.Each(t, nil, func(t *testing.T, a *apptest.App) {
+		acctSignUp(t, a, "Pied Piper", "admin@piedpiper.example")
+		r1 := acctLogin(t, a, "admin@piedpiper.example", acctAdminPW)
+		other := acctLogin(t, a, "admin@piedpiper.example", acctAdminPW)
+		var r2 acctTokens
+		acctRefresh(a, r1.RefreshToken).Expect(t, http.StatusOK).JSON(t, &r2)
+		if r2.RefreshToken == "" || r2.RefreshToken == r1.RefreshToken {
+			t.Fatalf("rotation gave %+v", r2)
+		}
+		acctRefresh(a, r1.RefreshToken).Expect(t, http.StatusUnauthorized)
+		acctRefresh(a, r2.RefreshToken).Expect(t, http.StatusUnauthorized)
+		// Another sign-in is another family and survives.
+		acctRefresh(a, other.RefreshToken).Expect(t, http.StatusOK)
+	})
+}
+
 // TestAccountsConcurrentRefresh spends one refresh token from 20 clients at once.
 func TestAccountsConcurrentRefresh(t *testing.T) {
 	apptest.Each(t, nil, func(t *testing.T, a *apptest.App) {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"vms/app/apptest"
+	"vms/platform/database/dbtest"
 )
 
 // videoTenant is a corporation with a signed-in admin and guest.
@@ -163,13 +164,42 @@ func TestVideoLifecycle(t *testing.T) {
 		a.Do(http.MethodDelete, fmt.Sprintf("/v1/videos/%d", fv), nil, free.adminToken).Expect(t, 204)
 		a.Do(http.MethodPut, fmt.Sprintf("/v1/videos/%d/restore", fv), nil, free.adminToken).Expect(t, 403)
 		a.Do(http.MethodPut, fmt.Sprintf("/v1/videos/%d/restore", fv), nil, acme.adminToken).Expect(t, 404)
+	})
+}
 
-		// An expired PAID plan restores nothing, even before the expiry job runs.
+// TestVideoRestoreRefusedOncePaidPlanExpired: a PAID corporation whose plan_expired_at has
+// passed restores nothing, even while the expiry job has not downgraded it yet.
+func TestVideoRestoreRefusedOncePaidPlanExpired(t *testing.T) {
+	// The job runs once a day here: nothing downgrades the plan during the test.
+	apptest.Each(t, map[string]string{"PLAN_EXPIRY_INTERVAL": "24h"}, func(t *testing.T, a *apptest.App) {
+		future := time.Now().Add(30 * 24 * time.Hour)
+		acme := newVideoTenant(t, a, "acme", "PAID", &future)
+		vid := videoUpload(t, a, acme.adminToken, "Launch", videoSample(t))
+		restore := fmt.Sprintf("/v1/videos/%d/restore", vid)
 		a.Do(http.MethodDelete, fmt.Sprintf("/v1/videos/%d", vid), nil, acme.adminToken).Expect(t, 204)
-		if err := a.DB.Gorm.Exec("UPDATE corporations SET plan_expired_at = ? WHERE id = ?", time.Now().Add(-time.Minute), acme.corpID).Error; err != nil {
+		a.Do(http.MethodPut, restore, nil, acme.adminToken).Expect(t, 200)
+		a.Do(http.MethodDelete, fmt.Sprintf("/v1/videos/%d", vid), nil, acme.adminToken).Expect(t, 204)
+
+		if err := a.DB.Gorm.Exec("UPDATE corporations SET plan_expired_at = ? WHERE id = ?", time.Now().UTC().Add(-time.Minute), acme.corpID).Error; err != nil {
 			t.Fatal(err)
 		}
-		a.Do(http.MethodPut, fmt.Sprintf("/v1/videos/%d/restore", vid), nil, acme.adminToken).Expect(t, 403)
+		res := a.Do(http.MethodPut, restore, nil, acme.adminToken).Expect(t, 403)
+		var problem struct {
+			Status int    `json:"status"`
+			Title  string `json:"title"`
+		}
+		res.JSON(t, &problem)
+		if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") || problem.Status != 403 || problem.Title == "" {
+			t.Fatalf("refusal is %q %+v, want a 403 problem+json", ct, problem)
+		}
+		var plan string
+		if err := a.DB.Gorm.Raw("SELECT plan_type FROM corporations WHERE id = ?", acme.corpID).Scan(&plan).Error; err != nil {
+			t.Fatal(err)
+		}
+		if plan != "PAID" {
+			t.Fatalf("plan_type %q: the expiry job downgraded the corporation, so the test did not check an expired PAID plan", plan)
+		}
+		a.Do(http.MethodGet, fmt.Sprintf("/v1/videos/id/%d", vid), nil, "").Expect(t, 404)
 	})
 }
 
@@ -190,11 +220,17 @@ func TestVideoUploadLimitsEndToEnd(t *testing.T) {
 	_, _ = fw.Write(bytes.Repeat([]byte("plain text, not a video\n"), 100))
 	_ = mw.Close()
 	a.Do(http.MethodPost, "/v1/videos", &text, acme.adminToken, "Content-Type: "+mw.FormDataContentType()).Expect(t, 415)
-	var n int64
-	a.DB.Gorm.Raw("SELECT count(*) FROM videos").Scan(&n)
+	n := dbtest.QueryInt(t, a.DB, "SELECT count(*) FROM videos")
 	if files := videoFiles(t, a); n != 0 || len(files) != 0 {
 		t.Fatalf("refused uploads left %d rows and files %v", n, files)
 	}
+}
+
+// viewCounts returns the user's view logs and ledger rows.
+func viewCounts(t *testing.T, a *apptest.App, userID int64) (logs, ledger int64) {
+	t.Helper()
+	return dbtest.QueryInt(t, a.DB, "SELECT count(*) FROM video_view_logs WHERE user_id = ?", userID),
+		dbtest.QueryInt(t, a.DB, "SELECT count(*) FROM point_transactions WHERE user_id = ?", userID)
 }
 
 func TestVideoConcurrentViewsCreditExactly(t *testing.T) {
@@ -229,6 +265,9 @@ func TestVideoConcurrentViewsCreditExactly(t *testing.T) {
 		if p := videoPoints(t, a, acme.guestToken, acme.guestID); p != 10 {
 			t.Fatalf("100 concurrent streams of one video credited %d points, want 10", p)
 		}
+		if logs, ledger := viewCounts(t, a, acme.guestID); logs != 1 || ledger != 1 {
+			t.Fatalf("100 concurrent first views of one video left %d view logs and %d ledger rows, want 1 and 1", logs, ledger)
+		}
 		for _, id := range ids[1:] {
 			wg.Add(1)
 			go get(id)
@@ -243,10 +282,7 @@ func TestVideoConcurrentViewsCreditExactly(t *testing.T) {
 		if p := videoPoints(t, a, acme.guestToken, acme.guestID); p != 500 {
 			t.Fatalf("first views of 50 videos credited %d points, want 500", p)
 		}
-		var logs, ledger int64
-		a.DB.Gorm.Raw("SELECT count(*) FROM video_view_logs WHERE user_id = ?", acme.guestID).Scan(&logs)
-		a.DB.Gorm.Raw("SELECT count(*) FROM point_transactions WHERE user_id = ?", acme.guestID).Scan(&ledger)
-		if logs != 50 || ledger != 50 {
+		if logs, ledger := viewCounts(t, a, acme.guestID); logs != 50 || ledger != 50 {
 			t.Fatalf("%d view logs and %d ledger rows, want 50 and 50", logs, ledger)
 		}
 	})

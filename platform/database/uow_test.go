@@ -125,7 +125,9 @@ func TestUnitOfWork(t *testing.T) {
 					return err
 				}
 				return db.Do(outer, func(inner context.Context) error {
-					_ = insertCorp(inner, t, db, "nerr-inner")
+					if err := insertCorp(inner, t, db, "nerr-inner"); err != nil {
+						return err
+					}
 					return errBoom
 				})
 			})
@@ -150,7 +152,7 @@ func TestUnitOfWork(t *testing.T) {
 			if n := countCorps(t, db, "pool-"); n != 1 {
 				t.Fatalf("write through the pool not visible at once: %d", n)
 			}
-			_ = db.Do(ctx, func(ctx context.Context) error {
+			err := db.Do(ctx, func(ctx context.Context) error {
 				if !database.InTx(ctx) {
 					t.Error("InTx false inside Do")
 				}
@@ -159,6 +161,9 @@ func TestUnitOfWork(t *testing.T) {
 				}
 				return nil
 			})
+			if err != nil {
+				t.Fatalf("Do: %v", err)
+			}
 		})
 
 		t.Run("unique violation is translated", func(t *testing.T) {

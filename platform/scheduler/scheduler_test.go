@@ -95,9 +95,23 @@ func openPostgres(t *testing.T, url string) *database.DB {
 
 func near(got, want int64) bool { return got >= want-1 && got <= want+1 }
 
+// waitFor polls cond until it holds; a scheduler that never gets there within a generous
+// deadline is broken, not slow.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s within 60s: the scheduler is not running", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // TestOneLeaderAcrossReplicasOnPostgres runs two schedulers on one database: every tick of
 // the leader runs the job, no tick of the other does, and when the leader stops the other
-// runs every one of its ticks.
+// runs every one of its ticks. It counts ticks, not wall time, and compares counts only
+// once the scheduler that made them has stopped.
 func TestOneLeaderAcrossReplicasOnPostgres(t *testing.T) {
 	url := dbtest.PostgresURL(t)
 	a := newReplica(t, "a", openPostgres(t, url))
@@ -108,34 +122,31 @@ func TestOneLeaderAcrossReplicasOnPostgres(t *testing.T) {
 
 	a.start(t)
 	b.start(t)
-	time.Sleep(2 * time.Second)
-	ra, rb := a.runs.Load(), b.runs.Load()
+	waitFor(t, "5 ticks on each replica", func() bool { return a.elector.ticks.Load() >= 5 && b.elector.ticks.Load() >= 5 })
 	leader, follower := a, b
-	if rb > ra {
+	if b.runs.Load() > a.runs.Load() {
 		leader, follower = b, a
 	}
-	lt, ft := leader.elector.ticks.Load(), follower.elector.ticks.Load()
-	t.Logf("runs a=%d b=%d; ticks %s=%d %s=%d", ra, rb, leader.name, lt, follower.name, ft)
-	if lt < 3 || ft < 3 {
-		t.Fatalf("too few ticks in 2s (%d, %d): the scheduler is not running", lt, ft)
+	leader.stop()
+	// The leader holds the lock until it stops, so the follower has not run since.
+	lt, lr, fr := leader.elector.ticks.Load(), leader.runs.Load(), follower.runs.Load()
+	t.Logf("%s led: %d runs in %d ticks; %s ran %d", leader.name, lr, lt, follower.name, fr)
+	if fr > 1 {
+		t.Fatalf("%s ran %d times while %s led: a tick ran twice", follower.name, fr, leader.name)
 	}
-	if total := ra + rb; !near(total, lt) {
+	if total := lr + fr; !near(total, lt) {
 		t.Fatalf("runs across replicas = %d, want the leader's ticks %d±1 (once per tick)", total, lt)
 	}
-	if got := follower.runs.Load(); got > 1 {
-		t.Fatalf("%s ran %d times while %s led: a tick ran twice", follower.name, got, leader.name)
-	}
 
-	leader.stop()
-	leaderRuns := leader.runs.Load()
 	fRuns, fTicks := follower.runs.Load(), follower.elector.ticks.Load()
-	time.Sleep(1500 * time.Millisecond)
+	waitFor(t, "5 ticks of the follower after the leader stopped", func() bool { return follower.elector.ticks.Load()-fTicks >= 5 })
+	follower.stop()
 	taken, ticks := follower.runs.Load()-fRuns, follower.elector.ticks.Load()-fTicks
 	t.Logf("after the leader stopped: %s ran %d of %d ticks", follower.name, taken, ticks)
-	if ticks < 3 || !near(taken, ticks) {
+	if !near(taken, ticks) {
 		t.Fatalf("after the leader stopped, %s ran %d of its %d ticks, want all (±1)", follower.name, taken, ticks)
 	}
-	if leader.runs.Load() != leaderRuns {
+	if leader.runs.Load() != lr {
 		t.Fatal("the stopped leader kept running the job")
 	}
 }
@@ -147,10 +158,10 @@ func TestEveryTickRunsOnSQLite(t *testing.T) {
 	}
 	begin := time.Now()
 	r.start(t)
-	time.Sleep(1*time.Second + interval/2)
-	// Wall-clock ticks: a loaded machine may drop some, but never adds any.
-	wall := int64(time.Since(begin) / interval)
-	if got := r.runs.Load(); got > wall+1 || got < wall/2 {
+	waitFor(t, "5 runs", func() bool { return r.runs.Load() >= 5 })
+	r.stop()
+	// A loaded machine may drop ticks, but never adds any.
+	if got, wall := r.runs.Load(), int64(time.Since(begin)/interval); got > wall+1 {
 		t.Fatalf("runs = %d in %d ticks of wall time", got, wall)
 	}
 }
@@ -165,20 +176,25 @@ func TestFailingJobKeepsRunning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_ = s.Start(context.Background())
-	time.Sleep(3*interval + interval/2)
-	if err := s.Stop(context.Background()); err != nil {
+	if err := s.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if n := runs.Load(); n < 2 {
-		t.Fatalf("failing job ran %d times, want it to keep its schedule", n)
+	waitFor(t, "third run of a job whose runs all fail", func() bool { return runs.Load() >= 3 })
+	if err := s.Stop(context.Background()); err != nil {
+		t.Fatal(err)
 	}
 }
 
 func TestElectorReleasesOnClose(t *testing.T) {
 	url := dbtest.PostgresURL(t)
-	sqlA, _ := openPostgres(t, url).Gorm.DB()
-	sqlB, _ := openPostgres(t, url).Gorm.DB()
+	sqlA, err := openPostgres(t, url).Gorm.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqlB, err := openPostgres(t, url).Gorm.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
 	ea := scheduler.NewElector(sqlA, 42, quiet)
 	eb := scheduler.NewElector(sqlB, 42, quiet)
 	ctx := context.Background()
@@ -200,9 +216,11 @@ func TestElectorReleasesOnClose(t *testing.T) {
 	}
 	eb.Close()
 	ea.Close()
-	// Closing must not leave the lock on a pooled connection.
+	// Closing must not leave the lock on a pooled connection. Other tests share the server,
+	// so only this test's database counts.
 	var held int
-	if err := sqlA.QueryRowContext(ctx, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'").Scan(&held); err != nil {
+	const q = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+	if err := sqlA.QueryRowContext(ctx, q).Scan(&held); err != nil {
 		t.Fatal(err)
 	}
 	if held != 0 {

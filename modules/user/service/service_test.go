@@ -196,7 +196,7 @@ func TestDelete(t *testing.T) {
 	if err := e.svc.Delete(ctx, admin, 2); err != nil {
 		t.Fatal(err)
 	}
-	if _, deleted, _ := e.repo.Row(2); !deleted {
+	if _, deleted, ok := e.repo.Row(2); !ok || !deleted {
 		t.Fatal("not deleted")
 	}
 	if evs := e.pub.Published(); len(evs) != 1 || evs[0] != (userevents.UserDeleted{UserID: 2, CorporationID: 1}) {
@@ -209,8 +209,8 @@ func TestDelete(t *testing.T) {
 	if err := e.svc.Delete(ctx, admin, 1); err == nil {
 		t.Fatal("no error")
 	}
-	if _, deleted, _ := e.repo.Row(1); deleted {
-		t.Fatal("delete kept despite the failing handler")
+	if _, deleted, ok := e.repo.Row(1); !ok || deleted {
+		t.Fatalf("user 1 found %v, deleted %v: the delete must roll back with the failing handler", ok, deleted)
 	}
 }
 
@@ -275,8 +275,8 @@ func TestCorporationCascade(t *testing.T) {
 		t.Fatal(err)
 	}
 	for id, want := range map[int64]bool{1: true, 2: true, 3: false} {
-		if _, deleted, _ := e.repo.Row(id); deleted != want {
-			t.Errorf("user %d deleted=%v", id, deleted)
+		if _, deleted, ok := e.repo.Row(id); !ok || deleted != want {
+			t.Errorf("user %d found=%v deleted=%v, want deleted=%v", id, ok, deleted, want)
 		}
 	}
 }

@@ -24,22 +24,6 @@ func TestSessionsContract(t *testing.T) {
 // seedUsers inserts a corporation with two users, because refresh_tokens references users.
 func seedUsers(t *testing.T, db *database.DB) (int64, int64) {
 	t.Helper()
-	g := db.Gorm
-	if err := g.Exec("INSERT INTO corporations (name, plan_type) VALUES ('acme', 'FREE')").Error; err != nil {
-		t.Fatalf("seed corporation: %v", err)
-	}
-	var corp int64
-	if err := g.Raw("SELECT id FROM corporations WHERE name = 'acme'").Scan(&corp).Error; err != nil {
-		t.Fatalf("read corporation: %v", err)
-	}
-	ids := make([]int64, 2)
-	for i, email := range []string{"a@example.com", "b@example.com"} {
-		if err := g.Exec("INSERT INTO users (email, password_hash, role, corporation_id) VALUES (?, 'x', 'guest', ?)", email, corp).Error; err != nil {
-			t.Fatalf("seed user: %v", err)
-		}
-		if err := g.Raw("SELECT id FROM users WHERE email = ?", email).Scan(&ids[i]).Error; err != nil {
-			t.Fatalf("read user: %v", err)
-		}
-	}
-	return ids[0], ids[1]
+	corp := dbtest.SeedCorporation(t, db, "acme", "FREE")
+	return dbtest.SeedUser(t, db, corp, "a@example.com", "guest"), dbtest.SeedUser(t, db, corp, "b@example.com", "guest")
 }

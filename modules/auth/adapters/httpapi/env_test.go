@@ -3,15 +3,12 @@ package httpapi_test
 import (
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
 
 	"vms/modules/auth/adapters/httpapi"
 	"vms/modules/auth/adapters/jwttoken"
@@ -21,6 +18,7 @@ import (
 	"vms/platform/clock"
 	"vms/platform/config"
 	"vms/platform/httpserver"
+	"vms/platform/httpserver/httptestkit"
 )
 
 var (
@@ -61,11 +59,7 @@ func newEnv(t *testing.T, trusted ...string) *env {
 	for _, p := range trusted {
 		cfg.TrustedProxies = append(cfg.TrustedProxies, netip.MustParsePrefix(p))
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	engine, err := httpserver.NewEngine(cfg, log, prometheus.NewRegistry(), []httpserver.Registrar{httpapi.NewHandlers(svc, httpserver.NewGuard(authn))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	engine := httptestkit.EngineWith(t, cfg, httpapi.NewHandlers(svc, httpserver.NewGuard(authn)))
 	return &env{h: engine, store: store, accounts: accounts, clock: clock, signer: signer, authn: authn}
 }
 

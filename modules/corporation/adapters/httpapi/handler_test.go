@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -13,52 +12,34 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"vms/modules/corporation/adapters/httpapi"
 	"vms/modules/corporation/domain"
 	"vms/modules/corporation/fake"
 	"vms/modules/corporation/service"
 	"vms/platform/clock"
-	"vms/platform/config"
 	"vms/platform/database/uowtest"
 	"vms/platform/events/eventstest"
 	"vms/platform/httpserver"
+	"vms/platform/httpserver/httptestkit"
 	"vms/platform/kind"
 	"vms/platform/principal"
 )
 
 var now = time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
 
-// tokens maps a bearer token to its principal.
-type tokens map[string]principal.Principal
-
-func (tk tokens) Authenticate(r *http.Request, _ bool) (principal.Principal, error) {
-	p, ok := tk[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")]
-	if !ok {
-		return principal.Principal{}, kind.New(kind.Unauthorized, "sign in")
-	}
-	return p, nil
-}
-
 type env struct {
 	h      http.Handler
 	repo   *fake.Repository
 	admins *fake.AdminAccounts
 	pub    *eventstest.Recorder
-	tokens tokens
+	tokens httptestkit.Tokens
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{repo: fake.NewRepository(), admins: &fake.AdminAccounts{}, pub: &eventstest.Recorder{}, tokens: tokens{}}
+	e := &env{repo: fake.NewRepository(), admins: &fake.AdminAccounts{}, pub: &eventstest.Recorder{}, tokens: httptestkit.Tokens{}}
 	svc := service.New(e.repo, &uowtest.UnitOfWork{Stores: []uowtest.Snapshotter{e.repo}}, e.admins, e.pub, clock.NewFake(now))
-	eng, err := httpserver.NewEngine(config.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry(),
-		[]httpserver.Registrar{httpapi.New(svc, httpserver.NewGuard(e.tokens))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.h = eng
+	e.h = httptestkit.Engine(t, httpapi.New(svc, httpserver.NewGuard(e.tokens)))
 	return e
 }
 

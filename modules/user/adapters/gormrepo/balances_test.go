@@ -55,10 +55,19 @@ func TestBalances(t *testing.T) {
 			t.Fatal("balance went below zero")
 		}
 		// A rolled back credit leaves the balance alone.
-		_ = db.Do(ctx, func(ctx context.Context) error {
-			_ = b.AddPoints(ctx, u.ID, 5)
-			return errors.New("roll back")
+		rollBack := errors.New("roll back")
+		err = db.Do(ctx, func(ctx context.Context) error {
+			if err := b.AddPoints(ctx, u.ID, 5); err != nil {
+				return err
+			}
+			if in, err := b.FindLive(ctx, u.ID); err != nil || in.Point != 15 {
+				t.Errorf("inside the unit of work %d, %v; want 15", in.Point, err)
+			}
+			return rollBack
 		})
+		if !errors.Is(err, rollBack) {
+			t.Fatalf("Do = %v, want the rollback", err)
+		}
 		if p := points(t, db, u.ID); p != 10 {
 			t.Fatalf("after rollback %d", p)
 		}

@@ -3,7 +3,6 @@ package gormrepo_test
 import (
 	"fmt"
 	"testing"
-	"time"
 
 	"vms/modules/user/adapters/gormrepo"
 	"vms/modules/user/ports/repotest"
@@ -17,13 +16,7 @@ func newCorporation(db *database.DB) func(t *testing.T) int64 {
 	return func(t *testing.T) int64 {
 		t.Helper()
 		n++
-		row := struct{ ID int64 }{}
-		now := time.Now().UTC()
-		err := db.Gorm.Raw("INSERT INTO corporations (name, plan_type, created_at, updated_at) VALUES (?, 'FREE', ?, ?) RETURNING id", fmt.Sprintf("corp-%d", n), now, now).Scan(&row).Error
-		if err != nil || row.ID == 0 {
-			t.Fatalf("insert corporation: %v", err)
-		}
-		return row.ID
+		return dbtest.SeedCorporation(t, db, fmt.Sprintf("corp-%d", n), "FREE")
 	}
 }
 

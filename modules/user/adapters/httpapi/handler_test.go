@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -12,32 +11,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"vms/modules/user/adapters/httpapi"
 	"vms/modules/user/fake"
 	"vms/modules/user/service"
 	"vms/platform/clock"
-	"vms/platform/config"
 	"vms/platform/database/uowtest"
 	"vms/platform/events/eventstest"
 	"vms/platform/httpserver"
-	"vms/platform/kind"
+	"vms/platform/httpserver/httptestkit"
 	"vms/platform/principal"
 )
 
 var now = time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
-
-// tokens maps a bearer token to its principal.
-type tokens map[string]principal.Principal
-
-func (tk tokens) Authenticate(r *http.Request, _ bool) (principal.Principal, error) {
-	p, ok := tk[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")]
-	if !ok {
-		return principal.Principal{}, kind.New(kind.Unauthorized, "sign in")
-	}
-	return p, nil
-}
 
 type env struct {
 	h    http.Handler
@@ -52,7 +37,7 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	e := &env{repo: fake.NewRepository(), pub: &eventstest.Recorder{}}
 	e.svc = service.New(e.repo, &uowtest.UnitOfWork{Stores: []uowtest.Snapshotter{e.repo}}, &fake.Hasher{}, e.pub, clock.NewFake(now))
-	tk := tokens{
+	tk := httptestkit.Tokens{
 		"admin":    {UserID: 1, CorporationID: 1, Role: principal.RoleAdmin},
 		"guest":    {UserID: 2, CorporationID: 1, Role: principal.RoleGuest},
 		"outsider": {UserID: 3, CorporationID: 2, Role: principal.RoleAdmin},
@@ -72,10 +57,7 @@ func newEnv(t *testing.T) *env {
 	_, err := e.svc.Create(ctx, tk["admin"], service.NewUserInput{Email: "guest@a.io", Password: "password2", Role: "guest"})
 	must(err)
 	createAdmin(2, "admin@b.io", "password3")
-	eng, err := httpserver.NewEngine(config.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry(),
-		[]httpserver.Registrar{httpapi.New(e.svc, httpserver.NewGuard(tk))})
-	must(err)
-	e.h = eng
+	e.h = httptestkit.Engine(t, httpapi.New(e.svc, httpserver.NewGuard(tk)))
 	return e
 }
 

@@ -16,18 +16,10 @@ import (
 // seed inserts two corporations with one user each, for the foreign keys.
 func seed(t *testing.T, db *database.DB) repotest.Env {
 	t.Helper()
-	g := db.Gorm
 	var ids []int64
 	for _, name := range []string{"Acme", "Globex"} {
-		var id int64
-		if err := g.Raw("INSERT INTO corporations (name, plan_type) VALUES (?, 'FREE') RETURNING id", name).Scan(&id).Error; err != nil {
-			t.Fatal(err)
-		}
-		var uid int64
-		if err := g.Raw("INSERT INTO users (email, password_hash, role, corporation_id) VALUES (?, 'x', 'guest', ?) RETURNING id", name+"@example.com", id).Scan(&uid).Error; err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, id, uid)
+		id := dbtest.SeedCorporation(t, db, name, "FREE")
+		ids = append(ids, id, dbtest.SeedUser(t, db, id, name+"@example.com", "guest"))
 	}
 	return repotest.Env{
 		Videos: gormrepo.NewVideos(db), ViewLogs: gormrepo.NewViewLogs(db), UoW: db,

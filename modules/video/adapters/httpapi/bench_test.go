@@ -26,6 +26,8 @@ import (
 	"vms/platform/events"
 	"vms/platform/events/eventstest"
 	"vms/platform/httpserver"
+	"vms/platform/httpserver/httptestkit"
+	"vms/platform/principal"
 )
 
 // fileStorage opens objects as files of a folder, so streams can use sendfile.
@@ -60,7 +62,7 @@ func BenchmarkStreamRange(b *testing.B) {
 		Plans: fake.NewPlans(), Users: fake.Users{}, Tokens: fake.Tokens{}, UoW: &fake.UnitOfWork{}, Publisher: &eventstest.Recorder{}, Clock: clock.System{},
 	}, service.Settings{PointsPerView: 10, MaxUploadBytes: 1 << 20})
 	engine := gin.New()
-	httpapi.New(svc, httpserver.NewGuard(fakeAuth{})).Register(engine)
+	httpapi.New(svc, httpserver.NewGuard(callers())).Register(engine)
 	srv := httptest.NewServer(engine)
 	defer srv.Close()
 	client := srv.Client()
@@ -89,9 +91,8 @@ func BenchmarkStreamRange(b *testing.B) {
 func BenchmarkRepeatView(b *testing.B) {
 	gin.SetMode(gin.TestMode)
 	db := dbtest.SQLite(b)
-	var corp, user int64
-	db.Gorm.Raw("INSERT INTO corporations (name, plan_type) VALUES ('Acme', 'FREE') RETURNING id").Scan(&corp)
-	db.Gorm.Raw("INSERT INTO users (email, password_hash, role, corporation_id) VALUES ('b@example.com', 'x', 'guest', ?) RETURNING id", corp).Scan(&user)
+	corp := dbtest.SeedCorporation(b, db, "Acme", "FREE")
+	user := dbtest.SeedUser(b, db, corp, "b@example.com", "guest")
 	repo := gormrepo.NewVideos(db)
 	v, err := repo.Create(context.Background(), domain.Video{Name: "v", CorporationID: corp, SourceKind: domain.SourceUpload, StorageKey: "k"})
 	if err != nil {
@@ -101,9 +102,10 @@ func BenchmarkRepeatView(b *testing.B) {
 		Videos: repo, ViewLogs: gormrepo.NewViewLogs(db), Storage: fake.NewStorage(), Sources: fake.NewSources(),
 		Plans: fake.NewPlans(), Users: fake.Users{}, Tokens: fake.Tokens{}, UoW: db, Publisher: events.NewBus(nil), Clock: clock.System{},
 	}, service.Settings{PointsPerView: 10, MaxUploadBytes: 1 << 20})
+	token := "guest"
+	tokens := httptestkit.Tokens{token: {UserID: user, CorporationID: corp, Role: principal.RoleGuest}}
 	engine := gin.New()
-	httpapi.New(svc, httpserver.NewGuard(fakeAuth{})).Register(engine)
-	token := fmt.Sprintf("guest:%d:%d", user, corp)
+	httpapi.New(svc, httpserver.NewGuard(tokens)).Register(engine)
 	body := `{"video_id":` + id(v) + `}`
 	post := func() int {
 		req := httptest.NewRequest(http.MethodPost, "/v1/view-logs", strings.NewReader(body))
@@ -141,9 +143,8 @@ func BenchmarkStreamSmallRanges(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			gin.SetMode(gin.TestMode)
 			db := dbtest.SQLite(b)
-			var corp, user int64
-			db.Gorm.Raw("INSERT INTO corporations (name, plan_type) VALUES ('Acme', 'FREE') RETURNING id").Scan(&corp)
-			db.Gorm.Raw("INSERT INTO users (email, password_hash, role, corporation_id) VALUES ('b@example.com', 'x', 'guest', ?) RETURNING id", corp).Scan(&user)
+			corp := dbtest.SeedCorporation(b, db, "Acme", "FREE")
+			user := dbtest.SeedUser(b, db, corp, "b@example.com", "guest")
 			dir := b.TempDir()
 			if err := os.WriteFile(filepath.Join(dir, "small"), make([]byte, 1<<20), 0o600); err != nil {
 				b.Fatal(err)
@@ -158,9 +159,10 @@ func BenchmarkStreamSmallRanges(b *testing.B) {
 				Plans: fake.NewPlans(), Users: fake.Users{}, Tokens: fake.Tokens{}, UoW: db, Publisher: events.NewBus(nil), Clock: clock.System{},
 				Live: bc.live,
 			}, service.Settings{PointsPerView: 10, MaxUploadBytes: 1 << 20})
+			token := "guest"
+			tokens := httptestkit.Tokens{token: {UserID: user, CorporationID: corp, Role: principal.RoleGuest}}
 			engine := gin.New()
-			httpapi.New(svc, httpserver.NewGuard(fakeAuth{})).Register(engine)
-			token := fmt.Sprintf("guest:%d:%d", user, corp)
+			httpapi.New(svc, httpserver.NewGuard(tokens)).Register(engine)
 			get := func() int {
 				req := httptest.NewRequest(http.MethodGet, "/v1/videos/stream/"+id(v), nil)
 				req.Header.Set("Authorization", "Bearer "+token)

@@ -3,7 +3,6 @@ package httpapi_test
 import (
 	"context"
 	"io"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"strconv"
@@ -20,7 +19,7 @@ import (
 	"vms/platform/clock"
 	"vms/platform/events/eventstest"
 	"vms/platform/httpserver"
-	"vms/platform/kind"
+	"vms/platform/httpserver/httptestkit"
 	"vms/platform/principal"
 )
 
@@ -32,32 +31,17 @@ const (
 	adminB = "admin:3:200"
 )
 
-// fakeAuth reads "role:user:corporation" Bearer tokens and "play:user:corporation:video"
-// playback tokens.
-type fakeAuth struct{}
-
-func (fakeAuth) Authenticate(r *http.Request, allowPlayback bool) (principal.Principal, error) {
-	unauthorized := kind.New(kind.Unauthorized, "sign in first")
-	raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok && allowPlayback {
-		raw = r.URL.Query().Get("token")
+// callers are the principals behind the tokens above.
+func callers() httptestkit.Tokens {
+	return httptestkit.Tokens{
+		guestA: {UserID: 2, CorporationID: 100, Role: principal.RoleGuest},
+		adminA: {UserID: 1, CorporationID: 100, Role: principal.RoleAdmin},
+		adminB: {UserID: 3, CorporationID: 200, Role: principal.RoleAdmin},
 	}
-	parts := strings.Split(raw, ":")
-	if len(parts) < 3 {
-		return principal.Principal{}, unauthorized
-	}
-	user, _ := strconv.ParseInt(parts[1], 10, 64)
-	corp, _ := strconv.ParseInt(parts[2], 10, 64)
-	p := principal.Principal{UserID: user, CorporationID: corp, Role: parts[0]}
-	if parts[0] == "play" {
-		if !allowPlayback || len(parts) != 4 {
-			return principal.Principal{}, unauthorized
-		}
-		p.Role = principal.RoleGuest
-		p.PlaybackVideoID, _ = strconv.ParseInt(parts[3], 10, 64)
-	}
-	return p, nil
 }
+
+// playbackToken is guest 2's playback token for the video.
+func playbackToken(v domain.Video) string { return "play:2:100:" + id(v) }
 
 type env struct {
 	t       testing.TB
@@ -92,18 +76,29 @@ func newEnv(t testing.TB, opts ...option) *env {
 		Plans: fake.NewPlans(100), Users: fake.Users{1: 100, 2: 100, 3: 200},
 		Tokens: fake.Tokens{Now: time.Now()}, UoW: &fake.UnitOfWork{}, Publisher: e.pub, Clock: clock.System{},
 	}, settings)
-	e.engine = gin.New()
-	httpapi.New(svc, httpserver.NewGuard(fakeAuth{})).Register(e.engine)
+	tokens := callers()
+	e.engine = httptestkit.Engine(t, httpapi.New(svc, httpserver.NewGuard(tokens)))
 
 	ctx := context.Background()
 	e.storage.Add("k-live", data)
 	e.storage.Add("k-trash", data)
 	sha := "d9841c0318294df019521058483a10f7ce52e7eccd4ea26dec10605508b90ec1"
-	e.live, _ = e.videos.Create(ctx, domain.Video{Name: "live", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k-live", ContentType: "video/mp4", SizeBytes: int64(len(data)), SHA256: sha})
-	e.trashed, _ = e.videos.Create(ctx, domain.Video{Name: "trash", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k-trash", ContentType: "video/mp4", SizeBytes: int64(len(data)), SHA256: sha})
-	_ = e.videos.SoftDelete(ctx, 100, e.trashed.ID, time.Now())
-	e.remote, _ = e.videos.Create(ctx, domain.Video{Name: "remote", CorporationID: 100, SourceKind: domain.SourceURL, SourceURL: "https://media.example.com/a.mp4"})
+	create := func(v domain.Video) domain.Video {
+		t.Helper()
+		v, err := e.videos.Create(ctx, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	e.live = create(domain.Video{Name: "live", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k-live", ContentType: "video/mp4", SizeBytes: int64(len(data)), SHA256: sha})
+	e.trashed = create(domain.Video{Name: "trash", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k-trash", ContentType: "video/mp4", SizeBytes: int64(len(data)), SHA256: sha})
+	if err := e.videos.SoftDelete(ctx, 100, e.trashed.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	e.remote = create(domain.Video{Name: "remote", CorporationID: 100, SourceKind: domain.SourceURL, SourceURL: "https://media.example.com/a.mp4"})
 	e.sources.Bodies["https://media.example.com/a.mp4"] = data
+	tokens[playbackToken(e.live)] = principal.Principal{UserID: 2, CorporationID: 100, Role: principal.RoleGuest, PlaybackVideoID: e.live.ID}
 	return e
 }
 

@@ -22,6 +22,7 @@ import (
 	"vms/platform/clock"
 	"vms/platform/events/eventstest"
 	"vms/platform/httpserver"
+	"vms/platform/httpserver/httptestkit"
 )
 
 const liveTag = `"d9841c0318294df019521058483a10f7ce52e7eccd4ea26dec10605508b90ec1"`
@@ -181,8 +182,7 @@ func TestStreamContentThatCannotSeekIsAProblem(t *testing.T) {
 		Videos: videos, ViewLogs: fake.NewViewLogs(), Storage: unseekableStorage{storage}, Sources: fake.NewSources(),
 		Plans: fake.NewPlans(), Users: fake.Users{}, Tokens: fake.Tokens{}, UoW: &fake.UnitOfWork{}, Publisher: &eventstest.Recorder{}, Clock: clock.System{},
 	}, service.Settings{PointsPerView: 10, MaxUploadBytes: 1 << 20})
-	engine := gin.New()
-	httpapi.New(svc, httpserver.NewGuard(fakeAuth{})).Register(engine)
+	engine := httptestkit.Engine(t, httpapi.New(svc, httpserver.NewGuard(callers())))
 	req := httptest.NewRequest(http.MethodGet, "/v1/videos/stream/"+id(v), nil)
 	req.Header.Set("Authorization", "Bearer "+guestA)
 	req.Header.Set("Range", "bytes=10-19")

@@ -92,18 +92,18 @@ func TestStreamFailsBeforeBytesWhenTheViewCannotBeRecorded(t *testing.T) {
 
 func TestStreamWithPlaybackToken(t *testing.T) {
 	e := newEnv(t)
-	ok := e.do(http.MethodGet, "/v1/videos/stream/"+id(e.live)+"?token=play:2:100:"+id(e.live), "", nil, "Range: bytes=0-3")
+	ok := e.do(http.MethodGet, "/v1/videos/stream/"+id(e.live)+"?token="+playbackToken(e.live), "", nil, "Range: bytes=0-3")
 	if ok.Code != 206 {
 		t.Fatalf("own video: %d", ok.Code)
 	}
-	other := e.do(http.MethodGet, "/v1/videos/stream/"+id(e.remote)+"?token=play:2:100:"+id(e.live), "", nil)
+	other := e.do(http.MethodGet, "/v1/videos/stream/"+id(e.remote)+"?token="+playbackToken(e.live), "", nil)
 	if other.Code != 404 {
 		t.Fatalf("token for another video: %d", other.Code)
 	}
-	if rec := e.do(http.MethodGet, "/v1/videos/id/"+id(e.live)+"?token=play:2:100:"+id(e.live), "", nil); rec.Code != 200 {
+	if rec := e.do(http.MethodGet, "/v1/videos/id/"+id(e.live)+"?token="+playbackToken(e.live), "", nil); rec.Code != 200 {
 		t.Fatalf("public read: %d", rec.Code)
 	}
-	if rec := e.do(http.MethodGet, "/v1/videos/100?token=play:2:100:"+id(e.live), "", nil); rec.Code != 401 {
+	if rec := e.do(http.MethodGet, "/v1/videos/100?token="+playbackToken(e.live), "", nil); rec.Code != 401 {
 		t.Fatalf("playback token on a Bearer-only route: %d", rec.Code)
 	}
 }

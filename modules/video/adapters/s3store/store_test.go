@@ -62,11 +62,11 @@ func newFake(t *testing.T) *fakeS3 {
 	return f
 }
 
-// sentAtLeast returns the bytes the fake has sent, waiting up to two seconds for at least
+// sentAtLeast returns the bytes the fake has sent, waiting up to ten seconds for at least
 // want: the counter moves after each Write returns, which can be after the client has the
 // bytes.
 func (f *fakeS3) sentAtLeast(want int64) int64 {
-	deadline := time.Now().Add(2 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for f.sent.Load() < want && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
