@@ -58,7 +58,7 @@ func startVersitygw(t *testing.T) *realS3 {
 			t.Fatal(err)
 		}
 	}
-	cmd := exec.Command(bin, "--port", addr, "posix", "--sidecar", meta, data)
+	cmd := exec.Command(bin, "--port", addr, "posix", "--sidecar", meta, data) //nolint:gosec // G702: the binary is the one the person running the tests named
 	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+versitygwKey, "ROOT_SECRET_KEY="+versitygwSecret)
 	var out syncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
