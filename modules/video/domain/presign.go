@@ -18,7 +18,8 @@ const (
 
 // PresignTTL is how long a presigned stream URL for a video of this duration stays
 // valid: the duration rounded up to whole seconds plus PresignMargin, at most
-// PresignMaxTTL; PresignDefaultTTL when the duration is unknown (0 or negative). The result is a whole number of seconds, as X-Amz-Expires carries it.
+// PresignMaxTTL; PresignDefaultTTL when the duration is unknown (0 or negative). The
+// result is a whole number of seconds, as X-Amz-Expires carries it.
 func PresignTTL(duration time.Duration) time.Duration {
 	if duration <= 0 {
 		return PresignDefaultTTL
