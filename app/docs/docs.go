@@ -1473,9 +1473,13 @@ const docTemplate = `{
                     "302": {
                         "description": "Found",
                         "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "private, max-age=900: the redirect may be reused while its URL still outlives a viewing"
+                            },
                             "Location": {
                                 "type": "string",
-                                "description": "presigned URL of the object (STREAM_MODE=redirect)"
+                                "description": "presigned URL of the object (STREAM_MODE=redirect), valid for the video's duration plus 15 minutes (1 hour while the duration is unknown, at most 12 hours)"
                             }
                         }
                     },
@@ -1611,9 +1615,13 @@ const docTemplate = `{
                     "302": {
                         "description": "Found",
                         "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "private, max-age=900: the redirect may be reused while its URL still outlives a viewing"
+                            },
                             "Location": {
                                 "type": "string",
-                                "description": "presigned URL of the object (STREAM_MODE=redirect)"
+                                "description": "presigned URL of the object (STREAM_MODE=redirect), valid for the video's duration plus 15 minutes (1 hour while the duration is unknown, at most 12 hours)"
                             }
                         }
                     },

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"vms/modules/video/ports"
 	"vms/platform/config"
 )
 
@@ -21,7 +22,7 @@ func TestNewStorageFromFileURL(t *testing.T) {
 	if err := s.Ready(ctx); err != nil {
 		t.Fatalf("ready: %v", err)
 	}
-	obj, err := s.Put(ctx, strings.NewReader("hello"), 100)
+	obj, err := s.Put(ctx, strings.NewReader("hello"), ports.PutOptions{MaxBytes: 100})
 	if err != nil {
 		t.Fatal(err)
 	}

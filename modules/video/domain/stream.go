@@ -37,6 +37,9 @@ type Stream struct {
 	Kind StreamKind
 	// RedirectURL is a presigned storage URL (StreamRedirect).
 	RedirectURL string
+	// RedirectMaxAge is how long the client may reuse the redirect (see
+	// RedirectMaxAge); zero means not at all.
+	RedirectMaxAge time.Duration
 
 	// Status is 200, 206 (with Ranges), 304 or 412 (StreamContent).
 	Status       int

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"vms/modules/video/domain"
 	"vms/modules/video/ports"
@@ -32,22 +31,31 @@ type Storage struct {
 	// ReadyErr is returned by Ready.
 	ReadyErr error
 	Deleted  []string
+	// Presigns records the options of every PresignGet call.
+	Presigns []ports.PresignOptions
+	types    map[string]string
 }
 
 var _ ports.Storage = (*Storage)(nil)
 
 // NewStorage returns an empty storage.
-func NewStorage() *Storage { return &Storage{objects: map[string][]byte{}} }
+func NewStorage() *Storage {
+	return &Storage{objects: map[string][]byte{}, types: map[string]string{}}
+}
 
-// Put stores r under a generated key while hashing it, up to maxBytes.
-func (s *Storage) Put(ctx context.Context, r io.Reader, maxBytes int64) (ports.StoredObject, error) {
+// Put stores r under a generated key while hashing it, up to opts.MaxBytes (0: no limit),
+// and remembers opts.ContentType.
+func (s *Storage) Put(ctx context.Context, r io.Reader, opts ports.PutOptions) (ports.StoredObject, error) {
 	var buf bytes.Buffer
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(&buf, h), io.LimitReader(r, maxBytes+1))
+	if opts.MaxBytes > 0 {
+		r = io.LimitReader(r, opts.MaxBytes+1)
+	}
+	n, err := io.Copy(io.MultiWriter(&buf, h), r)
 	if err != nil {
 		return ports.StoredObject{}, fmt.Errorf("store: %w", err)
 	}
-	if n > maxBytes {
+	if opts.MaxBytes > 0 && n > opts.MaxBytes {
 		return ports.StoredObject{}, errTooLarge
 	}
 	if err := ctx.Err(); err != nil {
@@ -58,6 +66,7 @@ func (s *Storage) Put(ctx context.Context, r io.Reader, maxBytes int64) (ports.S
 	key := hex.EncodeToString(b[:])
 	s.mu.Lock()
 	s.objects[key] = buf.Bytes()
+	s.types[key] = opts.ContentType
 	s.mu.Unlock()
 	return ports.StoredObject{Key: key, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }
@@ -85,15 +94,19 @@ func (s *Storage) Delete(_ context.Context, key string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.objects, key)
+	delete(s.types, key)
 	s.Deleted = append(s.Deleted, key)
 	return nil
 }
 
-// PresignGet answers PresignBase + key when PresignBase is set.
-func (s *Storage) PresignGet(_ context.Context, key string, _ time.Duration) (string, bool, error) {
+// PresignGet answers PresignBase + key when PresignBase is set, recording opts.
+func (s *Storage) PresignGet(_ context.Context, key string, opts ports.PresignOptions) (string, bool, error) {
 	if s.PresignBase == "" {
 		return "", false, nil
 	}
+	s.mu.Lock()
+	s.Presigns = append(s.Presigns, opts)
+	s.mu.Unlock()
 	return s.PresignBase + key, true, nil
 }
 
@@ -117,6 +130,13 @@ func (s *Storage) Object(key string) ([]byte, bool) {
 	defer s.mu.Unlock()
 	b, ok := s.objects[key]
 	return b, ok
+}
+
+// ContentType returns the content type an object was stored with.
+func (s *Storage) ContentType(key string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.types[key]
 }
 
 type nopCloser struct{ *bytes.Reader }

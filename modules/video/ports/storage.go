@@ -15,20 +15,38 @@ type StoredObject struct {
 	SHA256 string // hex
 }
 
+// PutOptions describe the object Storage.Put writes.
+type PutOptions struct {
+	// MaxBytes is the largest object accepted; 0 means no limit.
+	MaxBytes int64
+	// ContentType is the media type the object is served with, when the storage keeps
+	// one (S3 does, a local folder does not); "" leaves the storage's default.
+	ContentType string
+}
+
+// PresignOptions describe a presigned URL.
+type PresignOptions struct {
+	// TTL is how long the URL stays valid.
+	TTL time.Duration
+	// ContentType, when set, is the Content-Type the URL's answers carry, whatever the
+	// object was stored with.
+	ContentType string
+}
+
 // Storage keeps uploaded video files (local folder or S3-compatible bucket).
 type Storage interface {
 	// Put streams r into a new object under a generated key while hashing it. More than
-	// maxBytes bytes fail with an error of kind too_large and leave nothing behind; so
-	// does any read error or a cancelled ctx.
-	Put(ctx context.Context, r io.Reader, maxBytes int64) (StoredObject, error)
+	// opts.MaxBytes bytes fail with an error of kind too_large and leave nothing behind;
+	// so does any read error or a cancelled ctx.
+	Put(ctx context.Context, r io.Reader, opts PutOptions) (StoredObject, error)
 	// Open opens an object for reading with seeks (a local *os.File, so a stream can
 	// use sendfile; for S3 a reader that issues ranged GETs from the offset it is at).
 	Open(ctx context.Context, key string) (io.ReadSeekCloser, error)
 	// Delete removes an object; a missing object is not an error.
 	Delete(ctx context.Context, key string) error
-	// PresignGet returns a URL that serves the object for ttl; ok is false when the
-	// storage cannot presign (local files).
-	PresignGet(ctx context.Context, key string, ttl time.Duration) (url string, ok bool, err error)
+	// PresignGet returns a URL that serves the object for opts.TTL with
+	// opts.ContentType; ok is false when the storage cannot presign (local files).
+	PresignGet(ctx context.Context, key string, opts PresignOptions) (url string, ok bool, err error)
 	// Ready reports whether the storage is reachable and writable.
 	Ready(ctx context.Context) error
 }

@@ -3,8 +3,6 @@
 package service
 
 import (
-	"time"
-
 	"vms/modules/video/ports"
 	"vms/platform/events"
 )
@@ -14,10 +12,8 @@ type Settings struct {
 	PointsPerView  int64
 	MaxUploadBytes int64
 	// RedirectStreams answers streams of stored uploads with a presigned storage URL
-	// when the storage can presign.
+	// when the storage can presign; the URL lives as domain.PresignTTL says.
 	RedirectStreams bool
-	// PresignTTL is how long a presigned stream URL stays valid.
-	PresignTTL time.Duration
 }
 
 // Deps are the ports the use cases run against.
@@ -48,9 +44,6 @@ const seenViewsLimit = 100_000
 
 // New builds the service.
 func New(d Deps, cfg Settings) *Service {
-	if cfg.PresignTTL <= 0 {
-		cfg.PresignTTL = 10 * time.Minute
-	}
 	return &Service{Deps: d, cfg: cfg, seen: newSeenViews(seenViewsLimit)}
 }
 

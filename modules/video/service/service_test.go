@@ -81,6 +81,9 @@ func TestUploadStoresSniffedVideo(t *testing.T) {
 			if !bytes.Equal(got, data) {
 				t.Fatal("stored bytes differ from the upload")
 			}
+			if ct := e.storage.ContentType(v.StorageKey); ct != "video/mp4" {
+				t.Fatalf("stored with content type %q", ct)
+			}
 			if len(e.storage.Keys()) != 1 || e.videos.Count() != 1 {
 				t.Fatalf("keys %v, rows %d", e.storage.Keys(), e.videos.Count())
 			}

@@ -3,8 +3,10 @@ package service
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"vms/modules/video/domain"
+	"vms/modules/video/ports"
 	"vms/platform/principal"
 )
 
@@ -32,7 +34,7 @@ func (s *Service) OpenStream(ctx context.Context, caller principal.Principal, id
 		return s.openSource(ctx, caller, v, req)
 	}
 	if !req.Head {
-		url, ok, err := s.redirectURL(ctx, v)
+		redirect, ok, err := s.redirect(ctx, v)
 		if err != nil {
 			return domain.Stream{}, err
 		}
@@ -40,7 +42,7 @@ func (s *Service) OpenStream(ctx context.Context, caller principal.Principal, id
 			if err := s.recordStreamView(ctx, caller, v); err != nil {
 				return domain.Stream{}, err
 			}
-			return domain.Stream{Kind: domain.StreamRedirect, RedirectURL: url}, nil
+			return redirect, nil
 		}
 	}
 	return s.openContent(ctx, caller, v, req)
@@ -121,13 +123,23 @@ func (s *Service) liveVideo(ctx context.Context, id int64) (domain.Video, error)
 	return v, nil
 }
 
-// redirectURL returns a presigned storage URL for an uploaded video when streams are
-// redirected and the storage can presign; ok is false otherwise.
-func (s *Service) redirectURL(ctx context.Context, v domain.Video) (string, bool, error) {
+// redirect returns a redirect to a presigned storage URL for an uploaded video when
+// streams are redirected and the storage can presign; ok is false otherwise. The URL
+// serves the video's content type and lives as long as domain.PresignTTL says for the
+// video's duration.
+func (s *Service) redirect(ctx context.Context, v domain.Video) (domain.Stream, bool, error) {
 	if !s.cfg.RedirectStreams {
-		return "", false, nil
+		return domain.Stream{}, false, nil
 	}
-	return s.Storage.PresignGet(ctx, v.StorageKey, s.cfg.PresignTTL)
+	// Videos carry no duration until media processing records one: 0 is unknown.
+	var duration time.Duration
+	url, ok, err := s.Storage.PresignGet(ctx, v.StorageKey, ports.PresignOptions{
+		TTL: domain.PresignTTL(duration), ContentType: v.ContentType,
+	})
+	if err != nil || !ok {
+		return domain.Stream{}, false, err
+	}
+	return domain.Stream{Kind: domain.StreamRedirect, RedirectURL: url, RedirectMaxAge: domain.RedirectMaxAge(duration)}, true, nil
 }
 
 // Playback issues a short-lived token that streams the live video without a header.

@@ -10,6 +10,7 @@ import (
 
 	"vms/modules/video/domain"
 	"vms/modules/video/fake"
+	"vms/modules/video/ports"
 	"vms/modules/video/service"
 	"vms/platform/kind"
 	"vms/platform/principal"
@@ -192,6 +193,11 @@ func TestOpenStreamRedirect(t *testing.T) {
 	s, err := e.svc.OpenStream(ctx, guestA, up.ID, domain.StreamRequest{Range: "bytes=0-1"})
 	if err != nil || s.Kind != domain.StreamRedirect || s.RedirectURL != "https://bucket.example.com/k" || e.views.Len() != 1 {
 		t.Fatalf("redirect: %+v %v, %d views", s, err, e.views.Len())
+	}
+	// Videos have no duration yet, so the URL gets the default lifetime.
+	want := ports.PresignOptions{TTL: domain.PresignTTL(0), ContentType: "video/mp4"}
+	if got := e.storage.Presigns; len(got) != 2 || got[1] != want || s.RedirectMaxAge != domain.RedirectMaxAge(0) {
+		t.Fatalf("presigned with %+v, redirect max age %v; want %+v, %v", got, s.RedirectMaxAge, want, domain.RedirectMaxAge(0))
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"vms/modules/video/domain"
+	"vms/modules/video/ports"
 	"vms/platform/kind"
 	"vms/platform/principal"
 )
@@ -103,7 +104,7 @@ func readName(body io.Reader) (string, error) {
 }
 
 // storeFile streams the file part into storage while hashing it, after checking that its
-// first bytes sniff as a video.
+// first bytes sniff as a video; the object is stored with the sniffed content type.
 func (s *Service) storeFile(ctx context.Context, r io.Reader) (domain.StoredFile, error) {
 	src := &sourceReader{r: r}
 	head := make([]byte, sniffLen)
@@ -122,7 +123,9 @@ func (s *Service) storeFile(ctx context.Context, r io.Reader) (domain.StoredFile
 	if mt, _, ok := strings.Cut(ct, ";"); ok {
 		ct = strings.TrimSpace(mt)
 	}
-	obj, err := s.Storage.Put(ctx, io.MultiReader(bytes.NewReader(head), src), s.cfg.MaxUploadBytes)
+	obj, err := s.Storage.Put(ctx, io.MultiReader(bytes.NewReader(head), src), ports.PutOptions{
+		MaxBytes: s.cfg.MaxUploadBytes, ContentType: ct,
+	})
 	if err != nil {
 		if src.err != nil && !errors.Is(err, src.err) {
 			err = fmt.Errorf("%w (%w)", src.err, err)

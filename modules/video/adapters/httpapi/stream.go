@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -36,7 +37,8 @@ import (
 //	@Header			200,206	{string}	Accept-Ranges	"bytes"
 //	@Header			200,206	{string}	ETag			"entity tag of the stored object"
 //	@Header			206		{string}	Content-Range	"bytes 0-1023/88925"
-//	@Header			302		{string}	Location		"presigned URL of the object (STREAM_MODE=redirect)"
+//	@Header			302		{string}	Location		"presigned URL of the object (STREAM_MODE=redirect), valid for the video's duration plus 15 minutes (1 hour while the duration is unknown, at most 12 hours)"
+//	@Header			302		{string}	Cache-Control	"private, max-age=900: the redirect may be reused while its URL still outlives a viewing"
 //	@Header			416		{string}	Content-Range	"bytes */88925"
 //	@Security		BearerAuth
 //	@Security		PlaybackToken
@@ -62,7 +64,7 @@ func (h *Handler) stream(c *gin.Context) {
 	defer s.Close()
 	switch {
 	case s.Kind == domain.StreamRedirect:
-		c.Header("Cache-Control", "no-store")
+		c.Header("Cache-Control", redirectCacheControl(s.RedirectMaxAge))
 		c.Redirect(http.StatusFound, s.RedirectURL)
 		return
 	case s.Kind == domain.StreamContent && s.Status == http.StatusPreconditionFailed:
@@ -91,6 +93,15 @@ func (h *Handler) stream(c *gin.Context) {
 	if err != nil {
 		slog.DebugContext(ctx, "stream ended early", "video_id", id, "err", err)
 	}
+}
+
+// redirectCacheControl lets the client alone reuse a redirect for maxAge, which is short
+// enough for the presigned URL to outlive a viewing started from the cached redirect.
+func redirectCacheControl(maxAge time.Duration) string {
+	if secs := int64(maxAge / time.Second); secs > 0 {
+		return "private, max-age=" + strconv.FormatInt(secs, 10)
+	}
+	return "no-store"
 }
 
 // streamRequest reads the method and the range and precondition headers. A request with

@@ -134,6 +134,9 @@ func TestStreamRedirectRecordsFirst(t *testing.T) {
 	if rec.Code != 302 || rec.Header().Get("Location") != "https://bucket.example.com/k-live" || e.views.Len() != 1 {
 		t.Fatalf("redirect: %d %q, views %d", rec.Code, rec.Header().Get("Location"), e.views.Len())
 	}
+	if cc := rec.Header().Get("Cache-Control"); cc != "private, max-age=900" {
+		t.Fatalf("redirect Cache-Control %q", cc)
+	}
 	head := e.do(http.MethodHead, "/v1/videos/stream/"+id(e.live), adminA, nil)
 	if head.Code != 200 || e.views.Len() != 1 {
 		t.Fatalf("HEAD in redirect mode: %d, views %d", head.Code, e.views.Len())

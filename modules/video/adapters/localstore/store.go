@@ -68,9 +68,10 @@ func (s *Store) Close() error {
 }
 
 // Put streams r into a temporary file while hashing and counting it, then renames the
-// synced file to a newly generated key. Past maxBytes (when maxBytes > 0), on a read or
-// write error, or when ctx ends, the temporary file is removed and nothing is stored.
-func (s *Store) Put(ctx context.Context, r io.Reader, maxBytes int64) (ports.StoredObject, error) {
+// synced file to a newly generated key. Past opts.MaxBytes (when it is > 0), on a read
+// or write error, or when ctx ends, the temporary file is removed and nothing is stored.
+// A file has no content type of its own: the stream use case sends the video's.
+func (s *Store) Put(ctx context.Context, r io.Reader, opts ports.PutOptions) (ports.StoredObject, error) {
 	id, err := randomID()
 	if err != nil {
 		return ports.StoredObject{}, err
@@ -89,7 +90,7 @@ func (s *Store) Put(ctx context.Context, r io.Reader, maxBytes int64) (ports.Sto
 		}
 	}()
 	h := sha256.New()
-	n, err := copyLimited(ctx, io.MultiWriter(f, h), r, maxBytes)
+	n, err := copyLimited(ctx, io.MultiWriter(f, h), r, opts.MaxBytes)
 	if err != nil {
 		return ports.StoredObject{}, err
 	}
@@ -157,7 +158,7 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 }
 
 // PresignGet reports that local files cannot be presigned.
-func (s *Store) PresignGet(ctx context.Context, key string, ttl time.Duration) (string, bool, error) {
+func (s *Store) PresignGet(ctx context.Context, key string, opts ports.PresignOptions) (string, bool, error) {
 	return "", false, nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"vms/modules/video/ports"
 	"vms/platform/kind"
 )
 
@@ -51,7 +52,7 @@ func TestPutOpenRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	obj, err := s.Put(context.Background(), bytes.NewReader(data), int64(len(data)))
+	obj, err := s.Put(context.Background(), bytes.NewReader(data), ports.PutOptions{MaxBytes: int64(len(data))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +90,7 @@ func TestPutKeysAreUnique(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 16 {
 		wg.Go(func() {
-			obj, err := s.Put(context.Background(), strings.NewReader("same bytes"), 0)
+			obj, err := s.Put(context.Background(), strings.NewReader("same bytes"), ports.PutOptions{})
 			if err != nil {
 				t.Error(err)
 				return
@@ -107,10 +108,10 @@ func TestPutKeysAreUnique(t *testing.T) {
 
 func TestPutSizeLimit(t *testing.T) {
 	s, dir := newStore(t)
-	if _, err := s.Put(context.Background(), strings.NewReader("0123456789"), 10); err != nil {
+	if _, err := s.Put(context.Background(), strings.NewReader("0123456789"), ports.PutOptions{MaxBytes: 10}); err != nil {
 		t.Fatalf("exactly the limit: %v", err)
 	}
-	_, err := s.Put(context.Background(), strings.NewReader("0123456789A"), 10)
+	_, err := s.Put(context.Background(), strings.NewReader("0123456789A"), ports.PutOptions{MaxBytes: 10})
 	if !errors.Is(err, ErrTooLarge) || kind.Of(err) != kind.TooLarge {
 		t.Fatalf("err = %v, want too_large", err)
 	}
@@ -146,11 +147,11 @@ func (r *cancelingReader) Read(p []byte) (int, error) {
 
 func TestPutLeavesNothingOnFailure(t *testing.T) {
 	s, dir := newStore(t)
-	if _, err := s.Put(context.Background(), &failingReader{n: 3}, 0); err == nil {
+	if _, err := s.Put(context.Background(), &failingReader{n: 3}, ports.PutOptions{}); err == nil {
 		t.Error("read error was not reported")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	if _, err := s.Put(ctx, &cancelingReader{cancel: cancel}, 0); !errors.Is(err, context.Canceled) {
+	if _, err := s.Put(ctx, &cancelingReader{cancel: cancel}, ports.PutOptions{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled upload: err = %v", err)
 	}
 	if files := storedFiles(t, dir); len(files) != 0 {
@@ -199,7 +200,7 @@ func TestOpenRefusesForeignKeys(t *testing.T) {
 
 func TestDelete(t *testing.T) {
 	s, dir := newStore(t)
-	obj, err := s.Put(context.Background(), strings.NewReader("video"), 0)
+	obj, err := s.Put(context.Background(), strings.NewReader("video"), ports.PutOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +226,7 @@ func TestReadyAndPresign(t *testing.T) {
 	if files := storedFiles(t, dir); len(files) != 0 {
 		t.Errorf("probe left files: %v", files)
 	}
-	if url, ok, err := s.PresignGet(context.Background(), "aa/bb/x.bin", time.Minute); ok || err != nil || url != "" {
+	if url, ok, err := s.PresignGet(context.Background(), "aa/bb/x.bin", ports.PresignOptions{TTL: time.Minute}); ok || err != nil || url != "" {
 		t.Errorf("PresignGet = %q %v %v", url, ok, err)
 	}
 	if err := os.RemoveAll(dir); err != nil {
@@ -290,7 +291,7 @@ func TestOpenRefusesAFolderSymlinkLeavingTheStore(t *testing.T) {
 func TestKeptFolderSeesLaterObjects(t *testing.T) {
 	s, dir := newStore(t)
 	ctx := context.Background()
-	obj, err := s.Put(ctx, strings.NewReader("first"), 1<<10)
+	obj, err := s.Put(ctx, strings.NewReader("first"), ports.PutOptions{MaxBytes: 1 << 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -323,7 +324,7 @@ func BenchmarkOpen(b *testing.B) {
 	}
 	defer s.Close()
 	ctx := context.Background()
-	obj, err := s.Put(ctx, strings.NewReader("video bytes"), 1<<10)
+	obj, err := s.Put(ctx, strings.NewReader("video bytes"), ports.PutOptions{MaxBytes: 1 << 10})
 	if err != nil {
 		b.Fatal(err)
 	}

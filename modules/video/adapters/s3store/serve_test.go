@@ -10,6 +10,7 @@ import (
 
 	"vms/modules/video/adapters/stream"
 	"vms/modules/video/domain"
+	"vms/modules/video/ports"
 )
 
 // TestServeRangeFromBucket serves a 1 MiB range of a 24 MiB object through
@@ -18,7 +19,7 @@ func TestServeRangeFromBucket(t *testing.T) {
 	f := newFake(t)
 	s := f.store(t, testBucket)
 	data := randomBytes(24 << 20)
-	obj, err := s.Put(context.Background(), bytes.NewReader(data), 0)
+	obj, err := s.Put(context.Background(), bytes.NewReader(data), ports.PutOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -67,21 +67,26 @@ func New(ctx context.Context, storageURL string) (*Store, error) {
 	}, nil
 }
 
-// Put streams r to a new object under a generated key while hashing and counting it.
-// Past maxBytes (when maxBytes > 0), on a read error or when ctx ends, the upload is
+// Put streams r to a new object under a generated key while hashing and counting it,
+// stored with opts.ContentType (application/octet-stream when empty). Past
+// opts.MaxBytes (when it is > 0), on a read error or when ctx ends, the upload is
 // aborted and any object already written is deleted.
-func (s *Store) Put(ctx context.Context, r io.Reader, maxBytes int64) (ports.StoredObject, error) {
+func (s *Store) Put(ctx context.Context, r io.Reader, opts ports.PutOptions) (ports.StoredObject, error) {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return ports.StoredObject{}, fmt.Errorf("s3 storage: random key: %w", err)
 	}
 	key := s.prefix + hex.EncodeToString(b[:]) + ".bin"
-	body := newMeteredReader(ctx, r, maxBytes)
+	contentType := opts.ContentType
+	if contentType == "" {
+		contentType = "application/octet-stream"
+	}
+	body := newMeteredReader(ctx, r, opts.MaxBytes)
 	_, err := s.uploader.Upload(ctx, &s3.PutObjectInput{
 		Bucket:      aws.String(s.bucket),
 		Key:         aws.String(key),
 		Body:        body,
-		ContentType: aws.String("application/octet-stream"),
+		ContentType: aws.String(contentType),
 	})
 	if err == nil && body.err != nil {
 		err = body.err
@@ -134,12 +139,17 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
-// PresignGet returns a URL that serves the object with a plain GET for ttl.
-func (s *Store) PresignGet(ctx context.Context, key string, ttl time.Duration) (string, bool, error) {
+// PresignGet returns a URL that serves the object with a plain GET for opts.TTL, with
+// opts.ContentType as the answers' Content-Type (response-content-type) when it is set.
+func (s *Store) PresignGet(ctx context.Context, key string, opts ports.PresignOptions) (string, bool, error) {
 	if !s.validKey(key) {
 		return "", false, ErrNotFound
 	}
-	req, err := s.presign.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(key)}, s3.WithPresignExpires(ttl))
+	in := &s3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(key)}
+	if opts.ContentType != "" {
+		in.ResponseContentType = aws.String(opts.ContentType)
+	}
+	req, err := s.presign.PresignGetObject(ctx, in, s3.WithPresignExpires(opts.TTL))
 	if err != nil {
 		return "", false, fmt.Errorf("s3 storage: presign: %w", err)
 	}

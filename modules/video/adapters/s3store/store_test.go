@@ -20,6 +20,7 @@ import (
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
+	"vms/modules/video/ports"
 	"vms/platform/kind"
 )
 
@@ -112,7 +113,7 @@ func TestPutOpenRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	for _, size := range []int{0, 1000, 9<<20 + 123} { // empty, one part, multipart
 		data := randomBytes(size)
-		obj, err := s.Put(ctx, trickle{bytes.NewReader(data)}, 32<<20)
+		obj, err := s.Put(ctx, trickle{bytes.NewReader(data)}, ports.PutOptions{MaxBytes: 32 << 20})
 		if err != nil {
 			t.Fatalf("size %d: %v", size, err)
 		}
@@ -143,7 +144,7 @@ func TestPutSizeLimitLeavesNothing(t *testing.T) {
 	f := newFake(t)
 	s := f.store(t, testBucket)
 	for _, tc := range []struct{ size, limit int }{{11, 10}, {10<<20 + 1, 10 << 20}, {20 << 20, 9 << 20}} {
-		_, err := s.Put(context.Background(), trickle{bytes.NewReader(randomBytes(tc.size))}, int64(tc.limit))
+		_, err := s.Put(context.Background(), trickle{bytes.NewReader(randomBytes(tc.size))}, ports.PutOptions{MaxBytes: int64(tc.limit)})
 		if !errors.Is(err, ErrTooLarge) || kind.Of(err) != kind.TooLarge {
 			t.Errorf("%d bytes over a %d limit: err = %v", tc.size, tc.limit, err)
 		}
@@ -155,7 +156,7 @@ func TestPutSizeLimitLeavesNothing(t *testing.T) {
 	if err != nil || len(uploads.Uploads) != 0 {
 		t.Errorf("multipart uploads left open: %v (%v)", uploads, err)
 	}
-	if _, err := s.Put(context.Background(), strings.NewReader("0123456789"), 10); err != nil {
+	if _, err := s.Put(context.Background(), strings.NewReader("0123456789"), ports.PutOptions{MaxBytes: 10}); err != nil {
 		t.Errorf("exactly the limit: %v", err)
 	}
 }
@@ -173,12 +174,12 @@ func (r *failingReader) Read(p []byte) (int, error) {
 func TestPutFailureLeavesNothing(t *testing.T) {
 	f := newFake(t)
 	s := f.store(t, testBucket)
-	if _, err := s.Put(context.Background(), &failingReader{}, 0); err == nil {
+	if _, err := s.Put(context.Background(), &failingReader{}, ports.PutOptions{}); err == nil {
 		t.Error("read error was not reported")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := s.Put(ctx, strings.NewReader("data"), 0); !errors.Is(err, context.Canceled) {
+	if _, err := s.Put(ctx, strings.NewReader("data"), ports.PutOptions{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: err = %v", err)
 	}
 	if n := f.objectCount(t); n != 0 {
@@ -190,7 +191,7 @@ func TestRangedReadsFetchOnlyWhatIsRead(t *testing.T) {
 	f := newFake(t)
 	s := f.store(t, testBucket)
 	data := randomBytes(16 << 20)
-	obj, err := s.Put(context.Background(), bytes.NewReader(data), 0)
+	obj, err := s.Put(context.Background(), bytes.NewReader(data), ports.PutOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +243,7 @@ func TestOpenDeleteAndMissingObjects(t *testing.T) {
 	f := newFake(t)
 	s := f.store(t, testBucket)
 	ctx := context.Background()
-	obj, err := s.Put(ctx, strings.NewReader("video"), 0)
+	obj, err := s.Put(ctx, strings.NewReader("video"), ports.PutOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,11 +263,11 @@ func TestOpenDeleteAndMissingObjects(t *testing.T) {
 func TestPresignedURLServesPlainGet(t *testing.T) {
 	f := newFake(t)
 	s := f.store(t, testBucket)
-	obj, err := s.Put(context.Background(), strings.NewReader("presigned bytes"), 0)
+	obj, err := s.Put(context.Background(), strings.NewReader("presigned bytes"), ports.PutOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	url, ok, err := s.PresignGet(context.Background(), obj.Key, 5*time.Minute)
+	url, ok, err := s.PresignGet(context.Background(), obj.Key, ports.PresignOptions{TTL: 5 * time.Minute})
 	if err != nil || !ok || !strings.Contains(url, "X-Amz-Signature=") || !strings.Contains(url, "X-Amz-Expires=300") {
 		t.Fatalf("PresignGet = %q %v %v", url, ok, err)
 	}
@@ -288,5 +289,37 @@ func TestReady(t *testing.T) {
 	}
 	if err := f.store(t, "missing-bucket").Ready(context.Background()); err == nil {
 		t.Error("Ready succeeded for a missing bucket")
+	}
+}
+
+func TestContentTypeIsStoredAndPresigned(t *testing.T) {
+	f := newFake(t)
+	s := f.store(t, testBucket)
+	ctx := context.Background()
+	for _, tc := range []struct{ put, want string }{{"video/mp4", "video/mp4"}, {"", "application/octet-stream"}} {
+		obj, err := s.Put(ctx, strings.NewReader("bytes"), ports.PutOptions{ContentType: tc.put})
+		if err != nil {
+			t.Fatal(err)
+		}
+		head, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(testBucket), Key: aws.String(obj.Key)})
+		if err != nil || aws.ToString(head.ContentType) != tc.want {
+			t.Errorf("Put with %q: stored Content-Type %q (%v), want %q", tc.put, aws.ToString(head.ContentType), err, tc.want)
+		}
+	}
+	obj, err := s.Put(ctx, strings.NewReader("bytes"), ports.PutOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, _, err := s.PresignGet(ctx, obj.Key, ports.PresignOptions{TTL: time.Hour, ContentType: "video/webm"})
+	if err != nil || !strings.Contains(url, "response-content-type=video%2Fwebm") || !strings.Contains(url, "X-Amz-Expires=3600") {
+		t.Fatalf("PresignGet = %q, %v", url, err)
+	}
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "video/webm" {
+		t.Errorf("GET presigned URL: %d, Content-Type %q", res.StatusCode, res.Header.Get("Content-Type"))
 	}
 }
