@@ -1,7 +1,7 @@
 # The same commands CI runs (.ci/run), for people.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 
-.PHONY: run test test-pg lint swag migrate ci http-test bench bench-smoke
+.PHONY: run test test-pg lint swag migrate ci http-test bench bench-smoke fuzz
 
 run: ## Run the server with the embedded defaults (SQLite + local files under ./data)
 	go run ./app
@@ -30,6 +30,9 @@ ci: ## Everything CI runs, PostgreSQL start included
 
 http-test: ## Run deploy/http/*.http with httpyac against a freshly built server (HTTP_TEST_DATABASE_URL=postgres://… for PostgreSQL)
 	bash deploy/http/run.sh
+
+fuzz: ## Run every fuzz target in turn for FUZZTIME each (default 20s); failing inputs land in testdata/fuzz
+	bash deploy/fuzz.sh
 
 bench: ## Benchmarks against nginx/pgbench references measured in the same run (deploy/bench; DURATION=10s per sample)
 	bash deploy/bench/run-all.sh

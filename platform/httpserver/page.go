@@ -48,19 +48,22 @@ func EncodeCursor(lastID int64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("id:" + strconv.FormatInt(lastID, 10)))
 }
 
-// DecodeCursor reads a cursor made by EncodeCursor.
+// DecodeCursor reads a cursor made by EncodeCursor. Only the exact string EncodeCursor
+// makes for an id is accepted (no leading zeros or sign, no stray base64 bits), so one
+// page has one cursor; anything else is a bad request.
 func DecodeCursor(s string) (int64, error) {
+	bad := kind.New(kind.BadRequest, "bad cursor")
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
-		return 0, err
+		return 0, bad
 	}
 	rest, ok := strings.CutPrefix(string(b), "id:")
 	if !ok {
-		return 0, fmt.Errorf("bad cursor")
+		return 0, bad
 	}
 	id, err := strconv.ParseInt(rest, 10, 64)
-	if err != nil || id < 0 {
-		return 0, fmt.Errorf("bad cursor")
+	if err != nil || id < 0 || EncodeCursor(id) != s {
+		return 0, bad
 	}
 	return id, nil
 }
