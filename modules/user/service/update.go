@@ -33,10 +33,15 @@ func (s *Service) Update(ctx context.Context, caller principal.Principal, id int
 			if err := s.repo.LockUser(ctx, u.ID); err != nil {
 				return fmt.Errorf("lock user: %w", err)
 			}
-			at := domain.PasswordChangeTime(s.clock.Now())
+		}
+		// Read the clock only once the row is locked: a refresh or sign-in that held the
+		// lock before has then committed, and its tokens are dated before this change.
+		now := s.clock.Now()
+		if ch.PasswordHash != nil {
+			at := domain.PasswordChangeTime(now)
 			ch.PasswordChangedAt = &at
 		}
-		out, err = s.repo.Update(ctx, u.CorporationID, u.ID, ch, s.clock.Now())
+		out, err = s.repo.Update(ctx, u.CorporationID, u.ID, ch, now)
 		if err != nil {
 			return fmt.Errorf("update user: %w", err)
 		}
