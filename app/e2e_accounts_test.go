@@ -88,7 +88,9 @@ func TestAccountsScenario(t *testing.T) {
 		a.Do("GET", fmt.Sprintf("/v1/users/id/%d", me.ID), nil, guestTokens.AccessToken).Expect(t, http.StatusNotFound)
 
 		a.Do("PUT", fmt.Sprintf("/v1/users/%d", guest.ID), map[string]string{"role": "admin"}, guestTokens.AccessToken).Expect(t, http.StatusForbidden)
-		a.Do("PUT", fmt.Sprintf("/v1/users/%d", guest.ID), map[string]string{"password": "new-guest-password"}, guestTokens.AccessToken).Expect(t, http.StatusOK)
+		a.Do("PUT", fmt.Sprintf("/v1/users/%d", guest.ID), map[string]string{"password": "new-guest-password"}, guestTokens.AccessToken).Expect(t, http.StatusUnprocessableEntity)
+		a.Do("PUT", fmt.Sprintf("/v1/users/%d", guest.ID), map[string]string{"password": "new-guest-password", "current_password": "guest-password"}, guestTokens.AccessToken).Expect(t, http.StatusOK)
+		a.Do("GET", "/v1/auth/me", nil, guestTokens.AccessToken).Expect(t, http.StatusUnauthorized)
 		a.Do("POST", "/v1/auth/login", map[string]string{"email": "guest@acme.io", "password": "guest-password"}, "").Expect(t, http.StatusUnauthorized)
 		guestTokens = login(t, a, "guest@acme.io", "new-guest-password")
 		a.Do("PUT", fmt.Sprintf("/v1/corporations/%d", corp.ID), map[string]string{"name": "Acme", "plan_type": "FREE"}, guestTokens.AccessToken).Expect(t, http.StatusForbidden)

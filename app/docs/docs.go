@@ -217,6 +217,40 @@ const docTemplate = `{
                 }
             }
         },
+        "/v1/auth/logout-all": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Revokes every refresh token of the caller, on every device. Access tokens already issued run to their expiry; a password change also refuses those at once.",
+                "produces": [
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Sign out everywhere",
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "not signed in",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/v1/auth/me": {
             "get": {
                 "security": [
@@ -1063,7 +1097,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "You may change your own password; an admin may change the password and role of the corporation's other users. A guest sending a role, or anyone changing their own role, gets 403; a user you may not see is 404.",
+                "description": "You may change your own password, given your current one in current_password; an admin may change the password and role of the corporation's other users without it. A guest sending a role, or anyone changing their own role, gets 403; a user you may not see is 404. A new password ends every session of the user: their refresh tokens are revoked, and access and playback tokens issued before the change are refused.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1113,7 +1147,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "only an admin changes roles",
+                        "description": "only an admin changes roles, nobody changes their own role, or current_password is wrong",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1137,7 +1171,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "invalid fields, named in errors",
+                        "description": "invalid fields, or current_password missing from a change of your own password, named in errors",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -2350,6 +2384,10 @@ const docTemplate = `{
         "httpapi.UpdateUserRequest": {
             "type": "object",
             "properties": {
+                "current_password": {
+                    "type": "string",
+                    "example": "correct horse battery"
+                },
                 "password": {
                     "type": "string",
                     "example": "another good password"

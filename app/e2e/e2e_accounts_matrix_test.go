@@ -55,6 +55,7 @@ func acctRoutes() []acctRoute {
 		{"logout the guest's token", func(t *testing.T, w *acctWorld) (string, string, any) {
 			return "POST", "/v1/auth/logout", map[string]string{"refresh_token": acctLogin(t, w.a, w.guest.Email, acctGuestPW).RefreshToken}
 		}, [4]int{401, 204, 401, 401}},
+		{"logout everywhere", fixed("POST", "/v1/auth/logout-all", nil), [4]int{401, 204, 204, 204}},
 		{"me", fixed("GET", "/v1/auth/me", nil), [4]int{401, 200, 200, 200}},
 		{"sign up", func(t *testing.T, w *acctWorld) (string, string, any) {
 			n := w.next()
@@ -84,8 +85,14 @@ func acctRoutes() []acctRoute {
 			return "GET", fmt.Sprintf("/v1/users/id/%d", w.admin.ID), nil
 		}, [4]int{401, 404, 200, 404}},
 		{"update guest password", func(t *testing.T, w *acctWorld) (string, string, any) {
-			return "PUT", fmt.Sprintf("/v1/users/%d", w.guest.ID), map[string]string{"password": acctGuestPW}
+			return "PUT", fmt.Sprintf("/v1/users/%d", w.guest.ID), map[string]string{"password": acctGuestPW, "current_password": acctGuestPW}
 		}, [4]int{401, 200, 200, 404}},
+		{"change own password without current_password", func(t *testing.T, w *acctWorld) (string, string, any) {
+			return "PUT", fmt.Sprintf("/v1/users/%d", w.guest.ID), map[string]string{"password": acctGuestPW}
+		}, [4]int{401, 422, 200, 404}},
+		{"change own password with a wrong current_password", func(t *testing.T, w *acctWorld) (string, string, any) {
+			return "PUT", fmt.Sprintf("/v1/users/%d", w.guest.ID), map[string]string{"password": acctGuestPW, "current_password": "not-the-password"}
+		}, [4]int{401, 403, 200, 404}},
 		{"change guest role", func(t *testing.T, w *acctWorld) (string, string, any) {
 			return "PUT", fmt.Sprintf("/v1/users/%d", w.guest.ID), map[string]string{"role": "admin"}
 		}, [4]int{401, 403, 200, 404}},
@@ -142,6 +149,11 @@ func TestAccountsAuthorizationMatrix(t *testing.T) {
 					if after := acctSnapshot(t, a); after != before {
 						t.Errorf("%s as %s was refused with %d but changed the account tables", route.name, acctActorNames[who], r.Status)
 					}
+				}
+				if m, ok := body.(map[string]string); ok && m["password"] != "" && method == http.MethodPut && r.Status == http.StatusOK {
+					// A new password ends the guest's sessions: sign in again.
+					g := acctLogin(t, a, w.guest.Email, acctGuestPW)
+					w.tokens[guestOfA], w.guestChain = g.AccessToken, g.RefreshToken
 				}
 				if route.name == "refresh" && r.Status == http.StatusOK {
 					var next acctTokens

@@ -104,15 +104,17 @@ func TestAccountsOverHTTP(t *testing.T) {
 			t.Fatalf("guest %+v", got)
 		}
 		a.Do(http.MethodGet, "/v1/users/guest@initech.example", nil, g.AccessToken).Expect(t, http.StatusOK)
-		a.Do(http.MethodPut, fmt.Sprintf("/v1/users/%d", guest.ID), map[string]string{"password": "guest-password-2"}, g.AccessToken).Expect(t, http.StatusOK)
+		a.Do(http.MethodPut, fmt.Sprintf("/v1/users/%d", guest.ID), map[string]string{"password": "guest-password-2", "current_password": acctGuestPW}, g.AccessToken).Expect(t, http.StatusOK)
 		a.Do(http.MethodPost, "/v1/auth/login", map[string]string{"email": "guest@initech.example", "password": acctGuestPW}, "").Expect(t, http.StatusUnauthorized)
 		g2 := acctLogin(t, a, "guest@initech.example", "guest-password-2")
+		g3 := acctLogin(t, a, "guest@initech.example", "guest-password-2")
 
+		// The password change ended the first sign-in.
 		sessions := acctSessions(t, a, admin.AccessToken, guest.ID)
-		if len(sessions) != 2 {
-			t.Fatalf("guest sessions %+v, want 2", sessions)
+		if len(sessions) != 3 || sessions[0].RevokedAt == nil {
+			t.Fatalf("guest sessions %+v, want 3, the first revoked", sessions)
 		}
-		for _, s := range sessions {
+		for _, s := range sessions[1:] {
 			if s.ID <= 0 || s.CreatedAt == "" || s.ExpiresAt == "" || s.RevokedAt != nil {
 				t.Fatalf("session %+v", s)
 			}
@@ -125,14 +127,14 @@ func TestAccountsOverHTTP(t *testing.T) {
 		}
 		a.Do(http.MethodGet, "/v1/auth/me", nil, next.AccessToken).Expect(t, http.StatusOK)
 		sessions = acctSessions(t, a, admin.AccessToken, guest.ID)
-		if len(sessions) != 3 || sessions[1].RevokedAt == nil || sessions[1].LastUsedAt == nil || sessions[2].RevokedAt != nil {
+		if len(sessions) != 4 || sessions[1].RevokedAt == nil || sessions[1].LastUsedAt == nil || sessions[3].RevokedAt != nil {
 			t.Fatalf("after refresh %+v", sessions)
 		}
 
 		a.Do(http.MethodPost, "/v1/auth/logout", map[string]string{"refresh_token": next.RefreshToken}, next.AccessToken).Expect(t, http.StatusNoContent)
 		acctRefresh(a, next.RefreshToken).Expect(t, http.StatusUnauthorized)
-		// The first sign-in is another family and survives.
-		acctRefresh(a, g.RefreshToken).Expect(t, http.StatusOK)
+		// Another sign-in is another family and survives.
+		acctRefresh(a, g3.RefreshToken).Expect(t, http.StatusOK)
 	})
 }
 

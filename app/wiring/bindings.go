@@ -70,6 +70,11 @@ func (a accounts) Active(ctx context.Context, userID int64) (authports.Identity,
 	return identity(acc), ok, err
 }
 
+func (a accounts) LockActive(ctx context.Context, userID int64) (authports.Identity, bool, error) {
+	acc, ok, err := a.users.LockActive(ctx, userID)
+	return identity(acc), ok, err
+}
+
 func identity(a userdomain.Account) authports.Identity {
-	return authports.Identity{UserID: a.UserID, CorporationID: a.CorporationID, Role: string(a.Role)}
+	return authports.Identity{UserID: a.UserID, CorporationID: a.CorporationID, Role: string(a.Role), PasswordChangedAt: a.PasswordChangedAt}
 }

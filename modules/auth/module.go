@@ -20,7 +20,7 @@ import (
 // Module wires the auth module. It needs a ports.Accounts, which app/wiring binds to the
 // user module, and offers the request authenticator, *service.Playback (playback tokens,
 // which app/wiring binds to the video module's port), its routes and its handlers of
-// account deletions.
+// account deletions and password changes.
 var Module = fx.Module("auth",
 	fx.Provide(
 		fx.Private,
@@ -41,6 +41,7 @@ var Module = fx.Module("auth",
 		fx.Annotate(httpapi.NewHandlers, fx.As(new(httpserver.Registrar)), fx.ResultTags(`group:"routes"`)),
 		fx.Annotate(userDeletedHandler, fx.ResultTags(`group:"event_handlers"`)),
 		fx.Annotate(corporationDeletedHandler, fx.ResultTags(`group:"event_handlers"`)),
+		fx.Annotate(passwordChangedHandler, fx.ResultTags(`group:"event_handlers"`)),
 	),
 )
 
@@ -54,6 +55,10 @@ func newService(cfg config.Config, accounts ports.Accounts, sessions ports.Sessi
 
 func userDeletedHandler(h *service.AccountEvents) events.Handler {
 	return events.HandlerFunc(h.UserDeleted)
+}
+
+func passwordChangedHandler(h *service.AccountEvents) events.Handler {
+	return events.HandlerFunc(h.PasswordChanged)
 }
 
 func corporationDeletedHandler(h *service.AccountEvents) events.Handler {

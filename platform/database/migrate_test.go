@@ -11,7 +11,7 @@ import (
 // schema lists the tables of the specification with the columns each must have.
 var schema = map[string][]string{
 	"corporations":       {"id", "name", "plan_type", "plan_expired_at", "deleted_at", "created_at", "updated_at"},
-	"users":              {"id", "email", "password_hash", "role", "corporation_id", "point", "deleted_at", "created_at", "updated_at"},
+	"users":              {"id", "email", "password_hash", "role", "corporation_id", "point", "password_changed_at", "deleted_at", "created_at", "updated_at"},
 	"videos":             {"id", "name", "corporation_id", "source_kind", "storage_key", "source_url", "content_type", "size_bytes", "sha256", "deleted", "deleted_at", "created_at", "updated_at"},
 	"video_view_logs":    {"id", "user_id", "video_id", "created_at"},
 	"point_transactions": {"id", "user_id", "amount", "reason", "ref_id", "created_at"},

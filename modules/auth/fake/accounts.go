@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"vms/modules/auth/ports"
 )
@@ -54,6 +55,16 @@ func (a *Accounts) SetRole(userID int64, role string) {
 	a.users[userID] = u
 }
 
+// ChangePassword replaces a user's password and records when it changed.
+func (a *Accounts) ChangePassword(userID int64, password string, at time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	u := a.users[userID]
+	u.password = password
+	u.id.PasswordChangedAt = at
+	a.users[userID] = u
+}
+
 // ActiveCalls returns how many times Active was called.
 func (a *Accounts) ActiveCalls() int {
 	a.mu.Lock()
@@ -100,4 +111,9 @@ func (a *Accounts) Active(_ context.Context, userID int64) (ports.Identity, bool
 		return ports.Identity{}, false, nil
 	}
 	return u.id, true, nil
+}
+
+// LockActive is Active; the fake's mutex already serialises callers.
+func (a *Accounts) LockActive(ctx context.Context, userID int64) (ports.Identity, bool, error) {
+	return a.Active(ctx, userID)
 }

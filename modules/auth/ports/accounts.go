@@ -2,13 +2,19 @@
 // keeps sessions, how it signs tokens, a unit of work and a clock.
 package ports
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Identity is what the auth module knows of a user.
 type Identity struct {
 	UserID        int64
 	CorporationID int64
 	Role          string
+	// PasswordChangedAt is when the user's password last changed; zero means never.
+	// Tokens issued before it are refused.
+	PasswordChangedAt time.Time
 }
 
 // Accounts looks up users for authentication. The user module implements it.
@@ -20,4 +26,9 @@ type Accounts interface {
 	VerifyPassword(ctx context.Context, email, password string) (id Identity, ok bool, err error)
 	// Active returns the identity of a live user of a live corporation; ok is false otherwise.
 	Active(ctx context.Context, userID int64) (id Identity, ok bool, err error)
+	// LockActive is Active inside the caller's unit of work, after locking the user's row
+	// until that transaction ends. A password change locks the row too, so a refresh or
+	// sign-in that issues tokens under this lock commits wholly before the change (and
+	// the change then revokes its session) or wholly after it (and sees it).
+	LockActive(ctx context.Context, userID int64) (id Identity, ok bool, err error)
 }

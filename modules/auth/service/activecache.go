@@ -27,6 +27,10 @@ type ActiveCache struct {
 	live     *cache.Cache[int64, ports.Identity]
 	gone     *cache.Cache[int64, struct{}]
 	corpGone *cache.Cache[int64, struct{}]
+	// changed holds password changes made through this process, for one lifetime: a
+	// request that read the user just before the change committed cannot bring the old
+	// change time back.
+	changed *cache.Cache[int64, time.Time]
 }
 
 // NewActiveCache builds a cache with the given entry lifetime and size.
@@ -35,6 +39,7 @@ func NewActiveCache(clock ports.Clock, ttl time.Duration, size int) *ActiveCache
 		live:     cache.New[int64, ports.Identity](size, ttl, clock),
 		gone:     cache.New[int64, struct{}](size, ttl, clock),
 		corpGone: cache.New[int64, struct{}](size, ttl, clock),
+		changed:  cache.New[int64, time.Time](size, ttl, clock),
 	}
 }
 
@@ -44,9 +49,31 @@ func (c *ActiveCache) Get(userID int64) (id ports.Identity, ok, found bool) {
 		return ports.Identity{}, false, true
 	}
 	if id, hit := c.live.Get(userID); hit {
-		return id, true, true
+		return c.Raise(userID, id), true, true
 	}
 	return ports.Identity{}, false, false
+}
+
+// Raise returns id with its password change time moved up to the latest change this
+// process made for the user, when that is later.
+func (c *ActiveCache) Raise(userID int64, id ports.Identity) ports.Identity {
+	if at, ok := c.changed.Get(userID); ok && at.After(id.PasswordChangedAt) {
+		id.PasswordChangedAt = at
+	}
+	return id
+}
+
+// PasswordChanged records that the user's password changed at the given time and drops
+// the cached answer, so this process refuses the user's older tokens at once. It is called
+// inside the unit of work that changes the password, before that commits; should it roll
+// back, the user's older tokens are refused for at most one lifetime.
+func (c *ActiveCache) PasswordChanged(userID int64, at time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if prev, ok := c.changed.Get(userID); !ok || at.After(prev) {
+		c.changed.Add(userID, at)
+	}
+	c.live.Remove(userID)
 }
 
 // Put remembers an answer for the user. It never replaces a fresher "gone" mark: a user

@@ -13,7 +13,9 @@ import (
 // Authenticator turns a verified token into the request's principal. The token proves who
 // the caller was when it was issued; whether the user is still live, and its role and
 // corporation, come from the accounts (through a short cache), so a deleted user is
-// refused at once and a role change applies within ActiveCacheTTL.
+// refused at once and a role change applies within ActiveCacheTTL. A token issued before
+// the user's last password change is refused: at once on the replica that made the
+// change, within ActiveCacheTTL on the others.
 type Authenticator struct {
 	accounts ports.Accounts
 	signer   ports.TokenSigner
@@ -36,19 +38,20 @@ type Credentials struct {
 // carries the one video it may stream.
 func (a *Authenticator) Authenticate(ctx context.Context, cred Credentials, allowPlayback bool) (principal.Principal, error) {
 	var userID, videoID int64
+	var issuedAt time.Time
 	switch {
 	case cred.Bearer != "":
 		c, err := a.signer.ParseAccess(cred.Bearer)
 		if err != nil {
 			return principal.Principal{}, domain.ErrUnauthenticated
 		}
-		userID = c.UserID
+		userID, issuedAt = c.UserID, c.IssuedAt
 	case allowPlayback && cred.Playback != "":
 		c, err := a.signer.ParsePlayback(cred.Playback)
 		if err != nil {
 			return principal.Principal{}, domain.ErrUnauthenticated
 		}
-		userID, videoID = c.UserID, c.VideoID
+		userID, videoID, issuedAt = c.UserID, c.VideoID, c.IssuedAt
 	default:
 		return principal.Principal{}, domain.ErrUnauthenticated
 	}
@@ -56,7 +59,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, cred Credentials, allo
 	if err != nil {
 		return principal.Principal{}, fmt.Errorf("authenticate: %w", err)
 	}
-	if !ok {
+	if !ok || issuedAt.Before(id.PasswordChangedAt) {
 		return principal.Principal{}, domain.ErrUnauthenticated
 	}
 	return principal.Principal{UserID: id.UserID, CorporationID: id.CorporationID, Role: id.Role, PlaybackVideoID: videoID}, nil
@@ -71,22 +74,46 @@ func (a *Authenticator) active(ctx context.Context, userID int64) (ports.Identit
 		return ports.Identity{}, false, err
 	}
 	a.cache.Put(userID, id, ok)
-	return id, ok, nil
+	return a.cache.Raise(userID, id), ok, nil
 }
 
 // Playback issues playback tokens for the video module.
 type Playback struct {
 	signer ports.TokenSigner
+	auth   *Authenticator
+	clock  ports.Clock
 }
 
 // NewPlayback builds the playback token issuer.
-func NewPlayback(signer ports.TokenSigner) *Playback { return &Playback{signer: signer} }
+func NewPlayback(signer ports.TokenSigner, auth *Authenticator, clock ports.Clock) *Playback {
+	return &Playback{signer: signer, auth: auth, clock: clock}
+}
 
 // IssuePlayback returns a token that lets this user stream this one video for a few
-// minutes, for players that cannot send an Authorization header.
-func (p *Playback) IssuePlayback(_ context.Context, userID, corporationID int64, role string, videoID int64) (string, time.Time, error) {
+// minutes, for players that cannot send an Authorization header. The caller was just
+// authenticated with a token no older than the user's last password change, so the new
+// token is dated no earlier than that change, even within its millisecond.
+func (p *Playback) IssuePlayback(ctx context.Context, userID, corporationID int64, role string, videoID int64) (string, time.Time, error) {
 	if userID <= 0 || videoID <= 0 {
 		return "", time.Time{}, fmt.Errorf("issue playback token: user %d, video %d", userID, videoID)
 	}
-	return p.signer.SignPlayback(ports.Identity{UserID: userID, CorporationID: corporationID, Role: role}, videoID)
+	id, ok, err := p.auth.active(ctx, userID)
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("issue playback token: %w", err)
+	}
+	if !ok {
+		return "", time.Time{}, domain.ErrUnauthenticated
+	}
+	at := issueTime(p.clock.Now(), id)
+	return p.signer.SignPlaybackAt(ports.Identity{UserID: userID, CorporationID: corporationID, Role: role}, videoID, at)
+}
+
+// issueTime dates a token issued now for a user whose identity was just read: now, or
+// the user's last password change when that is later (it is rounded up to the next
+// millisecond, so it can be a hair ahead of the clock).
+func issueTime(now time.Time, id ports.Identity) time.Time {
+	if id.PasswordChangedAt.After(now) {
+		return id.PasswordChangedAt
+	}
+	return now
 }

@@ -127,7 +127,7 @@ func TestCorporationDeletedStopsTokensAtOnce(t *testing.T) {
 
 func TestAuthenticatePlayback(t *testing.T) {
 	e := newEnv(t)
-	issuer := service.NewPlayback(e.signer)
+	issuer := service.NewPlayback(e.signer, e.auth, e.clock)
 	tok, exp, err := issuer.IssuePlayback(ctx, guest.UserID, guest.CorporationID, guest.Role, 77)
 	if err != nil || exp.After(t0.Add(10*time.Minute)) {
 		t.Fatalf("issue: %v, expires %v", err, exp)

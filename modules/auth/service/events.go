@@ -9,7 +9,7 @@ import (
 	"vms/modules/user/userevents"
 )
 
-// AccountEvents reacts to the deletion of users and corporations.
+// AccountEvents reacts to the deletion of users and corporations and to password changes.
 type AccountEvents struct {
 	sessions ports.Sessions
 	uow      ports.UnitOfWork
@@ -26,6 +26,22 @@ func NewAccountEvents(sessions ports.Sessions, uow ports.UnitOfWork, cache *Acti
 // and marks the user gone so its access tokens stop working at once.
 func (h *AccountEvents) UserDeleted(ctx context.Context, e userevents.UserDeleted) error {
 	h.cache.Forget(e.UserID)
+	now := h.clock.Now()
+	err := h.uow.Do(ctx, func(ctx context.Context) error {
+		_, err := h.sessions.RevokeUser(ctx, e.UserID, now)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("revoke sessions of user %d: %w", e.UserID, err)
+	}
+	return nil
+}
+
+// PasswordChanged revokes every refresh token of the user inside the unit of work that
+// stores the new password, and makes this process refuse the user's access and playback
+// tokens issued before the change at once (other replicas within ActiveCacheTTL).
+func (h *AccountEvents) PasswordChanged(ctx context.Context, e userevents.PasswordChanged) error {
+	h.cache.PasswordChanged(e.UserID, e.At)
 	now := h.clock.Now()
 	err := h.uow.Do(ctx, func(ctx context.Context) error {
 		_, err := h.sessions.RevokeUser(ctx, e.UserID, now)

@@ -38,3 +38,20 @@ func (s *Service) Logout(ctx context.Context, caller principal.Principal, token 
 	}
 	return err
 }
+
+// LogoutAll revokes every refresh token of the caller, on every device. Access tokens
+// already issued run to their (short) expiry.
+func (s *Service) LogoutAll(ctx context.Context, caller principal.Principal) error {
+	if caller.UserID <= 0 {
+		return domain.ErrUnauthenticated
+	}
+	now := s.clock.Now()
+	err := s.uow.Do(ctx, func(ctx context.Context) error {
+		_, err := s.sessions.RevokeUser(ctx, caller.UserID, now)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("logout everywhere: %w", err)
+	}
+	return nil
+}

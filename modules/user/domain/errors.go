@@ -10,13 +10,16 @@ import (
 
 // Sentinel errors of the user domain.
 var (
-	ErrNotFound     = kind.New(kind.NotFound, "user not found")
-	ErrEmailTaken   = kind.New(kind.Conflict, "a user with this e-mail already exists")
-	ErrAdminOnly    = kind.New(kind.Forbidden, "only an admin may do this")
-	ErrOwnRole      = kind.New(kind.Forbidden, "nobody may change their own role")
-	ErrRoleByGuest  = kind.New(kind.Forbidden, "only an admin may change roles")
-	ErrNotSignedIn  = kind.New(kind.Unauthorized, "sign in first")
-	ErrNothingToSet = invalid(map[string]string{"password": "password or role is required", "role": "password or role is required"})
+	ErrNotFound    = kind.New(kind.NotFound, "user not found")
+	ErrEmailTaken  = kind.New(kind.Conflict, "a user with this e-mail already exists")
+	ErrAdminOnly   = kind.New(kind.Forbidden, "only an admin may do this")
+	ErrOwnRole     = kind.New(kind.Forbidden, "nobody may change their own role")
+	ErrRoleByGuest = kind.New(kind.Forbidden, "only an admin may change roles")
+	ErrNotSignedIn = kind.New(kind.Unauthorized, "sign in first")
+	// ErrWrongPassword refuses a change of one's own password whose current_password
+	// does not match.
+	ErrWrongPassword = kind.New(kind.Forbidden, "current_password is not your password")
+	ErrNothingToSet  = invalid(map[string]string{"password": "password or role is required", "role": "password or role is required"})
 )
 
 // invalid returns a validation error whose message names the failed fields.

@@ -33,8 +33,10 @@ type User struct {
 	Role          Role
 	CorporationID int64
 	Point         int64
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// PasswordChangedAt is when the password last changed; zero means never.
+	PasswordChangedAt time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 // NewUser is a user about to be stored.
@@ -48,7 +50,18 @@ type NewUser struct {
 // Change lists the fields an update sets; nil fields stay as they are.
 type Change struct {
 	PasswordHash *string
-	Role         *Role
+	// PasswordChangedAt is set with every new password hash.
+	PasswordChangedAt *time.Time
+	Role              *Role
+}
+
+// PasswordChangeTime is the time recorded for a password change made at now: the next
+// whole millisecond, strictly after now. Tokens carry their issue time in milliseconds
+// and are refused when issued before the last change, so a token issued at or before
+// now (even within the same millisecond) is refused, and one issued at this time or
+// later is accepted.
+func PasswordChangeTime(now time.Time) time.Time {
+	return now.UTC().Truncate(time.Millisecond).Add(time.Millisecond)
 }
 
 type simpleError string
@@ -137,4 +150,7 @@ type Account struct {
 	UserID        int64
 	CorporationID int64
 	Role          Role
+	// PasswordChangedAt is when the password last changed; zero means never. Tokens
+	// issued before it no longer count.
+	PasswordChangedAt time.Time
 }

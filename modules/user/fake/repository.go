@@ -123,6 +123,9 @@ func (r *Repository) Update(_ context.Context, corporationID, id int64, ch domai
 	if ch.PasswordHash != nil {
 		rw.u.PasswordHash = *ch.PasswordHash
 	}
+	if ch.PasswordChangedAt != nil {
+		rw.u.PasswordChangedAt = *ch.PasswordChangedAt
+	}
 	if ch.Role != nil {
 		rw.u.Role = *ch.Role
 	}

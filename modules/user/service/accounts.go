@@ -103,7 +103,8 @@ func (s *Accounts) loginUser(ctx context.Context, email string) (domain.User, er
 	return u, nil
 }
 
-// Active returns the identity of a live user of a live corporation.
+// Active returns the identity of a live user of a live corporation, with the time of its
+// last password change.
 func (s *Accounts) Active(ctx context.Context, userID int64) (domain.Account, bool, error) {
 	u, err := s.repo.FindLive(ctx, userID)
 	if errors.Is(err, domain.ErrNotFound) {
@@ -119,8 +120,22 @@ func (s *Accounts) Active(ctx context.Context, userID int64) (domain.Account, bo
 	return identity(u), true, nil
 }
 
+// LockActive is Active for a caller about to issue tokens inside its unit of work: it
+// first locks the user's row until that transaction ends, so a concurrent password
+// change (which locks the row too) commits wholly before or wholly after the caller.
+func (s *Accounts) LockActive(ctx context.Context, userID int64) (domain.Account, bool, error) {
+	err := s.repo.LockUser(ctx, userID)
+	if errors.Is(err, domain.ErrNotFound) {
+		return domain.Account{}, false, nil
+	}
+	if err != nil {
+		return domain.Account{}, false, fmt.Errorf("lock user: %w", err)
+	}
+	return s.Active(ctx, userID)
+}
+
 func identity(u domain.User) domain.Account {
-	return domain.Account{UserID: u.ID, CorporationID: u.CorporationID, Role: u.Role}
+	return domain.Account{UserID: u.ID, CorporationID: u.CorporationID, Role: u.Role, PasswordChangedAt: u.PasswordChangedAt}
 }
 
 // CorporationOf tells which corporation a live user belongs to.

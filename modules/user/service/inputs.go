@@ -8,5 +8,7 @@ type NewUserInput struct {
 // UpdateInput changes a user; nil fields stay as they are.
 type UpdateInput struct {
 	Password *string
-	Role     *string
+	// CurrentPassword is required when users change their own password.
+	CurrentPassword *string
+	Role            *string
 }

@@ -167,7 +167,7 @@ func TestUpdateRules(t *testing.T) {
 	}
 
 	e.clock.Advance(time.Minute)
-	u, err := e.svc.Update(ctx, guest, 2, service.UpdateInput{Password: sp("new-password")})
+	u, err := e.svc.Update(ctx, guest, 2, service.UpdateInput{Password: sp("new-password"), CurrentPassword: sp("password2")})
 	if err != nil || u.PasswordHash != "fake:new-password" || !u.UpdatedAt.Equal(now.Add(time.Minute)) {
 		t.Fatalf("own password: %+v %v", u, err)
 	}

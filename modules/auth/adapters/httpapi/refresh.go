@@ -73,3 +73,27 @@ func (h *Handlers) logout(c *gin.Context) {
 	}
 	c.Status(http.StatusNoContent)
 }
+
+// logoutAll godoc
+//
+//	@Summary		Sign out everywhere
+//	@Description	Revokes every refresh token of the caller, on every device. Access tokens already issued run to their expiry; a password change also refuses those at once.
+//	@Tags			auth
+//	@Produce		application/problem+json
+//	@Security		BearerAuth
+//	@Success		204
+//	@Failure		401	{object}	httpserver.Problem	"not signed in"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
+//	@Router			/v1/auth/logout-all [post]
+func (h *Handlers) logoutAll(c *gin.Context) {
+	caller, ok := httpserver.Caller(c)
+	if !ok {
+		httpserver.Fail(c, kind.New(kind.Unauthorized, "sign in first"))
+		return
+	}
+	if err := h.svc.LogoutAll(c.Request.Context(), caller); err != nil {
+		httpserver.Fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

@@ -103,3 +103,20 @@ func TestAuthenticatorPlayback(t *testing.T) {
 		t.Fatal("bogus playback token accepted")
 	}
 }
+
+func TestLogoutAll(t *testing.T) {
+	e := newEnv(t)
+	a := e.login(t, "guest@acme.example")
+	b := e.login(t, "guest@acme.example")
+	theirs := e.login(t, "admin@acme.example")
+	e.do(t, "POST", "/v1/auth/logout-all", "", "").expect(t, 401)
+	e.do(t, "POST", "/v1/auth/logout-all", "", "not-a-jwt").expect(t, 401)
+	r := e.do(t, "POST", "/v1/auth/logout-all", "", a.AccessToken).expect(t, 204)
+	if r.body != "" {
+		t.Fatalf("body %q", r.body)
+	}
+	for _, s := range []tokens{a, b} {
+		e.do(t, "POST", "/v1/auth/refresh", `{"refresh_token":"`+s.RefreshToken+`"}`, "").expect(t, 401)
+	}
+	e.do(t, "POST", "/v1/auth/refresh", `{"refresh_token":"`+theirs.RefreshToken+`"}`, "").expect(t, 200)
+}

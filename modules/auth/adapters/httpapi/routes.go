@@ -27,6 +27,7 @@ func (h *Handlers) Register(r gin.IRouter) {
 	r.POST("/v1/auth/login", h.login)
 	r.POST("/v1/auth/refresh", h.refresh)
 	r.POST("/v1/auth/logout", h.guard.Required(), h.logout)
+	r.POST("/v1/auth/logout-all", h.guard.Required(), h.logoutAll)
 	r.GET("/v1/tokens/:user_id", h.guard.Required(), h.listTokens)
 }
 

@@ -28,6 +28,18 @@ const (
 	Leeway = 5 * time.Second
 )
 
+// IssuePrecision is the precision of the iat claim. Tokens are compared with the user's
+// last password change (itself a whole millisecond), so the issue time must be finer
+// than a second: a token issued just after a change must count and one issued just
+// before must not.
+const IssuePrecision = time.Millisecond
+
+func init() {
+	// The library writes NumericDate values at this precision; microseconds keep the
+	// millisecond iat exact through its float encoding (see issuedAt).
+	jwt.TimePrecision = time.Microsecond
+}
+
 // ErrInvalidToken is returned for every token that fails verification; the cause is
 // wrapped for logs but never shown to clients.
 var ErrInvalidToken = errors.New("invalid token")
@@ -88,18 +100,30 @@ func NewSigner(secret []byte, accessTTL time.Duration, clock ports.Clock) (*Sign
 // AccessTTL is the lifetime of an access token.
 func (s *Signer) AccessTTL() time.Duration { return s.accessTTL }
 
-// SignAccess issues an access token for the identity.
+// SignAccess issues an access token for the identity, issued now.
 func (s *Signer) SignAccess(id ports.Identity) (string, time.Time, error) {
-	return s.sign(id, TypeAccess, AccessAudience, 0, s.accessTTL)
+	return s.SignAccessAt(id, s.clock.Now())
 }
 
-// SignPlayback issues a playback token bound to the identity and one video.
+// SignAccessAt issues an access token for the identity, issued at the given time
+// (truncated to IssuePrecision); it expires one access lifetime later.
+func (s *Signer) SignAccessAt(id ports.Identity, issuedAt time.Time) (string, time.Time, error) {
+	return s.sign(id, TypeAccess, AccessAudience, 0, issuedAt, s.accessTTL)
+}
+
+// SignPlayback issues a playback token bound to the identity and one video, issued now.
 func (s *Signer) SignPlayback(id ports.Identity, videoID int64) (string, time.Time, error) {
-	return s.sign(id, TypePlayback, PlaybackAudience, videoID, PlaybackTTL)
+	return s.SignPlaybackAt(id, videoID, s.clock.Now())
 }
 
-func (s *Signer) sign(id ports.Identity, typ, aud string, videoID int64, ttl time.Duration) (string, time.Time, error) {
-	now := s.clock.Now().Truncate(time.Second)
+// SignPlaybackAt issues a playback token bound to the identity and one video, issued at
+// the given time (truncated to IssuePrecision).
+func (s *Signer) SignPlaybackAt(id ports.Identity, videoID int64, issuedAt time.Time) (string, time.Time, error) {
+	return s.sign(id, TypePlayback, PlaybackAudience, videoID, issuedAt, PlaybackTTL)
+}
+
+func (s *Signer) sign(id ports.Identity, typ, aud string, videoID int64, issuedAt time.Time, ttl time.Duration) (string, time.Time, error) {
+	now := issuedAt.UTC().Truncate(IssuePrecision)
 	exp := now.Add(ttl)
 	claims := Claims{
 		CorporationID: id.CorporationID,
@@ -137,7 +161,7 @@ func (s *Signer) ParseAccess(token string) (ports.AccessClaims, error) {
 		CorporationID: c.CorporationID,
 		Role:          c.Role,
 		TokenID:       c.ID,
-		IssuedAt:      c.IssuedAt.Time,
+		IssuedAt:      issuedAt(c),
 		ExpiresAt:     c.ExpiresAt.Time,
 	}
 	s.verified.AddUntil(token, claims, claims.ExpiresAt.Add(Leeway))
@@ -158,8 +182,19 @@ func (s *Signer) ParsePlayback(token string) (ports.PlaybackClaims, error) {
 		CorporationID: c.CorporationID,
 		Role:          c.Role,
 		VideoID:       c.VideoID,
+		IssuedAt:      issuedAt(c),
 		ExpiresAt:     c.ExpiresAt.Time,
 	}, nil
+}
+
+// issuedAt reads iat back at IssuePrecision. The claim travels as a JSON number of
+// seconds, and its float decoding may land a hair below the millisecond that was signed
+// (….123 as ….122999…); rounding restores it.
+func issuedAt(c *Claims) time.Time {
+	if c.IssuedAt == nil {
+		return time.Time{}
+	}
+	return c.IssuedAt.Round(IssuePrecision).UTC()
 }
 
 func (s *Signer) parse(p *jwt.Parser, token, typ string) (*Claims, int64, error) {

@@ -9,29 +9,35 @@ import (
 
 // userModel is a row of the users table.
 type userModel struct {
-	ID            int64 `gorm:"primaryKey"`
-	Email         string
-	PasswordHash  string
-	Role          string
-	CorporationID int64
-	Point         int64
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-	DeletedAt     *time.Time
+	ID                int64 `gorm:"primaryKey"`
+	Email             string
+	PasswordHash      string
+	Role              string
+	CorporationID     int64
+	Point             int64
+	PasswordChangedAt *time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	DeletedAt         *time.Time
 }
 
 func (userModel) TableName() string { return "users" }
 
 func toDomain(m userModel) domain.User {
+	var changed time.Time
+	if m.PasswordChangedAt != nil {
+		changed = m.PasswordChangedAt.UTC()
+	}
 	return domain.User{
-		ID:            m.ID,
-		Email:         m.Email,
-		PasswordHash:  m.PasswordHash,
-		Role:          domain.Role(m.Role),
-		CorporationID: m.CorporationID,
-		Point:         m.Point,
-		CreatedAt:     m.CreatedAt.UTC(),
-		UpdatedAt:     m.UpdatedAt.UTC(),
+		PasswordChangedAt: changed,
+		ID:                m.ID,
+		Email:             m.Email,
+		PasswordHash:      m.PasswordHash,
+		Role:              domain.Role(m.Role),
+		CorporationID:     m.CorporationID,
+		Point:             m.Point,
+		CreatedAt:         m.CreatedAt.UTC(),
+		UpdatedAt:         m.UpdatedAt.UTC(),
 	}
 }
 

@@ -91,6 +91,9 @@ func (r *Repository) Update(ctx context.Context, corporationID, id int64, ch dom
 	if ch.PasswordHash != nil {
 		set["password_hash"] = *ch.PasswordHash
 	}
+	if ch.PasswordChangedAt != nil {
+		set["password_changed_at"] = ch.PasswordChangedAt.UTC()
+	}
 	if ch.Role != nil {
 		set["role"] = string(*ch.Role)
 	}

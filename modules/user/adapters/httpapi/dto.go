@@ -15,9 +15,12 @@ type CreateUserRequest struct {
 }
 
 // UpdateUserRequest changes a user's password and/or role; at least one is required.
+// Changing one's own password needs current_password; an admin resetting another user's
+// password does not.
 type UpdateUserRequest struct {
-	Password *string `json:"password,omitempty" example:"another good password"`
-	Role     *string `json:"role,omitempty" example:"admin" enums:"admin,guest"`
+	Password        *string `json:"password,omitempty" example:"another good password"`
+	CurrentPassword *string `json:"current_password,omitempty" example:"correct horse battery"`
+	Role            *string `json:"role,omitempty" example:"admin" enums:"admin,guest"`
 }
 
 // UserResponse is a user as the API shows it: never a password or hash.

@@ -174,7 +174,7 @@ func (h *Handler) getByEmail(c *gin.Context) {
 // update godoc
 //
 //	@Summary		Change a user's password or role
-//	@Description	You may change your own password; an admin may change the password and role of the corporation's other users. A guest sending a role, or anyone changing their own role, gets 403; a user you may not see is 404.
+//	@Description	You may change your own password, given your current one in current_password; an admin may change the password and role of the corporation's other users without it. A guest sending a role, or anyone changing their own role, gets 403; a user you may not see is 404. A new password ends every session of the user: their refresh tokens are revoked, and access and playback tokens issued before the change are refused.
 //	@Tags			users
 //	@Accept			json
 //	@Produce		json,application/problem+json
@@ -184,11 +184,11 @@ func (h *Handler) getByEmail(c *gin.Context) {
 //	@Success		200		{object}	UserResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer, or malformed JSON"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		403	{object}	httpserver.Problem	"only an admin changes roles"
+//	@Failure		403	{object}	httpserver.Problem	"only an admin changes roles, nobody changes their own role, or current_password is wrong"
 //	@Failure		404	{object}	httpserver.Problem	"no such user among those the caller may see"
 //	@Failure		413	{object}	httpserver.Problem	"request body larger than 1 MiB"
 //	@Failure		415	{object}	httpserver.Problem	"request body is not application/json"
-//	@Failure		422	{object}	httpserver.Problem	"invalid fields, named in errors"
+//	@Failure		422	{object}	httpserver.Problem	"invalid fields, or current_password missing from a change of your own password, named in errors"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router			/v1/users/{id} [put]
 func (h *Handler) update(c *gin.Context) {
@@ -202,7 +202,7 @@ func (h *Handler) update(c *gin.Context) {
 		httpserver.Fail(c, err)
 		return
 	}
-	u, err := h.svc.Update(c.Request.Context(), caller(c), id, service.UpdateInput{Password: req.Password, Role: req.Role})
+	u, err := h.svc.Update(c.Request.Context(), caller(c), id, service.UpdateInput{Password: req.Password, CurrentPassword: req.CurrentPassword, Role: req.Role})
 	if err != nil {
 		httpserver.Fail(c, err)
 		return

@@ -250,13 +250,23 @@ func TestUpdate(t *testing.T) {
 	e.do(t, "PUT", "/v1/users/2", `{"role":5}`, "admin").expect(t, 422)
 	e.do(t, "PUT", "/v1/users/0", `{"password":"password8"}`, "admin").expect(t, 400)
 	e.do(t, "PUT", "/v1/users/2", `nope`, "admin").expect(t, 400)
+	if f := e.do(t, "PUT", "/v1/users/2", `{"password":"password8"}`, "guest").expect(t, 422).fields(t); f["current_password"] == "" {
+		t.Fatalf("missing current_password not named: %v", f)
+	}
+	e.do(t, "PUT", "/v1/users/2", `{"password":"password8","current_password":"not-my-password"}`, "guest").expect(t, 403)
+	e.do(t, "PUT", "/v1/users/1", `{"password":"password8"}`, "admin").expect(t, 422)
 	if e.snapshot() != before {
 		t.Fatal("a refused update changed users")
 	}
 	var u httpapi.UserResponse
-	e.do(t, "PUT", "/v1/users/2", `{"password":"password8"}`, "guest").expect(t, 200).decode(t, &u)
+	e.do(t, "PUT", "/v1/users/2", `{"password":"password8","current_password":"password2"}`, "guest").expect(t, 200).decode(t, &u)
 	if g, _, _ := e.repo.Row(2); g.PasswordHash != "fake:password8" {
 		t.Fatal("password not changed")
+	}
+	// An admin resets another user's password without knowing it.
+	e.do(t, "PUT", "/v1/users/2", `{"password":"password9"}`, "admin").expect(t, 200)
+	if g, _, _ := e.repo.Row(2); g.PasswordHash != "fake:password9" {
+		t.Fatal("password not reset")
 	}
 	e.do(t, "PUT", "/v1/users/2", `{"role":"admin"}`, "admin").expect(t, 200).decode(t, &u)
 	if u.Role != "admin" {

@@ -152,6 +152,28 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 			t.Fatalf("empty change %+v %v", got, err)
 		}
 	})
+	t.Run("password change time", func(t *testing.T) {
+		e := newEnv(t)
+		corp := e.NewCorporation(t)
+		u := mustCreate(t, e.Repo, corp, "a@x.io", domain.RoleGuest)
+		if !u.PasswordChangedAt.IsZero() {
+			t.Fatalf("new user has a password change time: %v", u.PasswordChangedAt)
+		}
+		hash, at := "new-hash", domain.PasswordChangeTime(t0.Add(1500*time.Microsecond))
+		if _, err := e.Repo.Update(ctx, corp, u.ID, domain.Change{PasswordHash: &hash, PasswordChangedAt: &at}, t0); err != nil {
+			t.Fatal(err)
+		}
+		for name, get := range map[string]func() (domain.User, error){
+			"get":          func() (domain.User, error) { return e.Repo.Get(ctx, corp, u.ID) },
+			"find":         func() (domain.User, error) { return e.Repo.FindLive(ctx, u.ID) },
+			"find by mail": func() (domain.User, error) { return e.Repo.FindLiveByEmail(ctx, "a@x.io") },
+		} {
+			got, err := get()
+			if err != nil || !got.PasswordChangedAt.Equal(at) || got.PasswordChangedAt.Location() != time.UTC {
+				t.Errorf("%s: changed at %v (want %v), %v", name, got.PasswordChangedAt, at, err)
+			}
+		}
+	})
 	t.Run("keyset list", func(t *testing.T) {
 		e := newEnv(t)
 		corp, other := e.NewCorporation(t), e.NewCorporation(t)
