@@ -68,8 +68,8 @@ type env struct {
 	sources *fake.Sources
 	pub     *eventstest.Recorder
 	data    []byte
-	// live is an uploaded live video of corporation 100, trashed a deleted one, remote a
-	// url video of corporation 100.
+	// live is an uploaded live public video of corporation 100, trashed a deleted one,
+	// remote a public url video of corporation 100.
 	live, trashed, remote domain.Video
 }
 
@@ -99,10 +99,10 @@ func newEnv(t testing.TB, opts ...option) *env {
 	e.storage.Add("k-live", data)
 	e.storage.Add("k-trash", data)
 	sha := "d9841c0318294df019521058483a10f7ce52e7eccd4ea26dec10605508b90ec1"
-	e.live, _ = e.videos.Create(ctx, domain.Video{Name: "live", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k-live", ContentType: "video/mp4", SizeBytes: int64(len(data)), SHA256: sha})
+	e.live, _ = e.videos.Create(ctx, domain.Video{Name: "live", CorporationID: 100, Visibility: domain.Public, SourceKind: domain.SourceUpload, StorageKey: "k-live", ContentType: "video/mp4", SizeBytes: int64(len(data)), SHA256: sha})
 	e.trashed, _ = e.videos.Create(ctx, domain.Video{Name: "trash", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k-trash", ContentType: "video/mp4", SizeBytes: int64(len(data)), SHA256: sha})
 	_ = e.videos.SoftDelete(ctx, 100, e.trashed.ID, time.Now())
-	e.remote, _ = e.videos.Create(ctx, domain.Video{Name: "remote", CorporationID: 100, SourceKind: domain.SourceURL, SourceURL: "https://media.example.com/a.mp4"})
+	e.remote, _ = e.videos.Create(ctx, domain.Video{Name: "remote", CorporationID: 100, Visibility: domain.Public, SourceKind: domain.SourceURL, SourceURL: "https://media.example.com/a.mp4"})
 	e.sources.Bodies["https://media.example.com/a.mp4"] = data
 	return e
 }
