@@ -167,12 +167,13 @@ func TestMigrateCommand(t *testing.T) {
 	if out := run(0, "migrate", "up"); !strings.Contains(out, "up to date") {
 		t.Fatalf("second up: %s", out)
 	}
-	if out := run(0, "migrate", "down"); !strings.Contains(out, "rolled back") || !strings.Contains(out, "00002_drop_scheduler_runs.sql") {
+	if out := run(0, "migrate", "down"); !strings.Contains(out, "rolled back") || !strings.Contains(out, "00003_video_visibility.sql") {
 		t.Fatalf("down: %s", out)
 	}
 	if out := run(0, "migrate", "status"); !strings.Contains(out, "pending") {
 		t.Fatalf("status after down: %s", out)
 	}
+	run(0, "migrate", "down")
 	if out := run(0, "migrate", "down"); !strings.Contains(out, "rolled back") || !strings.Contains(out, "00001_schema.sql") {
 		t.Fatalf("second down: %s", out)
 	}

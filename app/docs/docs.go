@@ -327,6 +327,12 @@ const docTemplate = `{
         },
         "/v1/corporations": {
             "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The caller's own corporation, as an array of one: a tenant never sees another.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -368,6 +374,12 @@ const docTemplate = `{
                     },
                     "400": {
                         "description": "limit or cursor is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -452,6 +464,12 @@ const docTemplate = `{
         },
         "/v1/corporations/id/{id}": {
             "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Only the caller's own corporation; any other id answers 404.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -482,8 +500,14 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "404": {
-                        "description": "no such corporation",
+                        "description": "not the caller's corporation",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -659,7 +683,12 @@ const docTemplate = `{
         },
         "/v1/corporations/{name}": {
             "get": {
-                "description": "The name is matched ignoring letter case.",
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Only the caller's own corporation; the name is matched ignoring letter case, and any other name answers 404.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -684,8 +713,14 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpapi.CorporationResponse"
                         }
                     },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "404": {
-                        "description": "no such corporation",
+                        "description": "not the caller's corporation",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1212,6 +1247,12 @@ const docTemplate = `{
         },
         "/v1/videos": {
             "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Anonymous callers get the public videos; a signed-in caller gets the public videos plus every video of their own corporation. Videos of deleted corporations are never listed.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -1221,6 +1262,12 @@ const docTemplate = `{
                 ],
                 "summary": "List live videos",
                 "parameters": [
+                    {
+                        "type": "string",
+                        "description": "keep videos whose name contains q, ignoring case (at most 200 characters; % and _ match themselves)",
+                        "name": "q",
+                        "in": "query"
+                    },
                     {
                         "type": "integer",
                         "description": "page size (1-100, default 20)",
@@ -1256,6 +1303,18 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "401": {
+                        "description": "an Authorization header was sent but its token is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "q is longer than 200 characters or not valid text",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "503": {
                         "description": "the database or the storage is unavailable",
                         "schema": {
@@ -1270,7 +1329,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "JSON {name, file_path} registers an http(s) source URL. A multipart/form-data body with the parts \"name\" (text) and \"file\" (the video) uploads a file instead: it is streamed to storage, at most MAX_UPLOAD_BYTES, its type is sniffed from its first bytes (video types only) and it is stored under a generated name, never the client's file name.",
+                "description": "JSON {name, file_path, visibility} registers an http(s) source URL. A multipart/form-data body with the parts \"name\" (text), optionally \"visibility\" (text) and \"file\" (the video) uploads a file instead. visibility is \"private\" (the default: members of the corporation only) or \"public\" (listed and read by anyone, streamed by any signed-in user). An uploaded file is streamed to storage, at most MAX_UPLOAD_BYTES, its type is sniffed from its first bytes (video types only) and it is stored under a generated name, never the client's file name.",
                 "consumes": [
                     "application/json",
                     "multipart/form-data"
@@ -1332,7 +1391,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "missing or invalid fields (e.g. a file_path that is not http(s)), named in errors",
+                        "description": "missing or invalid fields (e.g. a file_path that is not http(s), a visibility other than private or public), named in errors",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1348,6 +1407,12 @@ const docTemplate = `{
         },
         "/v1/videos/id/{id}": {
             "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A public video for anyone; a private one for members of its corporation only (404 for anyone else).",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -1378,8 +1443,14 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "401": {
+                        "description": "an Authorization header was sent but its token is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "404": {
-                        "description": "no such live video",
+                        "description": "no such live video, or a private video of another corporation",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1403,7 +1474,7 @@ const docTemplate = `{
                         "PlaybackToken": []
                     }
                 ],
-                "description": "The video's bytes with HTTP range support (206, 416, If-Range, ETag, Last-Modified). Authenticates with a Bearer token or a playback token (?token=). A GET whose answer is 2xx records the caller's first view of the video and credits points before any byte is sent; HEAD, 304, 412, 416 and 502 answers record nothing. With STREAM_MODE=redirect and S3 storage the answer is a 302 to a presigned URL, after recording the view.",
+                "description": "The bytes of a public video or one of the caller's corporation (404 for another corporation's private video), with HTTP range support (206, 416, If-Range, ETag, Last-Modified). Authenticates with a Bearer token or a playback token (?token=). A GET whose answer is 2xx records the caller's first view of the video and credits points before any byte is sent; HEAD, 304, 412, 416 and 502 answers record nothing. With STREAM_MODE=redirect and S3 storage the answer is a 302 to a presigned URL, after recording the view.",
                 "produces": [
                     "application/octet-stream",
                     "application/problem+json"
@@ -1495,7 +1566,7 @@ const docTemplate = `{
                         }
                     },
                     "404": {
-                        "description": "no such live video",
+                        "description": "no such live video, or a private video of another corporation",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1541,7 +1612,7 @@ const docTemplate = `{
                         "PlaybackToken": []
                     }
                 ],
-                "description": "The video's bytes with HTTP range support (206, 416, If-Range, ETag, Last-Modified). Authenticates with a Bearer token or a playback token (?token=). A GET whose answer is 2xx records the caller's first view of the video and credits points before any byte is sent; HEAD, 304, 412, 416 and 502 answers record nothing. With STREAM_MODE=redirect and S3 storage the answer is a 302 to a presigned URL, after recording the view.",
+                "description": "The bytes of a public video or one of the caller's corporation (404 for another corporation's private video), with HTTP range support (206, 416, If-Range, ETag, Last-Modified). Authenticates with a Bearer token or a playback token (?token=). A GET whose answer is 2xx records the caller's first view of the video and credits points before any byte is sent; HEAD, 304, 412, 416 and 502 answers record nothing. With STREAM_MODE=redirect and S3 storage the answer is a 302 to a presigned URL, after recording the view.",
                 "produces": [
                     "application/octet-stream",
                     "application/problem+json"
@@ -1633,7 +1704,7 @@ const docTemplate = `{
                         }
                     },
                     "404": {
-                        "description": "no such live video",
+                        "description": "no such live video, or a private video of another corporation",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1678,7 +1749,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Live videos of the corporation; with deleted=true its deleted videos, for the corporation's admins only.",
+                "description": "Live videos of the corporation: all of them for its members, its public ones for anyone else (an unknown corporation has none). With deleted=true its deleted videos, for the corporation's admins only.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -1699,6 +1770,12 @@ const docTemplate = `{
                         "type": "boolean",
                         "description": "list deleted videos (trash)",
                         "name": "deleted",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "keep videos whose name contains q, ignoring case (at most 200 characters; % and _ match themselves)",
+                        "name": "q",
                         "in": "query"
                     },
                     {
@@ -1748,6 +1825,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "422": {
+                        "description": "q is longer than 200 characters or not valid text",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "503": {
                         "description": "the database or the storage is unavailable",
                         "schema": {
@@ -1762,7 +1845,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Renames a video; file_path changes the source URL of a video registered from a URL.",
+                "description": "Renames a video; file_path changes the source URL of a video registered from a URL; visibility makes it private or public.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1836,7 +1919,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "invalid fields (e.g. file_path on an uploaded video), named in errors",
+                        "description": "invalid fields (e.g. file_path on an uploaded video, a visibility other than private or public), named in errors",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1916,7 +1999,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "A short-lived URL with a token bound to the caller and the video, for a video element that cannot send an Authorization header.",
+                "description": "A short-lived URL with a token bound to the caller and the video, for a video element that cannot send an Authorization header. For a public video or one of the caller's corporation.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -1954,7 +2037,7 @@ const docTemplate = `{
                         }
                     },
                     "404": {
-                        "description": "no such live video",
+                        "description": "no such live video, or a private video of another corporation",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -2040,7 +2123,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Records the caller's first view of a live video and credits POINTS_PER_VIEW points (201). Any signed-in user may view any live video. A repeat answers 200 with the existing log and points_awarded 0.",
+                "description": "Records the caller's first view of a live video and credits POINTS_PER_VIEW points (201). Any signed-in user may view a live public video or one of their own corporation. A repeat answers 200 with the existing log and points_awarded 0.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2089,7 +2172,7 @@ const docTemplate = `{
                         }
                     },
                     "404": {
-                        "description": "no such live video",
+                        "description": "no such live video, or a private video of another corporation",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -2128,7 +2211,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "For the user themself or an admin of the user's corporation.",
+                "description": "For the user themself or an admin of the user's corporation, about a live video the caller may see.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -2174,6 +2257,12 @@ const docTemplate = `{
                     },
                     "403": {
                         "description": "caller is neither the user nor an admin of the user's corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such live video, or a private video of another corporation",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -2399,6 +2488,15 @@ const docTemplate = `{
                 "name": {
                     "type": "string",
                     "example": "Product tour"
+                },
+                "visibility": {
+                    "description": "private when absent",
+                    "type": "string",
+                    "enum": [
+                        "private",
+                        "public"
+                    ],
+                    "example": "public"
                 }
             }
         },
@@ -2456,6 +2554,14 @@ const docTemplate = `{
                 "name": {
                     "type": "string",
                     "example": "Product tour (2026)"
+                },
+                "visibility": {
+                    "type": "string",
+                    "enum": [
+                        "private",
+                        "public"
+                    ],
+                    "example": "public"
                 }
             }
         },
@@ -2509,6 +2615,14 @@ const docTemplate = `{
                 "updated_at": {
                     "type": "string",
                     "example": "2026-01-02T03:04:05Z"
+                },
+                "visibility": {
+                    "type": "string",
+                    "enum": [
+                        "private",
+                        "public"
+                    ],
+                    "example": "private"
                 }
             }
         },
