@@ -101,7 +101,7 @@ func testNameSearch(t *testing.T, e Env) {
 	f := domain.ListFilter{Viewer: as(e.CorpA), CorporationID: e.CorpA, Query: "TOUR"}
 	page1 := idsOf(vids(t)(e.Videos.List(ctx(), f, 0, 2)))
 	page2 := idsOf(vids(t)(e.Videos.List(ctx(), f, page1[len(page1)-1], 2)))
-	if got := append(page1, page2...); !slices.Equal(got, []int64{ids["Product Tour"], ids["tour_2026"], ids["TOURNAMENT"]}) {
+	if got := slices.Concat(page1, page2); !slices.Equal(got, []int64{ids["Product Tour"], ids["tour_2026"], ids["TOURNAMENT"]}) {
 		t.Errorf("search pages %v", got)
 	}
 }
