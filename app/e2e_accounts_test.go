@@ -60,10 +60,9 @@ func TestAccountsScenario(t *testing.T) {
 		a.Do("POST", "/v1/corporations", map[string]any{
 			"name": "Beta", "plan_type": "FREE", "admin_email": "admin@acme.io", "admin_password": "admin-password",
 		}, "").Expect(t, http.StatusConflict)
-		a.Do("GET", "/v1/corporations/beta", nil, "").Expect(t, http.StatusNotFound)
-		a.Do("GET", "/v1/corporations/ACME", nil, "").Expect(t, http.StatusOK)
-
 		admin := login(t, a, "admin@acme.io", "admin-password")
+		a.Do("GET", "/v1/corporations/beta", nil, admin.AccessToken).Expect(t, http.StatusNotFound)
+		a.Do("GET", "/v1/corporations/ACME", nil, admin.AccessToken).Expect(t, http.StatusOK)
 		var me userBody
 		a.Do("GET", "/v1/auth/me", nil, admin.AccessToken).Expect(t, http.StatusOK).JSON(t, &me)
 		if me.Email != "admin@acme.io" || me.Role != "admin" || me.CorporationID != corp.ID {
@@ -110,10 +109,11 @@ func TestAccountsScenario(t *testing.T) {
 		a.Do("DELETE", fmt.Sprintf("/v1/corporations/%d", corp.ID), nil, admin.AccessToken).Expect(t, http.StatusNoContent)
 		a.Do("GET", "/v1/auth/me", nil, admin.AccessToken).Expect(t, http.StatusUnauthorized)
 		a.Do("POST", "/v1/auth/login", map[string]string{"email": "admin@acme.io", "password": "admin-password"}, "").Expect(t, http.StatusUnauthorized)
-		a.Do("GET", fmt.Sprintf("/v1/corporations/id/%d", corp.ID), nil, "").Expect(t, http.StatusNotFound)
 		a.Do("POST", "/v1/corporations", map[string]any{
 			"name": "Acme Inc", "plan_type": "FREE", "admin_email": "admin@acme.io", "admin_password": "admin-password",
 		}, "").Expect(t, http.StatusCreated)
+		again := login(t, a, "admin@acme.io", "admin-password")
+		a.Do("GET", fmt.Sprintf("/v1/corporations/id/%d", corp.ID), nil, again.AccessToken).Expect(t, http.StatusNotFound)
 	})
 }
 
@@ -134,9 +134,10 @@ func TestPlanExpiryJobRunsInTheApp(t *testing.T) {
 			t.Fatal(err)
 		}
 		deadline := time.Now().Add(30 * time.Second)
+		admin := login(t, a, "admin@short.io", "admin-password")
 		for {
 			var got corporationBody
-			a.Do("GET", fmt.Sprintf("/v1/corporations/id/%d", corp.ID), nil, "").Expect(t, http.StatusOK).JSON(t, &got)
+			a.Do("GET", fmt.Sprintf("/v1/corporations/id/%d", corp.ID), nil, admin.AccessToken).Expect(t, http.StatusOK).JSON(t, &got)
 			if got.PlanType == "FREE" {
 				if got.EffectivePlan != "FREE" {
 					t.Fatalf("downgraded but effective plan %s", got.EffectivePlan)

@@ -361,6 +361,12 @@ const docTemplate = `{
         },
         "/v1/corporations": {
             "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The caller's own corporation, as an array of one: a tenant never sees another.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -402,6 +408,12 @@ const docTemplate = `{
                     },
                     "400": {
                         "description": "limit or cursor is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -486,6 +498,12 @@ const docTemplate = `{
         },
         "/v1/corporations/id/{id}": {
             "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Only the caller's own corporation; any other id answers 404.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -516,8 +534,14 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "404": {
-                        "description": "no such corporation",
+                        "description": "not the caller's corporation",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -693,7 +717,12 @@ const docTemplate = `{
         },
         "/v1/corporations/{name}": {
             "get": {
-                "description": "The name is matched ignoring letter case.",
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Only the caller's own corporation; the name is matched ignoring letter case, and any other name answers 404.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -718,8 +747,14 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpapi.CorporationResponse"
                         }
                     },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "404": {
-                        "description": "no such corporation",
+                        "description": "not the caller's corporation",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1246,6 +1281,12 @@ const docTemplate = `{
         },
         "/v1/videos": {
             "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Anonymous callers get the public videos; a signed-in caller gets the public videos plus every video of their own corporation. Videos of deleted corporations are never listed.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -1255,6 +1296,12 @@ const docTemplate = `{
                 ],
                 "summary": "List live videos",
                 "parameters": [
+                    {
+                        "type": "string",
+                        "description": "keep videos whose name contains q, ignoring case (at most 200 characters; % and _ match themselves)",
+                        "name": "q",
+                        "in": "query"
+                    },
                     {
                         "type": "integer",
                         "description": "page size (1-100, default 20)",
@@ -1290,6 +1337,18 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "401": {
+                        "description": "an Authorization header was sent but its token is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "q is longer than 200 characters or not valid text",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "503": {
                         "description": "the database or the storage is unavailable",
                         "schema": {
@@ -1304,7 +1363,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "JSON {name, file_path} registers an http(s) source URL. A multipart/form-data body with the parts \"name\" (text) and \"file\" (the video) uploads a file instead: it is streamed to storage, at most MAX_UPLOAD_BYTES, its type is sniffed from its first bytes (video types only) and it is stored under a generated name, never the client's file name.",
+                "description": "JSON {name, file_path, visibility} registers an http(s) source URL. A multipart/form-data body with the parts \"name\" (text), optionally \"visibility\" (text) and \"file\" (the video) uploads a file instead. visibility is \"private\" (the default: members of the corporation only) or \"public\" (listed and read by anyone, streamed by any signed-in user). An uploaded file is streamed to storage, at most MAX_UPLOAD_BYTES, its type is sniffed from its first bytes (video types only) and it is stored under a generated name, never the client's file name.",
                 "consumes": [
                     "application/json",
                     "multipart/form-data"
@@ -1366,7 +1425,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "missing or invalid fields (e.g. a file_path that is not http(s)), named in errors",
+                        "description": "missing or invalid fields (e.g. a file_path that is not http(s), a visibility other than private or public), named in errors",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1382,6 +1441,12 @@ const docTemplate = `{
         },
         "/v1/videos/id/{id}": {
             "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A public video for anyone; a private one for members of its corporation only (404 for anyone else).",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -1412,8 +1477,14 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "401": {
+                        "description": "an Authorization header was sent but its token is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "404": {
-                        "description": "no such live video",
+                        "description": "no such live video, or a private video of another corporation",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1437,7 +1508,7 @@ const docTemplate = `{
                         "PlaybackToken": []
                     }
                 ],
-                "description": "The video's bytes with HTTP range support (206, 416, If-Range, ETag, Last-Modified). Authenticates with a Bearer token or a playback token (?token=). A GET whose answer is 2xx records the caller's first view of the video and credits points before any byte is sent; HEAD, 304, 412, 416 and 502 answers record nothing. With STREAM_MODE=redirect and S3 storage the answer is a 302 to a presigned URL, after recording the view.",
+                "description": "The bytes of a public video or one of the caller's corporation (404 for another corporation's private video), with HTTP range support (206, 416, If-Range, ETag, Last-Modified). Authenticates with a Bearer token or a playback token (?token=). A GET whose answer is 2xx records the caller's first view of the video and credits points before any byte is sent; HEAD, 304, 412, 416 and 502 answers record nothing. With STREAM_MODE=redirect and S3 storage the answer is a 302 to a presigned URL, after recording the view.",
                 "produces": [
                     "application/octet-stream",
                     "application/problem+json"
@@ -1533,7 +1604,7 @@ const docTemplate = `{
                         }
                     },
                     "404": {
-                        "description": "no such live video",
+                        "description": "no such live video, or a private video of another corporation",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1579,7 +1650,7 @@ const docTemplate = `{
                         "PlaybackToken": []
                     }
                 ],
-                "description": "The video's bytes with HTTP range support (206, 416, If-Range, ETag, Last-Modified). Authenticates with a Bearer token or a playback token (?token=). A GET whose answer is 2xx records the caller's first view of the video and credits points before any byte is sent; HEAD, 304, 412, 416 and 502 answers record nothing. With STREAM_MODE=redirect and S3 storage the answer is a 302 to a presigned URL, after recording the view.",
+                "description": "The bytes of a public video or one of the caller's corporation (404 for another corporation's private video), with HTTP range support (206, 416, If-Range, ETag, Last-Modified). Authenticates with a Bearer token or a playback token (?token=). A GET whose answer is 2xx records the caller's first view of the video and credits points before any byte is sent; HEAD, 304, 412, 416 and 502 answers record nothing. With STREAM_MODE=redirect and S3 storage the answer is a 302 to a presigned URL, after recording the view.",
                 "produces": [
                     "application/octet-stream",
                     "application/problem+json"
@@ -1675,7 +1746,7 @@ const docTemplate = `{
                         }
                     },
                     "404": {
-                        "description": "no such live video",
+                        "description": "no such live video, or a private video of another corporation",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1720,7 +1791,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Live videos of the corporation; with deleted=true its deleted videos, for the corporation's admins only.",
+                "description": "Live videos of the corporation: all of them for its members, its public ones for anyone else (an unknown corporation has none). With deleted=true its deleted videos, for the corporation's admins only.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -1741,6 +1812,12 @@ const docTemplate = `{
                         "type": "boolean",
                         "description": "list deleted videos (trash)",
                         "name": "deleted",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "keep videos whose name contains q, ignoring case (at most 200 characters; % and _ match themselves)",
+                        "name": "q",
                         "in": "query"
                     },
                     {
@@ -1790,6 +1867,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "422": {
+                        "description": "q is longer than 200 characters or not valid text",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "503": {
                         "description": "the database or the storage is unavailable",
                         "schema": {
@@ -1804,7 +1887,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Renames a video; file_path changes the source URL of a video registered from a URL.",
+                "description": "Renames a video; file_path changes the source URL of a video registered from a URL; visibility makes it private or public.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1878,7 +1961,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "invalid fields (e.g. file_path on an uploaded video), named in errors",
+                        "description": "invalid fields (e.g. file_path on an uploaded video, a visibility other than private or public), named in errors",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1958,7 +2041,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "A short-lived URL with a token bound to the caller and the video, for a video element that cannot send an Authorization header.",
+                "description": "A short-lived URL with a token bound to the caller and the video, for a video element that cannot send an Authorization header. For a public video or one of the caller's corporation.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -1996,7 +2079,7 @@ const docTemplate = `{
                         }
                     },
                     "404": {
-                        "description": "no such live video",
+                        "description": "no such live video, or a private video of another corporation",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -2082,7 +2165,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Records the caller's first view of a live video and credits POINTS_PER_VIEW points (201). Any signed-in user may view any live video. A repeat answers 200 with the existing log and points_awarded 0.",
+                "description": "Records the caller's first view of a live video and credits POINTS_PER_VIEW points (201). Any signed-in user may view a live public video or one of their own corporation. A repeat answers 200 with the existing log and points_awarded 0.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2131,7 +2214,7 @@ const docTemplate = `{
                         }
                     },
                     "404": {
-                        "description": "no such live video",
+                        "description": "no such live video, or a private video of another corporation",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -2170,7 +2253,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "For the user themself or an admin of the user's corporation.",
+                "description": "For the user themself or an admin of the user's corporation, about a live video the caller may see.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -2216,6 +2299,12 @@ const docTemplate = `{
                     },
                     "403": {
                         "description": "caller is neither the user nor an admin of the user's corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such live video, or a private video of another corporation",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -2445,6 +2534,15 @@ const docTemplate = `{
                 "name": {
                     "type": "string",
                     "example": "Product tour"
+                },
+                "visibility": {
+                    "description": "private when absent",
+                    "type": "string",
+                    "enum": [
+                        "private",
+                        "public"
+                    ],
+                    "example": "public"
                 }
             }
         },
@@ -2502,6 +2600,14 @@ const docTemplate = `{
                 "name": {
                     "type": "string",
                     "example": "Product tour (2026)"
+                },
+                "visibility": {
+                    "type": "string",
+                    "enum": [
+                        "private",
+                        "public"
+                    ],
+                    "example": "public"
                 }
             }
         },
@@ -2555,6 +2661,14 @@ const docTemplate = `{
                 "updated_at": {
                     "type": "string",
                     "example": "2026-01-02T03:04:05Z"
+                },
+                "visibility": {
+                    "type": "string",
+                    "enum": [
+                        "private",
+                        "public"
+                    ],
+                    "example": "private"
                 }
             }
         },

@@ -61,13 +61,13 @@ func acctRoutes() []acctRoute {
 			n := w.next()
 			return "POST", "/v1/corporations", map[string]any{"name": fmt.Sprintf("Signup %d", n), "plan_type": "FREE", "admin_email": fmt.Sprintf("signup%d@example.com", n), "admin_password": acctAdminPW}
 		}, [4]int{201, 201, 201, 201}},
-		{"list corporations", fixed("GET", "/v1/corporations", nil), [4]int{200, 200, 200, 200}},
+		{"list corporations", fixed("GET", "/v1/corporations", nil), [4]int{401, 200, 200, 200}},
 		{"corporation by id", func(t *testing.T, w *acctWorld) (string, string, any) {
 			return "GET", fmt.Sprintf("/v1/corporations/id/%d", w.corpA), nil
-		}, [4]int{200, 200, 200, 200}},
+		}, [4]int{401, 200, 200, 404}},
 		{"corporation by name", func(t *testing.T, w *acctWorld) (string, string, any) {
 			return "GET", "/v1/corporations/" + w.corpAName, nil
-		}, [4]int{200, 200, 200, 200}},
+		}, [4]int{401, 200, 200, 404}},
 		{"update corporation", func(t *testing.T, w *acctWorld) (string, string, any) {
 			return "PUT", fmt.Sprintf("/v1/corporations/%d", w.corpA), map[string]any{"name": w.corpAName, "plan_type": "FREE"}
 		}, [4]int{401, 403, 200, 403}},

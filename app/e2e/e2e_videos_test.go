@@ -295,6 +295,8 @@ func TestVideoOfDeletedCorporationDisappears(t *testing.T) {
 	other := newVideoTenant(t, a, "globex", "FREE", nil)
 	gone := videoUpload(t, a, acme.adminToken, "Acme clip", data)
 	kept := videoUpload(t, a, other.adminToken, "Globex clip", data)
+	a.Do(http.MethodPut, fmt.Sprintf("/v1/videos/%d", gone), map[string]string{"visibility": "public"}, acme.adminToken).Expect(t, 200)
+	a.Do(http.MethodPut, fmt.Sprintf("/v1/videos/%d", kept), map[string]string{"visibility": "public"}, other.adminToken).Expect(t, 200)
 	a.Do(http.MethodDelete, fmt.Sprintf("/v1/corporations/%d", acme.corpID), nil, acme.adminToken).Expect(t, 204)
 	var live []struct {
 		ID int64 `json:"id"`

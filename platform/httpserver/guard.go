@@ -24,6 +24,20 @@ func NewGuard(a Authenticator) *Guard { return &Guard{auth: a} }
 // Required answers 401 unless the request carries a valid Bearer access token.
 func (g *Guard) Required() gin.HandlerFunc { return g.handler(false) }
 
+// Optional lets a request without an Authorization header through as anonymous (no
+// principal); one that carries the header must authenticate as with Required, so a bad
+// or expired token is a 401 rather than a silent downgrade to anonymous.
+func (g *Guard) Optional() gin.HandlerFunc {
+	required := g.handler(false)
+	return func(c *gin.Context) {
+		if c.GetHeader("Authorization") == "" {
+			c.Next()
+			return
+		}
+		required(c)
+	}
+}
+
 // Stream answers 401 unless the request carries a valid Bearer token or playback token.
 func (g *Guard) Stream() gin.HandlerFunc { return g.handler(true) }
 

@@ -109,6 +109,11 @@ func bodyLimit() gin.HandlerFunc {
 func securityHeaders() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		c.Header("X-Content-Type-Options", "nosniff")
+		if strings.HasPrefix(c.Request.URL.Path, "/v1/") {
+			// API answers carry tenant data or depend on the caller; no shared cache may
+			// keep them. A handler may set its own (streams: private, no-cache).
+			c.Header("Cache-Control", "private, no-store")
+		}
 		c.Next()
 	}
 }

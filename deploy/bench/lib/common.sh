@@ -193,9 +193,10 @@ make_video() {
 	truncate -s "$2M" "$1"
 }
 
-# upload BASE TOKEN FILE: multipart upload; prints the video id.
+# upload BASE TOKEN FILE: multipart upload of a public video (anonymous reads see it);
+# prints the video id.
 upload() {
-	api POST "$1/v1/videos" -H "Authorization: Bearer $2" -F name=bench -F "file=@$3;type=video/mp4" | jq -r .id
+	api POST "$1/v1/videos" -H "Authorization: Bearer $2" -F name=bench -F visibility=public -F "file=@$3;type=video/mp4" | jq -r .id
 }
 
 # seed_users DB_URL CORPORATION_ID COUNT: guests inserted with SQL (the password hash of the
@@ -207,10 +208,11 @@ seed_users() {
 	sql "$1" "SELECT min(id) || ' ' || max(id) FROM users WHERE email LIKE 'seed-%-$2@bench.example'"
 }
 
-# seed_videos DB_URL CORPORATION_ID COUNT: source-URL videos inserted with SQL; prints "MIN MAX".
+# seed_videos DB_URL CORPORATION_ID COUNT: public source-URL videos inserted with SQL (the
+# anonymous list shows them); prints "MIN MAX".
 seed_videos() {
-	sql "$1" "INSERT INTO videos (name, corporation_id, source_kind, source_url, content_type)
-		SELECT 'seed video ' || g, $2, 'url', 'https://media.example.com/seed/' || g || '.mp4', 'video/mp4'
+	sql "$1" "INSERT INTO videos (name, corporation_id, source_kind, source_url, content_type, visibility)
+		SELECT 'seed video ' || g, $2, 'url', 'https://media.example.com/seed/' || g || '.mp4', 'video/mp4', 'public'
 		FROM generate_series(1, $3) g" >/dev/null
 	sql "$1" "SELECT min(id) || ' ' || max(id) FROM videos WHERE corporation_id = $2 AND source_kind = 'url'"
 }

@@ -63,29 +63,54 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) (domain.Corporation, er
 	return out, nil
 }
 
-// Get returns a live corporation.
-func (s *Service) Get(ctx context.Context, id int64) (domain.Corporation, error) {
+// Get returns the caller's own live corporation when id is its id; any other id is
+// domain.ErrNotFound, so a read never tells another corporation exists.
+func (s *Service) Get(ctx context.Context, caller principal.Principal, id int64) (domain.Corporation, error) {
+	if caller.CorporationID == 0 || id != caller.CorporationID {
+		return domain.Corporation{}, domain.ErrNotFound
+	}
 	return s.repo.Get(ctx, id)
 }
 
-// GetByName returns a live corporation by name, ignoring letter case and surrounding space.
-func (s *Service) GetByName(ctx context.Context, name string) (domain.Corporation, error) {
+// GetByName returns the caller's own live corporation when name is its name, ignoring
+// letter case and surrounding space; any other name is domain.ErrNotFound. Only the
+// caller's row is read.
+func (s *Service) GetByName(ctx context.Context, caller principal.Principal, name string) (domain.Corporation, error) {
 	n, err := domain.NormalizeName(name)
-	if err != nil {
+	if err != nil || caller.CorporationID == 0 {
 		return domain.Corporation{}, domain.ErrNotFound
 	}
-	return s.repo.GetByName(ctx, n)
+	c, err := s.repo.Get(ctx, caller.CorporationID)
+	if err != nil {
+		return domain.Corporation{}, err
+	}
+	if !strings.EqualFold(c.Name, n) {
+		return domain.Corporation{}, domain.ErrNotFound
+	}
+	return c, nil
 }
 
-// List returns a page of live corporations ordered by id.
-func (s *Service) List(ctx context.Context, afterID int64, limit int) ([]domain.Corporation, error) {
-	return s.repo.List(ctx, afterID, limit)
+// List returns the corporations the caller may read: their own, on the first page (with
+// an id greater than afterID).
+func (s *Service) List(ctx context.Context, caller principal.Principal, afterID int64) ([]domain.Corporation, error) {
+	if caller.CorporationID <= afterID {
+		return []domain.Corporation{}, nil
+	}
+	c, err := s.repo.Get(ctx, caller.CorporationID)
+	if errors.Is(err, domain.ErrNotFound) {
+		return []domain.Corporation{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return []domain.Corporation{c}, nil
 }
 
 // Update replaces a corporation's name and plan. Only an admin of that corporation may:
 // an unknown or deleted id is domain.ErrNotFound, and a live corporation the caller does
 // not administer (a guest of it, or anyone from another corporation) is
-// domain.ErrForbidden, since the corporation list is public anyway.
+// domain.ErrForbidden. Corporation ids are sequential and a sign-up shows its own, so
+// the 403 tells no more than that.
 func (s *Service) Update(ctx context.Context, caller principal.Principal, id int64, in domain.DetailsInput) (domain.Corporation, error) {
 	if _, err := s.authorize(ctx, caller, id); err != nil {
 		return domain.Corporation{}, err

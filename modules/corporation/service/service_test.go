@@ -115,11 +115,12 @@ func TestSignUpNameTaken(t *testing.T) {
 func TestGetByName(t *testing.T) {
 	e := newEnv()
 	c := e.signUp(t, "Acme Corp")
-	got, err := e.svc.GetByName(context.Background(), "  ACME corp ")
+	member := principal.Principal{UserID: 1, CorporationID: c.ID, Role: principal.RoleGuest}
+	got, err := e.svc.GetByName(context.Background(), member, "  ACME corp ")
 	if err != nil || got.ID != c.ID {
 		t.Fatalf("got %+v %v", got, err)
 	}
-	if _, err := e.svc.GetByName(context.Background(), ""); !errors.Is(err, domain.ErrNotFound) {
+	if _, err := e.svc.GetByName(context.Background(), member, ""); !errors.Is(err, domain.ErrNotFound) {
 		t.Fatalf("empty name: %v", err)
 	}
 }
@@ -147,7 +148,7 @@ func TestUpdateAuthorization(t *testing.T) {
 			t.Errorf("delete, %s: %v, want %v", tc.name, err, tc.want)
 		}
 	}
-	if got, _ := e.svc.Get(context.Background(), c.ID); got.Name != "Acme" {
+	if got, _ := e.repo.Get(context.Background(), c.ID); got.Name != "Acme" {
 		t.Fatalf("changed by an outsider: %+v", got)
 	}
 	if len(e.pub.Published()) != 0 {
@@ -225,7 +226,7 @@ func TestIsPaidFollowsTheClock(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("downgraded %d %v", n, err)
 	}
-	got, _ := e.svc.Get(ctx, c.ID)
+	got, _ := e.repo.Get(ctx, c.ID)
 	if got.PlanType != domain.PlanFree {
 		t.Fatalf("plan %s", got.PlanType)
 	}

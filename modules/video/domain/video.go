@@ -25,6 +25,7 @@ type Video struct {
 	ID            int64
 	Name          string
 	CorporationID int64
+	Visibility    Visibility
 	SourceKind    SourceKind
 	StorageKey    string // uploads only
 	SourceURL     string // url videos only
@@ -72,8 +73,9 @@ func IsVideoContentType(ct string) bool {
 
 // Changes are the fields an update sets; nil leaves a field as it is.
 type Changes struct {
-	Name      *string
-	SourceURL *string
+	Name       *string
+	SourceURL  *string
+	Visibility *Visibility
 }
 
 // ViewLog records that a user viewed a video, once per (user, video).

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -48,6 +49,9 @@ func (f *Videos) Create(_ context.Context, v domain.Video) (domain.Video, error)
 	f.nextID++
 	now := time.Now().UTC()
 	v.ID, v.CreatedAt, v.UpdatedAt, v.Deleted, v.DeletedAt = f.nextID, now, now, false, nil
+	if v.Visibility == "" {
+		v.Visibility = domain.Private
+	}
 	f.rows[v.ID] = v
 	if v.StorageKey != "" {
 		f.keys[v.StorageKey] = true
@@ -55,13 +59,13 @@ func (f *Videos) Create(_ context.Context, v domain.Video) (domain.Video, error)
 	return v, nil
 }
 
-// GetLive returns a live video.
-func (f *Videos) GetLive(_ context.Context, id int64) (domain.Video, error) {
+// GetLive returns a live video the viewer sees.
+func (f *Videos) GetLive(_ context.Context, viewer domain.Viewer, id int64) (domain.Video, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.liveReads++
 	v, ok := f.rows[id]
-	if !ok || v.Deleted {
+	if !ok || v.Deleted || !viewer.Sees(v) {
 		return domain.Video{}, domain.ErrNotFound
 	}
 	return v, nil
@@ -78,14 +82,14 @@ func (f *Videos) GetOwned(_ context.Context, corporationID, id int64, deleted bo
 	return v, nil
 }
 
-// ListLive lists live videos by id.
-func (f *Videos) ListLive(_ context.Context, afterID int64, limit int) ([]domain.Video, error) {
-	return f.list(func(v domain.Video) bool { return !v.Deleted }, afterID, limit), nil
-}
-
-// ListByCorporation lists a corporation's videos with the given deleted flag.
-func (f *Videos) ListByCorporation(_ context.Context, corporationID int64, deleted bool, afterID int64, limit int) ([]domain.Video, error) {
-	return f.list(func(v domain.Video) bool { return v.CorporationID == corporationID && v.Deleted == deleted }, afterID, limit), nil
+// List lists the videos the filter selects, by id.
+func (f *Videos) List(_ context.Context, lf domain.ListFilter, afterID int64, limit int) ([]domain.Video, error) {
+	query := strings.ToLower(lf.Query)
+	return f.list(func(v domain.Video) bool {
+		return v.Deleted == lf.Deleted && lf.Viewer.Sees(v) &&
+			(lf.CorporationID == 0 || v.CorporationID == lf.CorporationID) &&
+			strings.Contains(strings.ToLower(v.Name), query)
+	}, afterID, limit), nil
 }
 
 func (f *Videos) list(keep func(domain.Video) bool, afterID int64, limit int) []domain.Video {
@@ -117,6 +121,9 @@ func (f *Videos) Update(_ context.Context, corporationID, id int64, ch domain.Ch
 	}
 	if ch.SourceURL != nil {
 		v.SourceURL = *ch.SourceURL
+	}
+	if ch.Visibility != nil {
+		v.Visibility = *ch.Visibility
 	}
 	v.UpdatedAt = now
 	f.rows[id] = v

@@ -8,20 +8,20 @@ import (
 )
 
 // Videos stores videos. Methods that act for a corporation take its id and filter on it,
-// so another corporation's video comes back as domain.ErrNotFound.
+// and reads take the viewer and filter on what it may see, so another corporation's
+// video (a private one, for reads) comes back as domain.ErrNotFound.
 type Videos interface {
 	// Create inserts a video and returns it with its id and times.
 	Create(ctx context.Context, v domain.Video) (domain.Video, error)
-	// GetLive returns a video that is not deleted, or domain.ErrNotFound.
-	GetLive(ctx context.Context, id int64) (domain.Video, error)
+	// GetLive returns a video that is not deleted and that the viewer sees (public, or of
+	// the viewer's corporation), or domain.ErrNotFound.
+	GetLive(ctx context.Context, viewer domain.Viewer, id int64) (domain.Video, error)
 	// GetOwned returns a video of the corporation whose deleted flag equals deleted, or
 	// domain.ErrNotFound.
 	GetOwned(ctx context.Context, corporationID, id int64, deleted bool) (domain.Video, error)
-	// ListLive returns up to limit live videos with an id greater than afterID, by id.
-	ListLive(ctx context.Context, afterID int64, limit int) ([]domain.Video, error)
-	// ListByCorporation returns up to limit of the corporation's videos whose deleted
-	// flag equals deleted, with an id greater than afterID, by id.
-	ListByCorporation(ctx context.Context, corporationID int64, deleted bool, afterID int64, limit int) ([]domain.Video, error)
+	// List returns up to limit videos the filter selects (only ones its viewer sees),
+	// with an id greater than afterID, by id.
+	List(ctx context.Context, f domain.ListFilter, afterID int64, limit int) ([]domain.Video, error)
 	// Update applies changes to a live video of the corporation.
 	Update(ctx context.Context, corporationID, id int64, ch domain.Changes, now time.Time) (domain.Video, error)
 	// SoftDelete marks a live video of the corporation deleted.

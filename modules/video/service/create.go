@@ -10,8 +10,9 @@ import (
 	"vms/platform/principal"
 )
 
-// CreateFromURL registers an http(s) source URL as a video of the caller's corporation.
-func (s *Service) CreateFromURL(ctx context.Context, caller principal.Principal, name, sourceURL string) (domain.Video, error) {
+// CreateFromURL registers an http(s) source URL as a video of the caller's corporation,
+// private unless visibility is "public".
+func (s *Service) CreateFromURL(ctx context.Context, caller principal.Principal, name, sourceURL, visibility string) (domain.Video, error) {
 	if !caller.IsAdmin() {
 		return domain.Video{}, domain.ErrAdminOnly
 	}
@@ -26,11 +27,15 @@ func (s *Service) CreateFromURL(ctx context.Context, caller principal.Principal,
 	} else if err := s.Sources.Validate(src); err != nil {
 		fields["file_path"] = err.Error()
 	}
+	vis, err := domain.ParseNewVisibility(visibility)
+	if err != nil {
+		fields["visibility"] = err.(*kind.ValidationError).Fields["visibility"]
+	}
 	if len(fields) > 0 {
 		return domain.Video{}, domain.InvalidFields(fields)
 	}
 	v, err := s.Videos.Create(ctx, domain.Video{
-		Name: clean, CorporationID: caller.CorporationID, SourceKind: domain.SourceURL, SourceURL: src,
+		Name: clean, CorporationID: caller.CorporationID, Visibility: vis, SourceKind: domain.SourceURL, SourceURL: src,
 	})
 	if err != nil {
 		return domain.Video{}, fmt.Errorf("create video: %w", err)

@@ -10,27 +10,47 @@ import (
 	"vms/platform/principal"
 )
 
-// Get returns one live video.
-func (s *Service) Get(ctx context.Context, id int64) (domain.Video, error) {
-	return s.Videos.GetLive(ctx, id)
+// viewer is who the caller is when reading videos; the zero principal of an anonymous
+// request is the anonymous viewer.
+func viewer(caller principal.Principal) domain.Viewer {
+	return domain.Viewer{CorporationID: caller.CorporationID}
 }
 
-// ListLive lists live videos by id. Videos of a deleted corporation are soft-deleted
-// with it (see CorporationCleanup), so this list needs no read of the corporations table.
-func (s *Service) ListLive(ctx context.Context, afterID int64, limit int) ([]domain.Video, error) {
-	return s.Videos.ListLive(ctx, afterID, limit)
+// Get returns one live video the caller sees: a public one, or any of the caller's
+// corporation. Anyone else's private video is not found.
+func (s *Service) Get(ctx context.Context, caller principal.Principal, id int64) (domain.Video, error) {
+	return s.Videos.GetLive(ctx, viewer(caller), id)
 }
 
-// ListByCorporation lists a corporation's live videos for any signed-in caller, or its
-// deleted videos (the trash) for the corporation's admins only.
-func (s *Service) ListByCorporation(ctx context.Context, caller principal.Principal, corporationID int64, deleted bool, afterID int64, limit int) ([]domain.Video, error) {
+// ListLive lists the live videos the caller sees, by id: public ones, plus the caller's
+// corporation's when signed in; a non-empty q keeps names that contain it, ignoring case.
+// Videos of a deleted corporation are soft-deleted with it (see CorporationCleanup), so
+// this list needs no read of the corporations table.
+func (s *Service) ListLive(ctx context.Context, caller principal.Principal, q string, afterID int64, limit int) ([]domain.Video, error) {
+	q, err := domain.ParseQuery(q)
+	if err != nil {
+		return nil, err
+	}
+	return s.Videos.List(ctx, domain.ListFilter{Viewer: viewer(caller), Query: q}, afterID, limit)
+}
+
+// ListByCorporation lists a corporation's live videos the caller sees (all of them for
+// its members, its public ones for anyone else), or its deleted videos (the trash) for
+// the corporation's admins only.
+func (s *Service) ListByCorporation(ctx context.Context, caller principal.Principal, corporationID int64, deleted bool, q string, afterID int64, limit int) ([]domain.Video, error) {
 	if deleted && !caller.AdminOf(corporationID) {
 		return nil, domain.ErrTrashForbidden
 	}
-	return s.Videos.ListByCorporation(ctx, corporationID, deleted, afterID, limit)
+	q, err := domain.ParseQuery(q)
+	if err != nil {
+		return nil, err
+	}
+	f := domain.ListFilter{Viewer: viewer(caller), CorporationID: corporationID, Deleted: deleted, Query: q}
+	return s.Videos.List(ctx, f, afterID, limit)
 }
 
-// Update renames a live video of the caller's corporation or changes a url video's source.
+// Update renames a live video of the caller's corporation, changes a url video's source
+// or its visibility.
 func (s *Service) Update(ctx context.Context, caller principal.Principal, id int64, ch domain.Changes) (domain.Video, error) {
 	if !caller.IsAdmin() {
 		return domain.Video{}, domain.ErrAdminOnly
@@ -39,10 +59,9 @@ func (s *Service) Update(ctx context.Context, caller principal.Principal, id int
 	if err != nil {
 		return domain.Video{}, err
 	}
-	if ch.Name == nil && ch.SourceURL == nil {
-		return domain.Video{}, domain.InvalidFields(map[string]string{
-			"name": "give a name or a file_path to change", "file_path": "give a name or a file_path to change",
-		})
+	if ch.Name == nil && ch.SourceURL == nil && ch.Visibility == nil {
+		const msg = "give a name, a file_path or a visibility to change"
+		return domain.Video{}, domain.InvalidFields(map[string]string{"name": msg, "file_path": msg, "visibility": msg})
 	}
 	fields := map[string]string{}
 	if ch.Name != nil {
@@ -65,6 +84,13 @@ func (s *Service) Update(ctx context.Context, caller principal.Principal, id int
 			}
 		}
 		ch.SourceURL = &src
+	}
+	if ch.Visibility != nil {
+		vis, err := domain.ParseVisibility(string(*ch.Visibility))
+		if err != nil {
+			fields["visibility"] = err.(*kind.ValidationError).Fields["visibility"]
+		}
+		ch.Visibility = &vis
 	}
 	if len(fields) > 0 {
 		return domain.Video{}, domain.InvalidFields(fields)

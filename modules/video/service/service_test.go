@@ -206,18 +206,18 @@ func (c *cancelAfterStore) Next() (string, io.Reader, error) {
 func TestCreateFromURL(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, 1<<20)
-	v, err := e.svc.CreateFromURL(ctx, adminA, "Remote", "https://media.example.com/a.mp4")
+	v, err := e.svc.CreateFromURL(ctx, adminA, "Remote", "https://media.example.com/a.mp4", "")
 	if err != nil || v.SourceKind != domain.SourceURL || v.SourceURL != "https://media.example.com/a.mp4" || v.CorporationID != 100 {
 		t.Fatalf("create: %+v %v", v, err)
 	}
 	for _, bad := range []string{"", "ftp://x/y", "file:///etc/passwd", "http://127.0.0.1/admin"} {
-		_, err := e.svc.CreateFromURL(ctx, adminA, "x", bad)
+		_, err := e.svc.CreateFromURL(ctx, adminA, "x", bad, "")
 		var ve *kind.ValidationError
 		if !errors.As(err, &ve) || ve.Fields["file_path"] == "" {
 			t.Fatalf("url %q: %v", bad, err)
 		}
 	}
-	if _, err := e.svc.CreateFromURL(ctx, guestA, "x", "https://media.example.com/a.mp4"); !errors.Is(err, domain.ErrAdminOnly) {
+	if _, err := e.svc.CreateFromURL(ctx, guestA, "x", "https://media.example.com/a.mp4", ""); !errors.Is(err, domain.ErrAdminOnly) {
 		t.Fatalf("guest: %v", err)
 	}
 }
@@ -226,7 +226,7 @@ func TestUpdateDeleteRestore(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, 1<<20, 100)
 	up, _ := e.videos.Create(ctx, domain.Video{Name: "up", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k"})
-	remote, _ := e.svc.CreateFromURL(ctx, adminA, "r", "https://media.example.com/a.mp4")
+	remote, _ := e.svc.CreateFromURL(ctx, adminA, "r", "https://media.example.com/a.mp4", "")
 	name, src := "new", "https://media.example.com/b.mp4"
 	if _, err := e.svc.Update(ctx, adminA, up.ID, domain.Changes{SourceURL: &src}); kind.Of(err) != kind.Invalid {
 		t.Fatalf("file_path on upload: %v", err)
@@ -252,19 +252,19 @@ func TestUpdateDeleteRestore(t *testing.T) {
 	if err := e.svc.Delete(ctx, adminA, up.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.Get(ctx, up.ID); !errors.Is(err, domain.ErrNotFound) {
+	if _, err := e.svc.Get(ctx, adminA, up.ID); !errors.Is(err, domain.ErrNotFound) {
 		t.Fatalf("deleted video readable: %v", err)
 	}
 	if _, err := e.svc.OpenStream(ctx, adminA, up.ID, domain.StreamRequest{Head: true}); !errors.Is(err, domain.ErrNotFound) {
 		t.Fatalf("deleted video streamable: %v", err)
 	}
-	if _, err := e.svc.ListByCorporation(ctx, guestA, 100, true, 0, 10); !errors.Is(err, domain.ErrTrashForbidden) {
+	if _, err := e.svc.ListByCorporation(ctx, guestA, 100, true, "", 0, 10); !errors.Is(err, domain.ErrTrashForbidden) {
 		t.Fatalf("guest trash: %v", err)
 	}
-	if _, err := e.svc.ListByCorporation(ctx, adminB, 100, true, 0, 10); !errors.Is(err, domain.ErrTrashForbidden) {
+	if _, err := e.svc.ListByCorporation(ctx, adminB, 100, true, "", 0, 10); !errors.Is(err, domain.ErrTrashForbidden) {
 		t.Fatalf("other admin trash: %v", err)
 	}
-	trash, err := e.svc.ListByCorporation(ctx, adminA, 100, true, 0, 10)
+	trash, err := e.svc.ListByCorporation(ctx, adminA, 100, true, "", 0, 10)
 	if err != nil || len(trash) != 1 || trash[0].ID != up.ID {
 		t.Fatalf("trash %+v %v", trash, err)
 	}

@@ -101,21 +101,26 @@ func (s *Service) openSource(ctx context.Context, caller principal.Principal, v 
 	return out, nil
 }
 
-// streamable returns the live video with this id when the caller may stream it. A
-// playback-token caller may stream only the video its token names; any other is not found.
+// streamable returns the live video with this id when the caller may stream it: a public
+// video, or one of the caller's corporation. A playback-token caller may stream only the
+// video its token names; any other is not found.
 func (s *Service) streamable(ctx context.Context, caller principal.Principal, id int64) (domain.Video, error) {
 	if caller.PlaybackVideoID != 0 && caller.PlaybackVideoID != id {
 		return domain.Video{}, domain.ErrNotFound
 	}
-	return s.liveVideo(ctx, id)
+	return s.liveVideo(ctx, viewer(caller), id)
 }
 
-// liveVideo looks a live video up through the short-lived cache.
-func (s *Service) liveVideo(ctx context.Context, id int64) (domain.Video, error) {
+// liveVideo looks a live video the viewer sees up through the short-lived cache. The
+// cache holds videos whoever read them, so a hit is checked against the viewer too.
+func (s *Service) liveVideo(ctx context.Context, w domain.Viewer, id int64) (domain.Video, error) {
 	if v, ok := s.Live.get(id); ok {
+		if !w.Sees(v) {
+			return domain.Video{}, domain.ErrNotFound
+		}
 		return v, nil
 	}
-	v, err := s.Videos.GetLive(ctx, id)
+	v, err := s.Videos.GetLive(ctx, w, id)
 	if err != nil {
 		return domain.Video{}, err
 	}
@@ -142,9 +147,10 @@ func (s *Service) redirect(ctx context.Context, v domain.Video) (domain.Stream, 
 	return domain.Stream{Kind: domain.StreamRedirect, RedirectURL: url, RedirectMaxAge: domain.RedirectMaxAge(duration)}, true, nil
 }
 
-// Playback issues a short-lived token that streams the live video without a header.
+// Playback issues a short-lived token that streams the live video without a header, for
+// a video the caller may stream.
 func (s *Service) Playback(ctx context.Context, caller principal.Principal, id int64) (domain.PlaybackToken, error) {
-	if _, err := s.Videos.GetLive(ctx, id); err != nil {
+	if _, err := s.liveVideo(ctx, viewer(caller), id); err != nil {
 		return domain.PlaybackToken{}, err
 	}
 	token, exp, err := s.Tokens.IssuePlayback(ctx, caller.UserID, caller.CorporationID, caller.Role, id)

@@ -23,7 +23,8 @@ const sniffLen = 512
 const maxNamePart = 4 * domain.MaxNameLength
 
 // Upload registers an uploaded file as a video of the caller's corporation. It reads the
-// parts as they arrive: "name" (in any position) and exactly one "file", which streams
+// parts as they arrive: "name" and "visibility" (in any position; visibility is private
+// unless "public") and exactly one "file", which streams
 // into storage under a generated key while hashing, after its first bytes sniff as a
 // video. Any other part, a missing file or a bad name is a validation error. The row is
 // written only after the file is stored; on any failure, a cancelled request included,
@@ -47,6 +48,7 @@ func (s *Service) Upload(ctx context.Context, caller principal.Principal, parts 
 // can delete it when anything fails later.
 func (s *Service) upload(ctx context.Context, caller principal.Principal, parts domain.UploadParts, stored **domain.StoredFile) (domain.Video, error) {
 	var name string
+	vis := domain.Private
 	for {
 		field, body, err := parts.Next()
 		if errors.Is(err, io.EOF) {
@@ -58,6 +60,10 @@ func (s *Service) upload(ctx context.Context, caller principal.Principal, parts 
 		switch field {
 		case "name":
 			if name, err = readName(body); err != nil {
+				return domain.Video{}, err
+			}
+		case "visibility":
+			if vis, err = readVisibility(body); err != nil {
 				return domain.Video{}, err
 			}
 		case "file":
@@ -82,7 +88,7 @@ func (s *Service) upload(ctx context.Context, caller principal.Principal, parts 
 	}
 	f := **stored
 	v, err := s.Videos.Create(ctx, domain.Video{
-		Name: clean, CorporationID: caller.CorporationID, SourceKind: domain.SourceUpload,
+		Name: clean, CorporationID: caller.CorporationID, Visibility: vis, SourceKind: domain.SourceUpload,
 		StorageKey: f.Key, ContentType: f.ContentType, SizeBytes: f.Size, SHA256: f.SHA256,
 	})
 	if err != nil {
@@ -101,6 +107,15 @@ func readName(body io.Reader) (string, error) {
 		return "", domain.Invalid("name", "must be at most 200 characters")
 	}
 	return domain.NormalizeName(string(raw))
+}
+
+// readVisibility reads the visibility part; absent or empty is private.
+func readVisibility(body io.Reader) (domain.Visibility, error) {
+	raw, err := io.ReadAll(io.LimitReader(body, 16))
+	if err != nil {
+		return "", &uploadReadError{err: err}
+	}
+	return domain.ParseNewVisibility(strings.TrimSpace(string(raw)))
 }
 
 // storeFile streams the file part into storage while hashing it, after checking that its

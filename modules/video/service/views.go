@@ -9,9 +9,10 @@ import (
 	"vms/platform/principal"
 )
 
-// ViewVideo records the caller's view of the live video with this id.
+// ViewVideo records the caller's view of the live video with this id, if the caller sees
+// it (public, or of the caller's corporation).
 func (s *Service) ViewVideo(ctx context.Context, caller principal.Principal, videoID int64) (domain.View, error) {
-	v, err := s.liveVideo(ctx, videoID)
+	v, err := s.liveVideo(ctx, viewer(caller), videoID)
 	if err != nil {
 		return domain.View{}, err
 	}
@@ -64,7 +65,9 @@ func (s *Service) recordStreamView(ctx context.Context, caller principal.Princip
 }
 
 // HasViewed tells whether a user has viewed a video. The user may ask about themself; an
-// admin may ask about users of their own corporation; anyone else is refused.
+// admin may ask about users of their own corporation; anyone else is refused. The video
+// must be live and seen by the caller, else it is not found, so the answer never tells
+// that another corporation's private video exists.
 func (s *Service) HasViewed(ctx context.Context, caller principal.Principal, userID, videoID int64) (bool, error) {
 	if caller.UserID != userID {
 		if !caller.IsAdmin() {
@@ -77,6 +80,9 @@ func (s *Service) HasViewed(ctx context.Context, caller principal.Principal, use
 		if !ok || corp != caller.CorporationID {
 			return false, domain.ErrViewLogForbidden
 		}
+	}
+	if _, err := s.liveVideo(ctx, viewer(caller), videoID); err != nil {
+		return false, err
 	}
 	_, ok, err := s.ViewLogs.Find(ctx, userID, videoID)
 	if err != nil {

@@ -107,7 +107,7 @@ func TestStreamableAndPlayback(t *testing.T) {
 	head := domain.StreamRequest{Head: true}
 	e := newEnv(t, 1<<20)
 	v, _ := e.videos.Create(ctx, domain.Video{Name: "up", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k"})
-	w, _ := e.videos.Create(ctx, domain.Video{Name: "other", CorporationID: 200, SourceKind: domain.SourceUpload, StorageKey: "k2"})
+	w, _ := e.videos.Create(ctx, domain.Video{Name: "other", CorporationID: 200, Visibility: domain.Public, SourceKind: domain.SourceUpload, StorageKey: "k2"})
 	play := principal.Principal{UserID: 2, CorporationID: 100, Role: principal.RoleGuest, PlaybackVideoID: v.ID}
 	if _, err := e.svc.OpenStream(ctx, play, v.ID, head); err != nil {
 		t.Fatal(err)
@@ -116,7 +116,7 @@ func TestStreamableAndPlayback(t *testing.T) {
 		t.Fatalf("playback token for another video: %v", err)
 	}
 	if _, err := e.svc.OpenStream(ctx, guestA, w.ID, head); err != nil {
-		t.Fatalf("any signed-in user streams any live video: %v", err)
+		t.Fatalf("any signed-in user streams a public live video: %v", err)
 	}
 	p, err := e.svc.Playback(ctx, guestA, v.ID)
 	if err != nil || p.Token != "play-1-2" || !p.ExpiresAt.Equal(t0.Add(5*time.Minute)) {
@@ -143,13 +143,13 @@ func TestCorporationCleanup(t *testing.T) {
 	if err := h.Handle(ctx, corporationevents.CorporationDeleted{CorporationID: 100}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.Get(ctx, a.ID); !errors.Is(err, domain.ErrNotFound) {
+	if _, err := e.svc.Get(ctx, guestA, a.ID); !errors.Is(err, domain.ErrNotFound) {
 		t.Fatalf("video of deleted corporation still live: %v", err)
 	}
 	if _, err := e.svc.OpenStream(ctx, guestA, a.ID, head); !errors.Is(err, domain.ErrNotFound) {
 		t.Fatalf("video of deleted corporation still streamable from the cache: %v", err)
 	}
-	if _, err := e.svc.Get(ctx, b.ID); err != nil {
+	if _, err := e.svc.Get(ctx, adminB, b.ID); err != nil {
 		t.Fatalf("other corporation's video: %v", err)
 	}
 }

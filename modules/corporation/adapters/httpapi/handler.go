@@ -26,11 +26,12 @@ func New(svc *service.Service, guard *httpserver.Guard) *Handler {
 
 // Register adds the routes.
 func (h *Handler) Register(r gin.IRouter) {
+	signed := h.guard.Required()
 	g := r.Group("/v1/corporations")
 	g.POST("", h.signUp)
-	g.GET("", h.list)
-	g.GET("/id/:id", h.getByID)
-	g.GET("/:name", h.getByName)
+	g.GET("", signed, h.list)
+	g.GET("/id/:id", signed, h.getByID)
+	g.GET("/:name", signed, h.getByName)
 	g.PUT("/:id", h.guard.Required(), h.update)
 	g.DELETE("/:id", h.guard.Required(), h.delete)
 }
@@ -86,23 +87,27 @@ func (h *Handler) signUp(c *gin.Context) {
 
 // list godoc
 //
-//	@Summary	List corporations
-//	@Tags		corporations
+//	@Summary		List corporations
+//	@Description	The caller's own corporation, as an array of one: a tenant never sees another.
+//	@Tags			corporations
 //	@Produce		json,application/problem+json
-//	@Param		limit	query		int		false	"page size (1–100)"	default(20)
-//	@Param		cursor	query		string	false	"cursor from the Link header of the previous page"
-//	@Success	200		{array}		CorporationResponse
-//	@Header		200		{string}	Link	"next page: <…>; rel=\"next\""
+//	@Param			limit	query		int		false	"page size (1–100)"	default(20)
+//	@Param			cursor	query		string	false	"cursor from the Link header of the previous page"
+//	@Success		200		{array}		CorporationResponse
+//	@Header			200		{string}	Link	"next page: <…>; rel=\"next\""
 //	@Failure		400	{object}	httpserver.Problem	"limit or cursor is not valid"
+//	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
-//	@Router		/v1/corporations [get]
+//	@Security		BearerAuth
+//	@Router			/v1/corporations [get]
 func (h *Handler) list(c *gin.Context) {
 	page, err := httpserver.ParsePage(c)
 	if err != nil {
 		httpserver.Fail(c, err)
 		return
 	}
-	cs, err := h.svc.List(c.Request.Context(), page.After, page.Limit)
+	caller, _ := httpserver.Caller(c)
+	cs, err := h.svc.List(c.Request.Context(), caller, page.After)
 	if err != nil {
 		httpserver.Fail(c, err)
 		return
@@ -115,22 +120,26 @@ func (h *Handler) list(c *gin.Context) {
 
 // getByID godoc
 //
-//	@Summary	Get a corporation by id
-//	@Tags		corporations
+//	@Summary		Get a corporation by id
+//	@Description	Only the caller's own corporation; any other id answers 404.
+//	@Tags			corporations
 //	@Produce		json,application/problem+json
-//	@Param		id	path		int	true	"corporation id"
-//	@Success	200	{object}	CorporationResponse
+//	@Param			id	path		int	true	"corporation id"
+//	@Success		200	{object}	CorporationResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
-//	@Failure		404	{object}	httpserver.Problem	"no such corporation"
+//	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		404	{object}	httpserver.Problem	"not the caller's corporation"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
-//	@Router		/v1/corporations/id/{id} [get]
+//	@Security		BearerAuth
+//	@Router			/v1/corporations/id/{id} [get]
 func (h *Handler) getByID(c *gin.Context) {
 	id, err := httpserver.PathID(c, "id")
 	if err != nil {
 		httpserver.Fail(c, err)
 		return
 	}
-	corp, err := h.svc.Get(c.Request.Context(), id)
+	caller, _ := httpserver.Caller(c)
+	corp, err := h.svc.Get(c.Request.Context(), caller, id)
 	if err != nil {
 		httpserver.Fail(c, err)
 		return
@@ -140,17 +149,20 @@ func (h *Handler) getByID(c *gin.Context) {
 
 // getByName godoc
 //
-//	@Summary	Get a corporation by name
-//	@Description	The name is matched ignoring letter case.
-//	@Tags		corporations
+//	@Summary		Get a corporation by name
+//	@Description	Only the caller's own corporation; the name is matched ignoring letter case, and any other name answers 404.
+//	@Tags			corporations
 //	@Produce		json,application/problem+json
-//	@Param		name	path		string	true	"corporation name"
-//	@Success	200		{object}	CorporationResponse
-//	@Failure		404	{object}	httpserver.Problem	"no such corporation"
+//	@Param			name	path		string	true	"corporation name"
+//	@Success		200		{object}	CorporationResponse
+//	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		404	{object}	httpserver.Problem	"not the caller's corporation"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
-//	@Router		/v1/corporations/{name} [get]
+//	@Security		BearerAuth
+//	@Router			/v1/corporations/{name} [get]
 func (h *Handler) getByName(c *gin.Context) {
-	corp, err := h.svc.GetByName(c.Request.Context(), c.Param("name"))
+	caller, _ := httpserver.Caller(c)
+	corp, err := h.svc.GetByName(c.Request.Context(), caller, c.Param("name"))
 	if err != nil {
 		httpserver.Fail(c, err)
 		return

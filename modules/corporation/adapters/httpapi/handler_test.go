@@ -167,42 +167,51 @@ func TestSignUpBadInput(t *testing.T) {
 	}
 }
 
-func TestReadsAndPagination(t *testing.T) {
+func TestReadsShowOnlyTheCallersCorporation(t *testing.T) {
 	e := newEnv(t)
 	var ids []int64
 	for _, n := range []string{"Alpha", "Beta", "Gamma"} {
 		ids = append(ids, e.signUp(t, `{"name":"`+n+`","plan_type":"FREE","admin_email":"a@b.io","admin_password":"password1"}`).ID)
 	}
+	e.tokens["beta"] = principal.Principal{UserID: 2, CorporationID: ids[1], Role: principal.RoleGuest}
 	var got httpapi.CorporationResponse
-	e.do(t, "GET", "/v1/corporations/id/"+itoa(ids[1]), "", "").expect(t, 200).decode(t, &got)
+	e.do(t, "GET", "/v1/corporations/id/"+itoa(ids[1]), "", "beta").expect(t, 200).decode(t, &got)
 	if got.Name != "Beta" || got.EffectivePlan != "FREE" {
 		t.Fatalf("got %+v", got)
 	}
-	e.do(t, "GET", "/v1/corporations/gamma", "", "").expect(t, 200).decode(t, &got)
-	if got.ID != ids[2] {
+	e.do(t, "GET", "/v1/corporations/bETA", "", "beta").expect(t, 200).decode(t, &got)
+	if got.ID != ids[1] {
 		t.Fatalf("by name %+v", got)
 	}
-	e.do(t, "GET", "/v1/corporations/nobody", "", "").expect(t, 404)
-	e.do(t, "GET", "/v1/corporations/id/999", "", "").expect(t, 404)
+	for _, path := range []string{"/v1/corporations", "/v1/corporations/id/" + itoa(ids[1]), "/v1/corporations/beta"} {
+		e.do(t, "GET", path, "", "").expect(t, 401)
+	}
+	e.do(t, "GET", "/v1/corporations/gamma", "", "beta").expect(t, 404)
+	e.do(t, "GET", "/v1/corporations/id/"+itoa(ids[2]), "", "beta").expect(t, 404)
+	e.do(t, "GET", "/v1/corporations/nobody", "", "beta").expect(t, 404)
+	e.do(t, "GET", "/v1/corporations/id/999", "", "beta").expect(t, 404)
 	for _, bad := range []string{"0", "-1", "x", "1.5"} {
-		e.do(t, "GET", "/v1/corporations/id/"+bad, "", "").expect(t, 400)
+		e.do(t, "GET", "/v1/corporations/id/"+bad, "", "beta").expect(t, 400)
 	}
 
-	res := e.do(t, "GET", "/v1/corporations?limit=2", "", "").expect(t, 200)
+	res := e.do(t, "GET", "/v1/corporations", "", "beta").expect(t, 200)
+	if cc := res.Header.Get("Cache-Control"); cc != "private, no-store" {
+		t.Fatalf("Cache-Control %q", cc)
+	}
 	var page []httpapi.CorporationResponse
 	res.decode(t, &page)
+	if len(page) != 1 || page[0].ID != ids[1] || res.Header.Get("Link") != "" {
+		t.Fatalf("list %+v link %q", page, res.Header.Get("Link"))
+	}
+	res = e.do(t, "GET", "/v1/corporations?limit=1", "", "beta").expect(t, 200)
 	link := res.Header.Get("Link")
-	if len(page) != 2 || page[0].ID != ids[0] || !strings.Contains(link, `rel="next"`) {
-		t.Fatalf("page %+v link %q", page, link)
-	}
 	next := link[strings.Index(link, "<")+1 : strings.Index(link, ">")]
-	res = e.do(t, "GET", next, "", "").expect(t, 200)
-	res.decode(t, &page)
-	if len(page) != 1 || page[0].ID != ids[2] || res.Header.Get("Link") != "" {
-		t.Fatalf("second page %+v link %q", page, res.Header.Get("Link"))
+	e.do(t, "GET", next, "", "beta").expect(t, 200).decode(t, &page)
+	if len(page) != 0 {
+		t.Fatalf("second page %+v", page)
 	}
-	e.do(t, "GET", "/v1/corporations?limit=0", "", "").expect(t, 400)
-	e.do(t, "GET", "/v1/corporations?cursor=@@", "", "").expect(t, 400)
+	e.do(t, "GET", "/v1/corporations?limit=0", "", "beta").expect(t, 400)
+	e.do(t, "GET", "/v1/corporations?cursor=@@", "", "beta").expect(t, 400)
 }
 
 func TestUpdateAndDelete(t *testing.T) {
@@ -237,7 +246,7 @@ func TestUpdateAndDelete(t *testing.T) {
 	e.do(t, "DELETE", path, "", "outsider").expect(t, 403)
 	e.do(t, "DELETE", path, "", "admin").expect(t, 204)
 	e.do(t, "DELETE", path, "", "admin").expect(t, 404)
-	e.do(t, "GET", "/v1/corporations/id/"+itoa(c.ID), "", "").expect(t, 404)
+	e.do(t, "GET", "/v1/corporations/id/"+itoa(c.ID), "", "outsider").expect(t, 404)
 	if len(e.pub.Published()) != 1 {
 		t.Fatalf("events %v", e.pub.Published())
 	}
@@ -246,7 +255,8 @@ func TestUpdateAndDelete(t *testing.T) {
 func TestServerErrorsHideDetails(t *testing.T) {
 	e := newEnv(t)
 	e.repo.FailErr = errors.New("secret driver detail")
-	res := e.do(t, "GET", "/v1/corporations/id/1", "", "").expect(t, 500)
+	e.tokens["member"] = principal.Principal{UserID: 1, CorporationID: 1, Role: principal.RoleGuest}
+	res := e.do(t, "GET", "/v1/corporations/id/1", "", "member").expect(t, 500)
 	if bytes.Contains(res.Body, []byte("secret")) {
 		t.Fatalf("leaked: %s", res.Body)
 	}

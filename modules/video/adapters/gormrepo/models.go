@@ -11,6 +11,7 @@ type videoModel struct {
 	ID            int64 `gorm:"primaryKey"`
 	Name          string
 	CorporationID int64
+	Visibility    string
 	SourceKind    string
 	StorageKey    *string
 	SourceURL     *string `gorm:"column:source_url"`
@@ -37,9 +38,12 @@ func (viewLogModel) TableName() string { return "video_view_logs" }
 
 func toModel(v domain.Video) videoModel {
 	m := videoModel{
-		ID: v.ID, Name: v.Name, CorporationID: v.CorporationID, SourceKind: string(v.SourceKind),
+		ID: v.ID, Name: v.Name, CorporationID: v.CorporationID, Visibility: string(v.Visibility), SourceKind: string(v.SourceKind),
 		ContentType: v.ContentType, SizeBytes: v.SizeBytes, SHA256: v.SHA256,
 		Deleted: v.Deleted, DeletedAt: v.DeletedAt, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
+	}
+	if m.Visibility == "" {
+		m.Visibility = string(domain.Private)
 	}
 	if v.StorageKey != "" {
 		m.StorageKey = &v.StorageKey
@@ -52,7 +56,7 @@ func toModel(v domain.Video) videoModel {
 
 func toDomain(m videoModel) domain.Video {
 	v := domain.Video{
-		ID: m.ID, Name: m.Name, CorporationID: m.CorporationID, SourceKind: domain.SourceKind(m.SourceKind),
+		ID: m.ID, Name: m.Name, CorporationID: m.CorporationID, Visibility: domain.Visibility(m.Visibility), SourceKind: domain.SourceKind(m.SourceKind),
 		ContentType: m.ContentType, SizeBytes: m.SizeBytes, SHA256: m.SHA256,
 		Deleted: m.Deleted, CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC(),
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -36,9 +37,17 @@ func (r *Videos) Create(ctx context.Context, v domain.Video) (domain.Video, erro
 	return toDomain(m), nil
 }
 
-// GetLive returns a live video.
-func (r *Videos) GetLive(ctx context.Context, id int64) (domain.Video, error) {
-	return r.first(r.db.Conn(ctx).Where("id = ? AND deleted = ?", id, false))
+// GetLive returns a live video the viewer sees.
+func (r *Videos) GetLive(ctx context.Context, viewer domain.Viewer, id int64) (domain.Video, error) {
+	return r.first(seenBy(r.db.Conn(ctx).Where("id = ? AND deleted = ?", id, false), viewer))
+}
+
+// seenBy keeps the rows the viewer sees: public ones, and its own corporation's.
+func seenBy(q *gorm.DB, viewer domain.Viewer) *gorm.DB {
+	if viewer.CorporationID == 0 {
+		return q.Where("visibility = ?", string(domain.Public))
+	}
+	return q.Where("(visibility = ? OR corporation_id = ?)", string(domain.Public), viewer.CorporationID)
 }
 
 // GetOwned returns a video of the corporation with the given deleted flag.
@@ -57,17 +66,17 @@ func (r *Videos) first(q *gorm.DB) (domain.Video, error) {
 	return toDomain(m), nil
 }
 
-// ListLive lists live videos by id.
-func (r *Videos) ListLive(ctx context.Context, afterID int64, limit int) ([]domain.Video, error) {
-	return r.list(r.db.Conn(ctx).Where("deleted = ? AND id > ?", false, afterID), limit)
-}
-
-// ListByCorporation lists a corporation's videos with the given deleted flag.
-func (r *Videos) ListByCorporation(ctx context.Context, corporationID int64, deleted bool, afterID int64, limit int) ([]domain.Video, error) {
-	return r.list(r.db.Conn(ctx).Where("corporation_id = ? AND deleted = ? AND id > ?", corporationID, deleted, afterID), limit)
-}
-
-func (r *Videos) list(q *gorm.DB, limit int) ([]domain.Video, error) {
+// List lists the videos the filter selects, by id. The name search lowers both sides in
+// SQL, so it folds case the way the database does (PostgreSQL: by the locale, with the
+// trigram index on lower(name); SQLite: ASCII letters only).
+func (r *Videos) List(ctx context.Context, f domain.ListFilter, afterID int64, limit int) ([]domain.Video, error) {
+	q := seenBy(r.db.Conn(ctx).Where("deleted = ? AND id > ?", f.Deleted, afterID), f.Viewer)
+	if f.CorporationID != 0 {
+		q = q.Where("corporation_id = ?", f.CorporationID)
+	}
+	if f.Query != "" {
+		q = q.Where(`lower(name) LIKE lower(?) ESCAPE '\'`, "%"+likeEscaper.Replace(f.Query)+"%")
+	}
 	var ms []videoModel
 	if err := q.Order("id").Limit(limit).Find(&ms).Error; err != nil {
 		return nil, fmt.Errorf("list videos: %w", err)
@@ -87,6 +96,9 @@ func (r *Videos) Update(ctx context.Context, corporationID, id int64, ch domain.
 	}
 	if ch.SourceURL != nil {
 		set["source_url"] = *ch.SourceURL
+	}
+	if ch.Visibility != nil {
+		set["visibility"] = string(*ch.Visibility)
 	}
 	var out domain.Video
 	err := r.db.Do(ctx, func(ctx context.Context) error {
@@ -149,3 +161,6 @@ func (r *Videos) SoftDeleteByCorporation(ctx context.Context, corporationID int6
 	}
 	return res.RowsAffected, nil
 }
+
+// likeEscaper makes a search string match literally in LIKE … ESCAPE '\'.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)

@@ -8,14 +8,16 @@ import (
 
 // createVideoRequest registers a video from an http(s) source URL.
 type createVideoRequest struct {
-	Name     string `json:"name" example:"Product tour"`
-	FilePath string `json:"file_path" example:"https://media.example.com/tour.mp4"`
+	Name       string `json:"name" example:"Product tour"`
+	FilePath   string `json:"file_path" example:"https://media.example.com/tour.mp4"`
+	Visibility string `json:"visibility" enums:"private,public" example:"public"` // private when absent
 }
 
 // updateVideoRequest changes a video; absent fields stay as they are.
 type updateVideoRequest struct {
-	Name     *string `json:"name" example:"Product tour (2026)"`
-	FilePath *string `json:"file_path" example:"https://media.example.com/tour-2026.mp4"`
+	Name       *string `json:"name" example:"Product tour (2026)"`
+	FilePath   *string `json:"file_path" example:"https://media.example.com/tour-2026.mp4"`
+	Visibility *string `json:"visibility" enums:"private,public" example:"public"`
 }
 
 // videoResponse is a video.
@@ -23,6 +25,7 @@ type videoResponse struct {
 	ID            int64      `json:"id" example:"7"`
 	Name          string     `json:"name" example:"Product tour"`
 	CorporationID int64      `json:"corporation_id" example:"1"`
+	Visibility    string     `json:"visibility" enums:"private,public" example:"private"`
 	SourceKind    string     `json:"source_kind" enums:"upload,url" example:"upload"`
 	FilePath      *string    `json:"file_path" example:"https://media.example.com/tour.mp4"`
 	ContentType   string     `json:"content_type" example:"video/mp4"`
@@ -35,7 +38,7 @@ type videoResponse struct {
 
 func toResponse(v domain.Video) videoResponse {
 	r := videoResponse{
-		ID: v.ID, Name: v.Name, CorporationID: v.CorporationID, SourceKind: string(v.SourceKind),
+		ID: v.ID, Name: v.Name, CorporationID: v.CorporationID, Visibility: string(v.Visibility), SourceKind: string(v.SourceKind),
 		ContentType: v.ContentType, SizeBytes: v.SizeBytes, Deleted: v.Deleted,
 		CreatedAt: v.CreatedAt.UTC(), UpdatedAt: v.UpdatedAt.UTC(),
 	}

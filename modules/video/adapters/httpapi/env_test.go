@@ -52,8 +52,8 @@ type env struct {
 	sources *fake.Sources
 	pub     *eventstest.Recorder
 	data    []byte
-	// live is an uploaded live video of corporation 100, trashed a deleted one, remote a
-	// url video of corporation 100.
+	// live is an uploaded live public video of corporation 100, trashed a deleted one,
+	// remote a public url video of corporation 100.
 	live, trashed, remote domain.Video
 }
 
@@ -91,12 +91,12 @@ func newEnv(t testing.TB, opts ...option) *env {
 		}
 		return v
 	}
-	e.live = create(domain.Video{Name: "live", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k-live", ContentType: "video/mp4", SizeBytes: int64(len(data)), SHA256: sha})
+	e.live = create(domain.Video{Name: "live", CorporationID: 100, Visibility: domain.Public, SourceKind: domain.SourceUpload, StorageKey: "k-live", ContentType: "video/mp4", SizeBytes: int64(len(data)), SHA256: sha})
 	e.trashed = create(domain.Video{Name: "trash", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k-trash", ContentType: "video/mp4", SizeBytes: int64(len(data)), SHA256: sha})
 	if err := e.videos.SoftDelete(ctx, 100, e.trashed.ID, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	e.remote = create(domain.Video{Name: "remote", CorporationID: 100, SourceKind: domain.SourceURL, SourceURL: "https://media.example.com/a.mp4"})
+	e.remote = create(domain.Video{Name: "remote", CorporationID: 100, Visibility: domain.Public, SourceKind: domain.SourceURL, SourceURL: "https://media.example.com/a.mp4"})
 	e.sources.Bodies["https://media.example.com/a.mp4"] = data
 	tokens[playbackToken(e.live)] = principal.Principal{UserID: 2, CorporationID: 100, Role: principal.RoleGuest, PlaybackVideoID: e.live.ID}
 	return e

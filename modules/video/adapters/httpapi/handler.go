@@ -26,12 +26,12 @@ func New(svc *service.Service, guard *httpserver.Guard) *Handler {
 // Register adds the routes. Within one method gin needs the same wildcard name at the
 // same position, so /v1/videos/:id names a corporation on GET and a video elsewhere.
 func (h *Handler) Register(r gin.IRouter) {
-	signed := h.guard.Required()
+	signed, maybe := h.guard.Required(), h.guard.Optional()
 	v := r.Group("/v1/videos")
 	v.POST("", signed, h.create)
-	v.GET("", h.listLive)
+	v.GET("", maybe, h.listLive)
 	v.GET("/:id", signed, h.listByCorporation)
-	v.GET("/id/:id", h.get)
+	v.GET("/id/:id", maybe, h.get)
 	v.PUT("/:id", signed, h.update)
 	v.DELETE("/:id", signed, h.delete)
 	v.PUT("/:id/restore", signed, h.restore)
@@ -45,7 +45,8 @@ func (h *Handler) Register(r gin.IRouter) {
 }
 
 // caller returns the principal the guard put on the request. Routes behind the guard
-// always have one; the zero principal (no rights) is the safe fallback.
+// always have one; the zero principal (no rights, the anonymous viewer) is what an
+// anonymous request on an open route gets.
 func caller(c *gin.Context) principal.Principal {
 	p, _ := httpserver.Caller(c)
 	return p

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"vms/modules/video/domain"
 	"vms/platform/httpserver"
 )
 
@@ -50,13 +51,13 @@ func FuzzJSONBodies(f *testing.F) {
 		r := jsonRoutes[int(route)%len(jsonRoutes)]
 		path := strings.Replace(r.path, ":live", id(e.live), 1)
 		videos, views := e.videos.Count(), e.views.Len()
-		live, _ := e.videos.GetLive(context.Background(), e.live.ID)
+		live, _ := e.videos.GetLive(context.Background(), domain.Viewer{CorporationID: e.live.CorporationID}, e.live.ID)
 		rec := e.do(r.method, path, r.token, strings.NewReader(string(body)))
 		checkJSONAnswer(t, r.method+" "+path, body, rec)
 		if rec.Code < 400 {
 			return
 		}
-		after, _ := e.videos.GetLive(context.Background(), e.live.ID)
+		after, _ := e.videos.GetLive(context.Background(), domain.Viewer{CorporationID: e.live.CorporationID}, e.live.ID)
 		if e.videos.Count() != videos || e.views.Len() != views || after.Name != live.Name || after.UpdatedAt != live.UpdatedAt {
 			t.Fatalf("%s %s %q: refused with %d but something changed", r.method, path, body, rec.Code)
 		}

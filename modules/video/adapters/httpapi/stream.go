@@ -17,7 +17,7 @@ import (
 // stream godoc
 //
 //	@Summary		Stream a video
-//	@Description	The video's bytes with HTTP range support (206, 416, If-Range, ETag, Last-Modified). Authenticates with a Bearer token or a playback token (?token=). A GET whose answer is 2xx records the caller's first view of the video and credits points before any byte is sent; HEAD, 304, 412, 416 and 502 answers record nothing. With STREAM_MODE=redirect and S3 storage the answer is a 302 to a presigned URL, after recording the view.
+//	@Description	The bytes of a public video or one of the caller's corporation (404 for another corporation's private video), with HTTP range support (206, 416, If-Range, ETag, Last-Modified). Authenticates with a Bearer token or a playback token (?token=). A GET whose answer is 2xx records the caller's first view of the video and credits points before any byte is sent; HEAD, 304, 412, 416 and 502 answers record nothing. With STREAM_MODE=redirect and S3 storage the answer is a 302 to a presigned URL, after recording the view.
 //	@Tags			videos
 //	@Produce		octet-stream,application/problem+json
 //	@Param			id		path		int		true	"video id"
@@ -29,7 +29,7 @@ import (
 //	@Success		304
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token or playback token"
-//	@Failure		404	{object}	httpserver.Problem	"no such live video"
+//	@Failure		404	{object}	httpserver.Problem	"no such live video, or a private video of another corporation"
 //	@Failure		412	{object}	httpserver.Problem	"If-Match or If-Unmodified-Since does not hold for the stored video"
 //	@Failure		416	{object}	httpserver.Problem	"the range cannot be satisfied; Content-Range: bytes */size"
 //	@Failure		502	{object}	httpserver.Problem	"the source URL or the object storage failed"

@@ -102,7 +102,7 @@ func checkStored(t *testing.T, e *env, rec *httptest.ResponseRecorder, before []
 	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
 		t.Fatalf("201 body %s: %v", rec.Body, err)
 	}
-	v, err := e.videos.GetLive(context.Background(), got.ID)
+	v, err := e.videos.GetLive(context.Background(), domain.Viewer{CorporationID: 100}, got.ID)
 	if err != nil {
 		t.Fatalf("201 for video %d that does not exist: %v", got.ID, err)
 	}

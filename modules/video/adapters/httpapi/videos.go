@@ -16,7 +16,7 @@ import (
 // create godoc
 //
 //	@Summary		Create a video
-//	@Description	JSON {name, file_path} registers an http(s) source URL. A multipart/form-data body with the parts "name" (text) and "file" (the video) uploads a file instead: it is streamed to storage, at most MAX_UPLOAD_BYTES, its type is sniffed from its first bytes (video types only) and it is stored under a generated name, never the client's file name.
+//	@Description	JSON {name, file_path, visibility} registers an http(s) source URL. A multipart/form-data body with the parts "name" (text), optionally "visibility" (text) and "file" (the video) uploads a file instead. visibility is "private" (the default: members of the corporation only) or "public" (listed and read by anyone, streamed by any signed-in user). An uploaded file is streamed to storage, at most MAX_UPLOAD_BYTES, its type is sniffed from its first bytes (video types only) and it is stored under a generated name, never the client's file name.
 //	@Tags			videos
 //	@Accept			json,mpfd
 //	@Produce		json,application/problem+json
@@ -27,7 +27,7 @@ import (
 //	@Failure		403	{object}	httpserver.Problem	"caller is not an admin"
 //	@Failure		413	{object}	httpserver.Problem	"file larger than MAX_UPLOAD_BYTES, or JSON body larger than 1 MiB"
 //	@Failure		415	{object}	httpserver.Problem	"body is neither JSON nor multipart, or the file is not a video"
-//	@Failure		422	{object}	httpserver.Problem	"missing or invalid fields (e.g. a file_path that is not http(s)), named in errors"
+//	@Failure		422	{object}	httpserver.Problem	"missing or invalid fields (e.g. a file_path that is not http(s), a visibility other than private or public), named in errors"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Security		BearerAuth
 //	@Router			/v1/videos [post]
@@ -41,7 +41,7 @@ func (h *Handler) create(c *gin.Context) {
 		httpserver.Fail(c, err)
 		return
 	}
-	v, err := h.svc.CreateFromURL(c.Request.Context(), caller(c), req.Name, req.FilePath)
+	v, err := h.svc.CreateFromURL(c.Request.Context(), caller(c), req.Name, req.FilePath, req.Visibility)
 	if err != nil {
 		httpserver.Fail(c, err)
 		return
@@ -51,23 +51,28 @@ func (h *Handler) create(c *gin.Context) {
 
 // listLive godoc
 //
-//	@Summary	List live videos
-//	@Tags		videos
+//	@Summary		List live videos
+//	@Description	Anonymous callers get the public videos; a signed-in caller gets the public videos plus every video of their own corporation. Videos of deleted corporations are never listed.
+//	@Tags			videos
 //	@Produce		json,application/problem+json
-//	@Param		limit	query		int		false	"page size (1-100, default 20)"
-//	@Param		cursor	query		string	false	"cursor from the previous page's Link header"
-//	@Success	200		{array}		videoResponse
-//	@Header		200		{string}	Link	"next page: <…>; rel=\"next\""
+//	@Param			q		query		string	false	"keep videos whose name contains q, ignoring case (at most 200 characters; % and _ match themselves)"
+//	@Param			limit	query		int		false	"page size (1-100, default 20)"
+//	@Param			cursor	query		string	false	"cursor from the previous page's Link header"
+//	@Success		200		{array}		videoResponse
+//	@Header			200		{string}	Link	"next page: <…>; rel=\"next\""
 //	@Failure		400	{object}	httpserver.Problem	"limit or cursor is not valid"
+//	@Failure		401	{object}	httpserver.Problem	"an Authorization header was sent but its token is not valid"
+//	@Failure		422	{object}	httpserver.Problem	"q is longer than 200 characters or not valid text"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
-//	@Router		/v1/videos [get]
+//	@Security		BearerAuth
+//	@Router			/v1/videos [get]
 func (h *Handler) listLive(c *gin.Context) {
 	page, err := httpserver.ParsePage(c)
 	if err != nil {
 		httpserver.Fail(c, err)
 		return
 	}
-	vs, err := h.svc.ListLive(c.Request.Context(), page.After, page.Limit)
+	vs, err := h.svc.ListLive(c.Request.Context(), caller(c), c.Query("q"), page.After, page.Limit)
 	if err != nil {
 		httpserver.Fail(c, err)
 		return
@@ -78,11 +83,12 @@ func (h *Handler) listLive(c *gin.Context) {
 // listByCorporation godoc
 //
 //	@Summary		List a corporation's videos
-//	@Description	Live videos of the corporation; with deleted=true its deleted videos, for the corporation's admins only.
+//	@Description	Live videos of the corporation: all of them for its members, its public ones for anyone else (an unknown corporation has none). With deleted=true its deleted videos, for the corporation's admins only.
 //	@Tags			videos
 //	@Produce		json,application/problem+json
 //	@Param			id		path		int		true	"corporation id"
 //	@Param			deleted	query		bool	false	"list deleted videos (trash)"
+//	@Param			q		query		string	false	"keep videos whose name contains q, ignoring case (at most 200 characters; % and _ match themselves)"
 //	@Param			limit	query		int		false	"page size (1-100, default 20)"
 //	@Param			cursor	query		string	false	"cursor from the previous page's Link header"
 //	@Success		200		{array}		videoResponse
@@ -90,6 +96,7 @@ func (h *Handler) listLive(c *gin.Context) {
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer, or limit, cursor or deleted is not valid"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
 //	@Failure		403	{object}	httpserver.Problem	"deleted=true from someone who is not an admin of the corporation"
+//	@Failure		422	{object}	httpserver.Problem	"q is longer than 200 characters or not valid text"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Security		BearerAuth
 //	@Router			/v1/videos/{id} [get]
@@ -112,7 +119,7 @@ func (h *Handler) listByCorporation(c *gin.Context) {
 		httpserver.Fail(c, err)
 		return
 	}
-	vs, err := h.svc.ListByCorporation(c.Request.Context(), caller(c), corpID, deleted, page.After, page.Limit)
+	vs, err := h.svc.ListByCorporation(c.Request.Context(), caller(c), corpID, deleted, c.Query("q"), page.After, page.Limit)
 	if err != nil {
 		httpserver.Fail(c, err)
 		return
@@ -129,22 +136,25 @@ func writePage(c *gin.Context, page httpserver.Page, vs []domain.Video) {
 
 // get godoc
 //
-//	@Summary	Get a live video
-//	@Tags		videos
+//	@Summary		Get a live video
+//	@Description	A public video for anyone; a private one for members of its corporation only (404 for anyone else).
+//	@Tags			videos
 //	@Produce		json,application/problem+json
-//	@Param		id	path		int	true	"video id"
-//	@Success	200	{object}	videoResponse
+//	@Param			id	path		int	true	"video id"
+//	@Success		200	{object}	videoResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
-//	@Failure		404	{object}	httpserver.Problem	"no such live video"
+//	@Failure		401	{object}	httpserver.Problem	"an Authorization header was sent but its token is not valid"
+//	@Failure		404	{object}	httpserver.Problem	"no such live video, or a private video of another corporation"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
-//	@Router		/v1/videos/id/{id} [get]
+//	@Security		BearerAuth
+//	@Router			/v1/videos/id/{id} [get]
 func (h *Handler) get(c *gin.Context) {
 	id, err := httpserver.PathID(c, "id")
 	if err != nil {
 		httpserver.Fail(c, err)
 		return
 	}
-	v, err := h.svc.Get(c.Request.Context(), id)
+	v, err := h.svc.Get(c.Request.Context(), caller(c), id)
 	if err != nil {
 		httpserver.Fail(c, err)
 		return
@@ -155,7 +165,7 @@ func (h *Handler) get(c *gin.Context) {
 // update godoc
 //
 //	@Summary		Change a video
-//	@Description	Renames a video; file_path changes the source URL of a video registered from a URL.
+//	@Description	Renames a video; file_path changes the source URL of a video registered from a URL; visibility makes it private or public.
 //	@Tags			videos
 //	@Accept			json
 //	@Produce		json,application/problem+json
@@ -168,7 +178,7 @@ func (h *Handler) get(c *gin.Context) {
 //	@Failure		404	{object}	httpserver.Problem	"no such live video"
 //	@Failure		413	{object}	httpserver.Problem	"request body larger than 1 MiB"
 //	@Failure		415	{object}	httpserver.Problem	"request body is not application/json"
-//	@Failure		422	{object}	httpserver.Problem	"invalid fields (e.g. file_path on an uploaded video), named in errors"
+//	@Failure		422	{object}	httpserver.Problem	"invalid fields (e.g. file_path on an uploaded video, a visibility other than private or public), named in errors"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Security		BearerAuth
 //	@Router			/v1/videos/{id} [put]
@@ -183,7 +193,12 @@ func (h *Handler) update(c *gin.Context) {
 		httpserver.Fail(c, err)
 		return
 	}
-	v, err := h.svc.Update(c.Request.Context(), caller(c), id, domain.Changes{Name: req.Name, SourceURL: req.FilePath})
+	ch := domain.Changes{Name: req.Name, SourceURL: req.FilePath}
+	if req.Visibility != nil {
+		vis := domain.Visibility(*req.Visibility)
+		ch.Visibility = &vis
+	}
+	v, err := h.svc.Update(c.Request.Context(), caller(c), id, ch)
 	if err != nil {
 		httpserver.Fail(c, err)
 		return
@@ -250,14 +265,14 @@ func (h *Handler) restore(c *gin.Context) {
 // playback godoc
 //
 //	@Summary		Get a playback URL
-//	@Description	A short-lived URL with a token bound to the caller and the video, for a video element that cannot send an Authorization header.
+//	@Description	A short-lived URL with a token bound to the caller and the video, for a video element that cannot send an Authorization header. For a public video or one of the caller's corporation.
 //	@Tags			videos
 //	@Produce		json,application/problem+json
 //	@Param			id	path		int	true	"video id"
 //	@Success		200	{object}	playbackResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		404	{object}	httpserver.Problem	"no such live video"
+//	@Failure		404	{object}	httpserver.Problem	"no such live video, or a private video of another corporation"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Security		BearerAuth
 //	@Router			/v1/videos/{id}/playback [get]
@@ -272,7 +287,6 @@ func (h *Handler) playback(c *gin.Context) {
 		httpserver.Fail(c, err)
 		return
 	}
-	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, playbackResponse{
 		URL:       "/v1/videos/stream/" + strconv.FormatInt(id, 10) + "?token=" + url.QueryEscape(p.Token),
 		ExpiresAt: p.ExpiresAt.UTC(),

@@ -12,7 +12,7 @@ import (
 // createViewLog godoc
 //
 //	@Summary		Record a view
-//	@Description	Records the caller's first view of a live video and credits POINTS_PER_VIEW points (201). Any signed-in user may view any live video. A repeat answers 200 with the existing log and points_awarded 0.
+//	@Description	Records the caller's first view of a live video and credits POINTS_PER_VIEW points (201). Any signed-in user may view a live public video or one of their own corporation. A repeat answers 200 with the existing log and points_awarded 0.
 //	@Tags			view-logs
 //	@Accept			json
 //	@Produce		json,application/problem+json
@@ -21,7 +21,7 @@ import (
 //	@Success		200		{object}	viewLogResponse
 //	@Failure		400	{object}	httpserver.Problem	"malformed JSON, or a body that is not one JSON object"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		404	{object}	httpserver.Problem	"no such live video"
+//	@Failure		404	{object}	httpserver.Problem	"no such live video, or a private video of another corporation"
 //	@Failure		413	{object}	httpserver.Problem	"request body larger than 1 MiB"
 //	@Failure		415	{object}	httpserver.Problem	"request body is not application/json"
 //	@Failure		422	{object}	httpserver.Problem	"missing or invalid video_id"
@@ -53,7 +53,7 @@ func (h *Handler) createViewLog(c *gin.Context) {
 // hasViewed godoc
 //
 //	@Summary		Has a user viewed a video
-//	@Description	For the user themself or an admin of the user's corporation.
+//	@Description	For the user themself or an admin of the user's corporation, about a live video the caller may see.
 //	@Tags			view-logs
 //	@Produce		json,application/problem+json
 //	@Param			user_id		path		int	true	"user id"
@@ -62,6 +62,7 @@ func (h *Handler) createViewLog(c *gin.Context) {
 //	@Failure		400	{object}	httpserver.Problem	"user_id or video_id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
 //	@Failure		403	{object}	httpserver.Problem	"caller is neither the user nor an admin of the user's corporation"
+//	@Failure		404	{object}	httpserver.Problem	"no such live video, or a private video of another corporation"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Security		BearerAuth
 //	@Router			/v1/view-logs/{user_id}/{video_id} [get]

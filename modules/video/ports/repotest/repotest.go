@@ -33,6 +33,8 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 	t.Run("delete by corporation", func(t *testing.T) { testDeleteByCorporation(t, newEnv(t)) })
 	t.Run("view log insert on conflict", func(t *testing.T) { testViewLogInsert(t, newEnv(t)) })
 	t.Run("concurrent view log inserts", func(t *testing.T) { testViewLogConcurrent(t, newEnv(t)) })
+	t.Run("visibility", func(t *testing.T) { testVisibility(t, newEnv(t)) })
+	t.Run("name search", func(t *testing.T) { testNameSearch(t, newEnv(t)) })
 }
 
 var now = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -63,17 +65,17 @@ func testCreateGet(t *testing.T, e Env) {
 	if v.ID == 0 || v.CreatedAt.IsZero() || v.Deleted || v.DeletedAt != nil {
 		t.Fatalf("created %+v", v)
 	}
-	got := vid(t)(e.Videos.GetLive(ctx(), v.ID))
+	got := vid(t)(e.Videos.GetLive(ctx(), as(e.CorpA), v.ID))
 	if got.Name != "clip k1" || got.StorageKey != "k1" || got.SHA256 != "ab12" || got.SizeBytes != 42 ||
 		got.ContentType != "video/mp4" || got.SourceKind != domain.SourceUpload || got.SourceURL != "" || got.CorporationID != e.CorpA {
 		t.Fatalf("got %+v", got)
 	}
 	u := vid(t)(e.Videos.Create(ctx(), domain.Video{Name: "remote", CorporationID: e.CorpB, SourceKind: domain.SourceURL, SourceURL: "https://example.com/a.mp4"}))
-	got = vid(t)(e.Videos.GetLive(ctx(), u.ID))
+	got = vid(t)(e.Videos.GetLive(ctx(), as(e.CorpB), u.ID))
 	if got.SourceURL != "https://example.com/a.mp4" || got.StorageKey != "" || got.SourceKind != domain.SourceURL {
 		t.Fatalf("url video %+v", got)
 	}
-	if _, err := e.Videos.GetLive(ctx(), 999999); !errors.Is(err, domain.ErrNotFound) {
+	if _, err := e.Videos.GetLive(ctx(), as(e.CorpA), 999999); !errors.Is(err, domain.ErrNotFound) {
 		t.Fatalf("missing: %v", err)
 	}
 }
@@ -107,7 +109,7 @@ func testDeleteRestore(t *testing.T, e Env) {
 	if err := e.Videos.SoftDelete(ctx(), e.CorpA, v.ID, now); !errors.Is(err, domain.ErrNotFound) {
 		t.Fatalf("second delete: %v", err)
 	}
-	if _, err := e.Videos.GetLive(ctx(), v.ID); !errors.Is(err, domain.ErrNotFound) {
+	if _, err := e.Videos.GetLive(ctx(), as(e.CorpA), v.ID); !errors.Is(err, domain.ErrNotFound) {
 		t.Fatalf("deleted video is readable: %v", err)
 	}
 	if _, err := e.Videos.GetOwned(ctx(), e.CorpA, v.ID, false); !errors.Is(err, domain.ErrNotFound) {
@@ -121,7 +123,7 @@ func testDeleteRestore(t *testing.T, e Env) {
 	if !trashed.Deleted || trashed.DeletedAt == nil || !trashed.DeletedAt.Equal(now) {
 		t.Fatalf("trashed %+v", trashed)
 	}
-	if live := vids(t)(e.Videos.ListLive(ctx(), 0, 10)); len(live) != 0 {
+	if live := vids(t)(e.Videos.List(ctx(), domain.ListFilter{Viewer: as(e.CorpA)}, 0, 10)); len(live) != 0 {
 		t.Fatalf("live list holds a deleted video: %+v", live)
 	}
 	if _, err := e.Videos.Restore(ctx(), e.CorpB, v.ID, now); !errors.Is(err, domain.ErrNotFound) {
@@ -131,41 +133,42 @@ func testDeleteRestore(t *testing.T, e Env) {
 	if back.Deleted || back.DeletedAt != nil {
 		t.Fatalf("restored %+v", back)
 	}
-	vid(t)(e.Videos.GetLive(ctx(), v.ID))
+	vid(t)(e.Videos.GetLive(ctx(), as(e.CorpA), v.ID))
 }
 
 func testLists(t *testing.T, e Env) {
 	var ids []int64
 	for i, corp := range []int64{e.CorpA, e.CorpB, e.CorpA, e.CorpA, e.CorpB} {
-		v := vid(t)(e.Videos.Create(ctx(), upload(corp, "k"+string(rune('a'+i)))))
+		v := vid(t)(e.Videos.Create(ctx(), public(upload(corp, "k"+string(rune('a'+i))))))
 		ids = append(ids, v.ID)
 	}
 	if err := e.Videos.SoftDelete(ctx(), e.CorpA, ids[2], now); err != nil {
 		t.Fatal(err)
 	}
-	page1 := vids(t)(e.Videos.ListLive(ctx(), 0, 2))
-	page2 := vids(t)(e.Videos.ListLive(ctx(), page1[len(page1)-1].ID, 2))
-	page3 := vids(t)(e.Videos.ListLive(ctx(), page2[len(page2)-1].ID, 2))
+	all := domain.ListFilter{Viewer: domain.Anonymous}
+	page1 := vids(t)(e.Videos.List(ctx(), all, 0, 2))
+	page2 := vids(t)(e.Videos.List(ctx(), all, page1[len(page1)-1].ID, 2))
+	page3 := vids(t)(e.Videos.List(ctx(), all, page2[len(page2)-1].ID, 2))
 	got := idsOf(append(append(page1, page2...), page3...))
 	want := []int64{ids[0], ids[1], ids[3], ids[4]}
 	if !slices.Equal(got, want) {
 		t.Fatalf("live pages %v, want %v", got, want)
 	}
-	if got := idsOf(vids(t)(e.Videos.ListByCorporation(ctx(), e.CorpA, false, 0, 10))); !slices.Equal(got, []int64{ids[0], ids[3]}) {
+	if got := idsOf(vids(t)(e.Videos.List(ctx(), ownedBy(e.CorpA, false), 0, 10))); !slices.Equal(got, []int64{ids[0], ids[3]}) {
 		t.Fatalf("corporation A live %v", got)
 	}
-	if got := idsOf(vids(t)(e.Videos.ListByCorporation(ctx(), e.CorpA, true, 0, 10))); !slices.Equal(got, []int64{ids[2]}) {
+	if got := idsOf(vids(t)(e.Videos.List(ctx(), ownedBy(e.CorpA, true), 0, 10))); !slices.Equal(got, []int64{ids[2]}) {
 		t.Fatalf("corporation A trash %v", got)
 	}
-	if got := idsOf(vids(t)(e.Videos.ListByCorporation(ctx(), e.CorpB, true, 0, 10))); len(got) != 0 {
+	if got := idsOf(vids(t)(e.Videos.List(ctx(), ownedBy(e.CorpB, true), 0, 10))); len(got) != 0 {
 		t.Fatalf("corporation B trash %v", got)
 	}
 }
 
 func testDeleteByCorporation(t *testing.T, e Env) {
-	a1 := vid(t)(e.Videos.Create(ctx(), upload(e.CorpA, "k1")))
-	vid(t)(e.Videos.Create(ctx(), upload(e.CorpA, "k2")))
-	b := vid(t)(e.Videos.Create(ctx(), upload(e.CorpB, "k3")))
+	a1 := vid(t)(e.Videos.Create(ctx(), public(upload(e.CorpA, "k1"))))
+	vid(t)(e.Videos.Create(ctx(), public(upload(e.CorpA, "k2"))))
+	b := vid(t)(e.Videos.Create(ctx(), public(upload(e.CorpB, "k3"))))
 	if err := e.Videos.SoftDelete(ctx(), e.CorpA, a1.ID, now); err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +176,7 @@ func testDeleteByCorporation(t *testing.T, e Env) {
 	if n != 1 {
 		t.Fatalf("deleted %d, want 1 (one was already deleted)", n)
 	}
-	if got := idsOf(vids(t)(e.Videos.ListLive(ctx(), 0, 10))); !slices.Equal(got, []int64{b.ID}) {
+	if got := idsOf(vids(t)(e.Videos.List(ctx(), domain.ListFilter{Viewer: as(e.CorpA)}, 0, 10))); !slices.Equal(got, []int64{b.ID}) {
 		t.Fatalf("live after corporation delete %v", got)
 	}
 }
