@@ -337,15 +337,21 @@ const docTemplate = `{
                 "summary": "List corporations",
                 "parameters": [
                     {
+                        "maximum": 100,
+                        "minimum": 1,
                         "type": "integer",
                         "default": 20,
-                        "description": "page size (1–100)",
+                        "example": 20,
+                        "description": "page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 64,
+                        "minLength": 1,
                         "type": "string",
-                        "description": "cursor from the Link header of the previous page",
+                        "example": "aWQ6MjA",
+                        "description": "opaque cursor from the Link header (rel=next) of the previous page",
                         "name": "cursor",
                         "in": "query"
                     }
@@ -462,7 +468,9 @@ const docTemplate = `{
                 "summary": "Get a corporation by id",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
+                        "example": 1,
                         "description": "corporation id",
                         "name": "id",
                         "in": "path",
@@ -497,7 +505,50 @@ const docTemplate = `{
                 }
             }
         },
-        "/v1/corporations/{id}": {
+        "/v1/corporations/{corporation}": {
+            "get": {
+                "description": "The name is matched ignoring letter case.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "corporations"
+                ],
+                "summary": "Get a corporation by name",
+                "parameters": [
+                    {
+                        "maxLength": 100,
+                        "minLength": 1,
+                        "type": "string",
+                        "example": "Acme",
+                        "description": "corporation name (case-insensitive)",
+                        "name": "corporation",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.CorporationResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "no such corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            },
             "put": {
                 "security": [
                     {
@@ -518,9 +569,11 @@ const docTemplate = `{
                 "summary": "Update a corporation",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
+                        "example": 1,
                         "description": "corporation id",
-                        "name": "id",
+                        "name": "corporation",
                         "in": "path",
                         "required": true
                     },
@@ -613,9 +666,11 @@ const docTemplate = `{
                 "summary": "Delete a corporation",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
+                        "example": 1,
                         "description": "corporation id",
-                        "name": "id",
+                        "name": "corporation",
                         "in": "path",
                         "required": true
                     }
@@ -657,48 +712,6 @@ const docTemplate = `{
                 }
             }
         },
-        "/v1/corporations/{name}": {
-            "get": {
-                "description": "The name is matched ignoring letter case.",
-                "produces": [
-                    "application/json",
-                    "application/problem+json"
-                ],
-                "tags": [
-                    "corporations"
-                ],
-                "summary": "Get a corporation by name",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "corporation name",
-                        "name": "name",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/httpapi.CorporationResponse"
-                        }
-                    },
-                    "404": {
-                        "description": "no such corporation",
-                        "schema": {
-                            "$ref": "#/definitions/httpserver.Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "the database or the storage is unavailable",
-                        "schema": {
-                            "$ref": "#/definitions/httpserver.Problem"
-                        }
-                    }
-                }
-            }
-        },
         "/v1/tokens/{user_id}": {
             "get": {
                 "security": [
@@ -717,21 +730,30 @@ const docTemplate = `{
                 "summary": "List a user's sessions",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
+                        "example": 2,
                         "description": "user id",
                         "name": "user_id",
                         "in": "path",
                         "required": true
                     },
                     {
+                        "maximum": 100,
+                        "minimum": 1,
                         "type": "integer",
-                        "description": "page size (1-100, default 20)",
+                        "default": 20,
+                        "example": 20,
+                        "description": "page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 64,
+                        "minLength": 1,
                         "type": "string",
-                        "description": "cursor from the previous page's Link header",
+                        "example": "aWQ6MjA",
+                        "description": "opaque cursor from the Link header (rel=next) of the previous page",
                         "name": "cursor",
                         "in": "query"
                     }
@@ -802,15 +824,21 @@ const docTemplate = `{
                 "summary": "List the users of your corporation",
                 "parameters": [
                     {
+                        "maximum": 100,
+                        "minimum": 1,
                         "type": "integer",
                         "default": 20,
-                        "description": "page size (1–100)",
+                        "example": 20,
+                        "description": "page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 64,
+                        "minLength": 1,
                         "type": "string",
-                        "description": "cursor from the Link header of the previous page",
+                        "example": "aWQ6MjA",
+                        "description": "opaque cursor from the Link header (rel=next) of the previous page",
                         "name": "cursor",
                         "in": "query"
                     }
@@ -962,7 +990,9 @@ const docTemplate = `{
                 "summary": "Get a user by id",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
+                        "example": 2,
                         "description": "user id",
                         "name": "id",
                         "in": "path",
@@ -1003,7 +1033,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/v1/users/{email}": {
+        "/v1/users/{user}": {
             "get": {
                 "security": [
                     {
@@ -1021,9 +1051,12 @@ const docTemplate = `{
                 "summary": "Get a user by e-mail",
                 "parameters": [
                     {
+                        "maxLength": 254,
+                        "minLength": 3,
                         "type": "string",
-                        "description": "e-mail address",
-                        "name": "email",
+                        "example": "guest@acme.example",
+                        "description": "e-mail address of the user (case-insensitive)",
+                        "name": "user",
                         "in": "path",
                         "required": true
                     }
@@ -1054,9 +1087,7 @@ const docTemplate = `{
                         }
                     }
                 }
-            }
-        },
-        "/v1/users/{id}": {
+            },
             "put": {
                 "security": [
                     {
@@ -1077,9 +1108,11 @@ const docTemplate = `{
                 "summary": "Change a user's password or role",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
+                        "example": 2,
                         "description": "user id",
-                        "name": "id",
+                        "name": "user",
                         "in": "path",
                         "required": true
                     },
@@ -1166,9 +1199,11 @@ const docTemplate = `{
                 "summary": "Delete a user",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
+                        "example": 2,
                         "description": "user id",
-                        "name": "id",
+                        "name": "user",
                         "in": "path",
                         "required": true
                     }
@@ -1222,14 +1257,21 @@ const docTemplate = `{
                 "summary": "List live videos",
                 "parameters": [
                     {
+                        "maximum": 100,
+                        "minimum": 1,
                         "type": "integer",
-                        "description": "page size (1-100, default 20)",
+                        "default": 20,
+                        "example": 20,
+                        "description": "page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 64,
+                        "minLength": 1,
                         "type": "string",
-                        "description": "cursor from the previous page's Link header",
+                        "example": "aWQ6MjA",
+                        "description": "opaque cursor from the Link header (rel=next) of the previous page",
                         "name": "cursor",
                         "in": "query"
                     }
@@ -1343,6 +1385,26 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     }
+                },
+                "x-multipart-form": {
+                    "properties": {
+                        "file": {
+                            "description": "the video; its type is sniffed from its first bytes",
+                            "format": "binary",
+                            "type": "string"
+                        },
+                        "name": {
+                            "example": "Product tour",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string"
+                        }
+                    },
+                    "required": [
+                        "name",
+                        "file"
+                    ],
+                    "type": "object"
                 }
             }
         },
@@ -1358,7 +1420,9 @@ const docTemplate = `{
                 "summary": "Get a live video",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
+                        "example": 7,
                         "description": "video id",
                         "name": "id",
                         "in": "path",
@@ -1405,7 +1469,11 @@ const docTemplate = `{
                 ],
                 "description": "The video's bytes with HTTP range support (206, 416, If-Range, ETag, Last-Modified). Authenticates with a Bearer token or a playback token (?token=). A GET whose answer is 2xx records the caller's first view of the video and credits points before any byte is sent; HEAD, 304, 412, 416 and 502 answers record nothing. With STREAM_MODE=redirect and S3 storage the answer is a 302 to a presigned URL, after recording the view.",
                 "produces": [
+                    "video/mp4",
+                    "video/webm",
+                    "video/*",
                     "application/octet-stream",
+                    "multipart/byteranges",
                     "application/problem+json"
                 ],
                 "tags": [
@@ -1414,21 +1482,27 @@ const docTemplate = `{
                 "summary": "Stream a video",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
+                        "example": 7,
                         "description": "video id",
                         "name": "id",
                         "in": "path",
                         "required": true
                     },
                     {
+                        "minLength": 1,
                         "type": "string",
+                        "example": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...",
                         "description": "playback token from GET /v1/videos/{id}/playback (instead of the Authorization header)",
                         "name": "token",
                         "in": "query"
                     },
                     {
+                        "minLength": 1,
                         "type": "string",
-                        "description": "byte range, e.g. bytes=0-1023",
+                        "example": "bytes=0-1023",
+                        "description": "byte range(s) per RFC 9110",
                         "name": "Range",
                         "in": "header"
                     }
@@ -1543,7 +1617,11 @@ const docTemplate = `{
                 ],
                 "description": "The video's bytes with HTTP range support (206, 416, If-Range, ETag, Last-Modified). Authenticates with a Bearer token or a playback token (?token=). A GET whose answer is 2xx records the caller's first view of the video and credits points before any byte is sent; HEAD, 304, 412, 416 and 502 answers record nothing. With STREAM_MODE=redirect and S3 storage the answer is a 302 to a presigned URL, after recording the view.",
                 "produces": [
+                    "video/mp4",
+                    "video/webm",
+                    "video/*",
                     "application/octet-stream",
+                    "multipart/byteranges",
                     "application/problem+json"
                 ],
                 "tags": [
@@ -1552,21 +1630,27 @@ const docTemplate = `{
                 "summary": "Stream a video",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
+                        "example": 7,
                         "description": "video id",
                         "name": "id",
                         "in": "path",
                         "required": true
                     },
                     {
+                        "minLength": 1,
                         "type": "string",
+                        "example": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...",
                         "description": "playback token from GET /v1/videos/{id}/playback (instead of the Authorization header)",
                         "name": "token",
                         "in": "query"
                     },
                     {
+                        "minLength": 1,
                         "type": "string",
-                        "description": "byte range, e.g. bytes=0-1023",
+                        "example": "bytes=0-1023",
+                        "description": "byte range(s) per RFC 9110",
                         "name": "Range",
                         "in": "header"
                     }
@@ -1689,7 +1773,9 @@ const docTemplate = `{
                 "summary": "List a corporation's videos",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
+                        "example": 1,
                         "description": "corporation id",
                         "name": "id",
                         "in": "path",
@@ -1697,19 +1783,28 @@ const docTemplate = `{
                     },
                     {
                         "type": "boolean",
-                        "description": "list deleted videos (trash)",
+                        "default": false,
+                        "example": false,
+                        "description": "true lists the deleted videos (trash), for the corporation's admins",
                         "name": "deleted",
                         "in": "query"
                     },
                     {
+                        "maximum": 100,
+                        "minimum": 1,
                         "type": "integer",
-                        "description": "page size (1-100, default 20)",
+                        "default": 20,
+                        "example": 20,
+                        "description": "page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 64,
+                        "minLength": 1,
                         "type": "string",
-                        "description": "cursor from the previous page's Link header",
+                        "example": "aWQ6MjA",
+                        "description": "opaque cursor from the Link header (rel=next) of the previous page",
                         "name": "cursor",
                         "in": "query"
                     }
@@ -1776,7 +1871,9 @@ const docTemplate = `{
                 "summary": "Change a video",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
+                        "example": 7,
                         "description": "video id",
                         "name": "id",
                         "in": "path",
@@ -1865,7 +1962,9 @@ const docTemplate = `{
                 "summary": "Delete a video (soft delete)",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
+                        "example": 7,
                         "description": "video id",
                         "name": "id",
                         "in": "path",
@@ -1927,7 +2026,9 @@ const docTemplate = `{
                 "summary": "Get a playback URL",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
+                        "example": 7,
                         "description": "video id",
                         "name": "id",
                         "in": "path",
@@ -1986,7 +2087,9 @@ const docTemplate = `{
                 "summary": "Restore a deleted video",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
+                        "example": 7,
                         "description": "video id",
                         "name": "id",
                         "in": "path",
@@ -2139,14 +2242,18 @@ const docTemplate = `{
                 "summary": "Has a user viewed a video",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
+                        "example": 2,
                         "description": "user id",
                         "name": "user_id",
                         "in": "path",
                         "required": true
                     },
                     {
+                        "minimum": 1,
                         "type": "integer",
+                        "example": 7,
                         "description": "video id",
                         "name": "video_id",
                         "in": "path",
@@ -2191,46 +2298,80 @@ const docTemplate = `{
     "definitions": {
         "httpapi.CorporationResponse": {
             "type": "object",
+            "required": [
+                "created_at",
+                "effective_plan",
+                "id",
+                "name",
+                "plan_expired_at",
+                "plan_type",
+                "updated_at"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-01-01T00:00:00Z"
                 },
                 "effective_plan": {
                     "type": "string",
+                    "enum": [
+                        "FREE",
+                        "PAID"
+                    ],
                     "example": "PAID"
                 },
                 "id": {
                     "type": "integer",
+                    "minimum": 1,
                     "example": 1
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 100,
+                    "minLength": 1,
                     "example": "Acme"
                 },
                 "plan_expired_at": {
                     "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
                     "example": "2030-12-31T00:00:00Z"
                 },
                 "plan_type": {
                     "type": "string",
+                    "enum": [
+                        "FREE",
+                        "PAID"
+                    ],
                     "example": "PAID"
                 },
                 "updated_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-01-01T00:00:00Z"
                 }
             }
         },
         "httpapi.CreateUserRequest": {
             "type": "object",
+            "required": [
+                "email",
+                "password",
+                "role"
+            ],
             "properties": {
                 "email": {
                     "type": "string",
+                    "format": "email",
+                    "maxLength": 254,
+                    "minLength": 3,
                     "example": "guest@acme.example"
                 },
                 "password": {
                     "type": "string",
+                    "maxLength": 72,
+                    "minLength": 8,
                     "example": "correct horse battery"
                 },
                 "role": {
@@ -2245,46 +2386,77 @@ const docTemplate = `{
         },
         "httpapi.SessionResponse": {
             "type": "object",
+            "required": [
+                "created_at",
+                "expires_at",
+                "id",
+                "last_used_at",
+                "revoked_at"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-03-01T12:00:00Z"
                 },
                 "expires_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-03-15T12:00:00Z"
                 },
                 "id": {
                     "type": "integer",
+                    "minimum": 1,
                     "example": 7
                 },
                 "last_used_at": {
                     "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
                     "example": "2026-03-01T12:10:00Z"
                 },
                 "revoked_at": {
                     "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
                     "example": "2026-03-01T12:10:00Z"
                 }
             }
         },
         "httpapi.SignUpRequest": {
             "type": "object",
+            "required": [
+                "admin_email",
+                "admin_password",
+                "name",
+                "plan_type"
+            ],
             "properties": {
                 "admin_email": {
                     "type": "string",
+                    "format": "email",
+                    "maxLength": 254,
+                    "minLength": 3,
                     "example": "admin@acme.example"
                 },
                 "admin_password": {
                     "type": "string",
+                    "maxLength": 72,
+                    "minLength": 8,
                     "example": "correct horse battery"
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 100,
+                    "minLength": 1,
                     "example": "Acme"
                 },
                 "plan_expired_at": {
+                    "description": "When the PAID plan ends: an RFC 3339 time or a YYYY-MM-DD date (midnight UTC); required for PAID, may be left out or null for FREE.",
                     "type": "string",
+                    "maxLength": 64,
+                    "minLength": 10,
+                    "x-nullable": true,
                     "example": "2030-12-31"
                 },
                 "plan_type": {
@@ -2299,6 +2471,12 @@ const docTemplate = `{
         },
         "httpapi.TokenResponse": {
             "type": "object",
+            "required": [
+                "access_token",
+                "expires_in",
+                "refresh_token",
+                "token_type"
+            ],
             "properties": {
                 "access_token": {
                     "type": "string",
@@ -2306,6 +2484,7 @@ const docTemplate = `{
                 },
                 "expires_in": {
                     "type": "integer",
+                    "minimum": 1,
                     "example": 900
                 },
                 "refresh_token": {
@@ -2314,19 +2493,31 @@ const docTemplate = `{
                 },
                 "token_type": {
                     "type": "string",
+                    "enum": [
+                        "bearer"
+                    ],
                     "example": "bearer"
                 }
             }
         },
         "httpapi.UpdateCorporationRequest": {
             "type": "object",
+            "required": [
+                "name",
+                "plan_type"
+            ],
             "properties": {
                 "name": {
                     "type": "string",
+                    "maxLength": 100,
+                    "minLength": 1,
                     "example": "Acme"
                 },
                 "plan_expired_at": {
                     "type": "string",
+                    "maxLength": 64,
+                    "minLength": 10,
+                    "x-nullable": true,
                     "example": "2030-12-31T00:00:00Z"
                 },
                 "plan_type": {
@@ -2344,6 +2535,8 @@ const docTemplate = `{
             "properties": {
                 "password": {
                     "type": "string",
+                    "maxLength": 72,
+                    "minLength": 8,
                     "example": "another good password"
                 },
                 "role": {
@@ -2358,90 +2551,142 @@ const docTemplate = `{
         },
         "httpapi.UserResponse": {
             "type": "object",
+            "required": [
+                "corporation_id",
+                "created_at",
+                "email",
+                "id",
+                "point",
+                "role",
+                "updated_at"
+            ],
             "properties": {
                 "corporation_id": {
                     "type": "integer",
+                    "minimum": 1,
                     "example": 1
                 },
                 "created_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-01-01T00:00:00Z"
                 },
                 "email": {
                     "type": "string",
+                    "format": "email",
                     "example": "guest@acme.example"
                 },
                 "id": {
                     "type": "integer",
+                    "minimum": 1,
                     "example": 2
                 },
                 "point": {
                     "type": "integer",
+                    "minimum": 0,
                     "example": 30
                 },
                 "role": {
                     "type": "string",
+                    "enum": [
+                        "admin",
+                        "guest"
+                    ],
                     "example": "guest"
                 },
                 "updated_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-01-01T00:00:00Z"
                 }
             }
         },
         "httpapi.createVideoRequest": {
             "type": "object",
+            "required": [
+                "file_path",
+                "name"
+            ],
             "properties": {
                 "file_path": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2048,
+                    "minLength": 8,
                     "example": "https://media.example.com/tour.mp4"
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 200,
+                    "minLength": 1,
                     "example": "Product tour"
                 }
             }
         },
         "httpapi.createViewLogRequest": {
             "type": "object",
+            "required": [
+                "video_id"
+            ],
             "properties": {
                 "video_id": {
                     "type": "integer",
+                    "minimum": 1,
                     "example": 7
                 }
             }
         },
         "httpapi.loginRequest": {
             "type": "object",
+            "required": [
+                "email",
+                "password"
+            ],
             "properties": {
                 "email": {
                     "type": "string",
+                    "format": "email",
+                    "maxLength": 254,
+                    "minLength": 3,
                     "example": "admin@acme.example"
                 },
                 "password": {
                     "type": "string",
+                    "maxLength": 72,
+                    "minLength": 1,
                     "example": "correct horse battery staple"
                 }
             }
         },
         "httpapi.playbackResponse": {
             "type": "object",
+            "required": [
+                "expires_at",
+                "url"
+            ],
             "properties": {
                 "expires_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-01-02T03:14:05Z"
                 },
                 "url": {
                     "type": "string",
+                    "format": "uri-reference",
                     "example": "/v1/videos/stream/7?token=eyJhbGciOi..."
                 }
             }
         },
         "httpapi.refreshRequest": {
             "type": "object",
+            "required": [
+                "refresh_token"
+            ],
             "properties": {
                 "refresh_token": {
                     "type": "string",
+                    "maxLength": 512,
+                    "minLength": 1,
                     "example": "q3V0yG4m1b6H0Y9uQx7wG3pN2dF5sK8aT1cJ4eR6vZ0"
                 }
             }
@@ -2451,16 +2696,34 @@ const docTemplate = `{
             "properties": {
                 "file_path": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2048,
+                    "minLength": 8,
                     "example": "https://media.example.com/tour-2026.mp4"
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 200,
+                    "minLength": 1,
                     "example": "Product tour (2026)"
                 }
             }
         },
         "httpapi.videoResponse": {
             "type": "object",
+            "required": [
+                "content_type",
+                "corporation_id",
+                "created_at",
+                "deleted",
+                "deleted_at",
+                "file_path",
+                "id",
+                "name",
+                "size_bytes",
+                "source_kind",
+                "updated_at"
+            ],
             "properties": {
                 "content_type": {
                     "type": "string",
@@ -2468,10 +2731,12 @@ const docTemplate = `{
                 },
                 "corporation_id": {
                     "type": "integer",
+                    "minimum": 1,
                     "example": 1
                 },
                 "created_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-01-02T03:04:05Z"
                 },
                 "deleted": {
@@ -2480,22 +2745,31 @@ const docTemplate = `{
                 },
                 "deleted_at": {
                     "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
                     "example": "2026-01-02T03:04:05Z"
                 },
                 "file_path": {
+                    "description": "The source URL of a video registered from a URL; null for an uploaded file.",
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "https://media.example.com/tour.mp4"
                 },
                 "id": {
                     "type": "integer",
+                    "minimum": 1,
                     "example": 7
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 200,
+                    "minLength": 1,
                     "example": "Product tour"
                 },
                 "size_bytes": {
                     "type": "integer",
+                    "minimum": 0,
                     "example": 88925
                 },
                 "source_kind": {
@@ -2508,37 +2782,54 @@ const docTemplate = `{
                 },
                 "updated_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-01-02T03:04:05Z"
                 }
             }
         },
         "httpapi.viewLogResponse": {
             "type": "object",
+            "required": [
+                "created_at",
+                "id",
+                "points_awarded",
+                "user_id",
+                "video_id"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-01-02T03:04:05Z"
                 },
                 "id": {
                     "type": "integer",
+                    "minimum": 1,
                     "example": 3
                 },
                 "points_awarded": {
                     "type": "integer",
+                    "minimum": 0,
                     "example": 10
                 },
                 "user_id": {
                     "type": "integer",
+                    "minimum": 1,
                     "example": 2
                 },
                 "video_id": {
                     "type": "integer",
+                    "minimum": 1,
                     "example": 7
                 }
             }
         },
         "httpserver.FieldError": {
             "type": "object",
+            "required": [
+                "field",
+                "message"
+            ],
             "properties": {
                 "field": {
                     "type": "string",
@@ -2552,6 +2843,9 @@ const docTemplate = `{
         },
         "httpserver.HealthStatus": {
             "type": "object",
+            "required": [
+                "status"
+            ],
             "properties": {
                 "checks": {
                     "type": "object",
@@ -2565,12 +2859,21 @@ const docTemplate = `{
                 },
                 "status": {
                     "type": "string",
+                    "enum": [
+                        "ok",
+                        "unavailable"
+                    ],
                     "example": "ok"
                 }
             }
         },
         "httpserver.Problem": {
             "type": "object",
+            "required": [
+                "status",
+                "title",
+                "type"
+            ],
             "properties": {
                 "detail": {
                     "type": "string",
@@ -2592,6 +2895,8 @@ const docTemplate = `{
                 },
                 "status": {
                     "type": "integer",
+                    "maximum": 599,
+                    "minimum": 400,
                     "example": 404
                 },
                 "title": {
@@ -2600,6 +2905,7 @@ const docTemplate = `{
                 },
                 "type": {
                     "type": "string",
+                    "format": "uri-reference",
                     "example": "about:blank"
                 }
             }

@@ -27,7 +27,7 @@ func (c checkFunc) Check(ctx context.Context) error { return c.fn(ctx) }
 
 // HealthStatus is the body of /healthz and /readyz.
 type HealthStatus struct {
-	Status string            `json:"status" example:"ok"`
+	Status string            `json:"status" validate:"required" enums:"ok,unavailable" example:"ok"`
 	Checks map[string]string `json:"checks,omitempty" example:"database:ok,storage:ok"`
 }
 

@@ -89,8 +89,8 @@ func (h *Handler) signUp(c *gin.Context) {
 //	@Summary	List corporations
 //	@Tags		corporations
 //	@Produce		json,application/problem+json
-//	@Param		limit	query		int		false	"page size (1–100)"	default(20)
-//	@Param		cursor	query		string	false	"cursor from the Link header of the previous page"
+//	@Param		limit	query		int		false	"page size"	default(20)	minimum(1)	maximum(100)	example(20)
+//	@Param		cursor	query		string	false	"opaque cursor from the Link header (rel=next) of the previous page"	minLength(1)	maxLength(64)	pattern(^[A-Za-z0-9_-]+$)	example(aWQ6MjA)
 //	@Success	200		{array}		CorporationResponse
 //	@Header		200		{string}	Link	"next page: <…>; rel=\"next\""
 //	@Failure		400	{object}	httpserver.Problem	"limit or cursor is not valid"
@@ -118,7 +118,7 @@ func (h *Handler) list(c *gin.Context) {
 //	@Summary	Get a corporation by id
 //	@Tags		corporations
 //	@Produce		json,application/problem+json
-//	@Param		id	path		int	true	"corporation id"
+//	@Param		id	path		int	true	"corporation id"	minimum(1)	example(1)
 //	@Success	200	{object}	CorporationResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		404	{object}	httpserver.Problem	"no such corporation"
@@ -144,11 +144,11 @@ func (h *Handler) getByID(c *gin.Context) {
 //	@Description	The name is matched ignoring letter case.
 //	@Tags		corporations
 //	@Produce		json,application/problem+json
-//	@Param		name	path		string	true	"corporation name"
+//	@Param		corporation	path		string	true	"corporation name (case-insensitive)"	minLength(1)	maxLength(100)	example(Acme)
 //	@Success	200		{object}	CorporationResponse
 //	@Failure		404	{object}	httpserver.Problem	"no such corporation"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
-//	@Router		/v1/corporations/{name} [get]
+//	@Router		/v1/corporations/{corporation} [get]
 func (h *Handler) getByName(c *gin.Context) {
 	corp, err := h.svc.GetByName(c.Request.Context(), c.Param("name"))
 	if err != nil {
@@ -166,7 +166,7 @@ func (h *Handler) getByName(c *gin.Context) {
 //	@Accept			json
 //	@Produce		json,application/problem+json
 //	@Security		BearerAuth
-//	@Param			id		path		int				true	"corporation id"
+//	@Param			corporation	path		int				true	"corporation id"	minimum(1)	example(1)
 //	@Param			body	body		UpdateCorporationRequest	true	"new details"
 //	@Success		200		{object}	CorporationResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer, or malformed JSON"
@@ -178,7 +178,7 @@ func (h *Handler) getByName(c *gin.Context) {
 //	@Failure		415	{object}	httpserver.Problem	"request body is not application/json"
 //	@Failure		422	{object}	httpserver.Problem	"missing or invalid fields, named in errors"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
-//	@Router			/v1/corporations/{id} [put]
+//	@Router			/v1/corporations/{corporation} [put]
 func (h *Handler) update(c *gin.Context) {
 	id, err := httpserver.PathID(c, "id")
 	if err != nil {
@@ -212,14 +212,14 @@ func (h *Handler) update(c *gin.Context) {
 //	@Tags			corporations
 //	@Produce		application/problem+json
 //	@Security		BearerAuth
-//	@Param			id	path	int	true	"corporation id"
+//	@Param			corporation	path	int	true	"corporation id"	minimum(1)	example(1)
 //	@Success		204
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
 //	@Failure		403	{object}	httpserver.Problem	"caller is not an admin of this corporation"
 //	@Failure		404	{object}	httpserver.Problem	"no such corporation"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
-//	@Router			/v1/corporations/{id} [delete]
+//	@Router			/v1/corporations/{corporation} [delete]
 func (h *Handler) delete(c *gin.Context) {
 	id, err := httpserver.PathID(c, "id")
 	if err != nil {

@@ -95,8 +95,8 @@ func (h *Handler) create(c *gin.Context) {
 //	@Tags		users
 //	@Produce		json,application/problem+json
 //	@Security	BearerAuth
-//	@Param		limit	query		int		false	"page size (1–100)"	default(20)
-//	@Param		cursor	query		string	false	"cursor from the Link header of the previous page"
+//	@Param		limit	query		int		false	"page size"	default(20)	minimum(1)	maximum(100)	example(20)
+//	@Param		cursor	query		string	false	"opaque cursor from the Link header (rel=next) of the previous page"	minLength(1)	maxLength(64)	pattern(^[A-Za-z0-9_-]+$)	example(aWQ6MjA)
 //	@Success	200		{array}		UserResponse
 //	@Header		200		{string}	Link	"next page: <…>; rel=\"next\""
 //	@Failure		400	{object}	httpserver.Problem	"limit or cursor is not valid"
@@ -128,7 +128,7 @@ func (h *Handler) list(c *gin.Context) {
 //	@Tags			users
 //	@Produce		json,application/problem+json
 //	@Security		BearerAuth
-//	@Param			id	path		int	true	"user id"
+//	@Param			id	path		int	true	"user id"	minimum(1)	example(2)
 //	@Success		200	{object}	UserResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
@@ -156,12 +156,12 @@ func (h *Handler) getByID(c *gin.Context) {
 //	@Tags			users
 //	@Produce		json,application/problem+json
 //	@Security		BearerAuth
-//	@Param			email	path		string	true	"e-mail address"
+//	@Param			user	path		string	true	"e-mail address of the user (case-insensitive)"	minLength(3)	maxLength(254)	example(guest@acme.example)
 //	@Success		200		{object}	UserResponse
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
 //	@Failure		404	{object}	httpserver.Problem	"no such user among those the caller may see"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
-//	@Router			/v1/users/{email} [get]
+//	@Router			/v1/users/{user} [get]
 func (h *Handler) getByEmail(c *gin.Context) {
 	u, err := h.svc.GetByEmail(c.Request.Context(), caller(c), c.Param("email"))
 	if err != nil {
@@ -179,7 +179,7 @@ func (h *Handler) getByEmail(c *gin.Context) {
 //	@Accept			json
 //	@Produce		json,application/problem+json
 //	@Security		BearerAuth
-//	@Param			id		path		int				true	"user id"
+//	@Param			user	path		int				true	"user id"	minimum(1)	example(2)
 //	@Param			body	body		UpdateUserRequest	true	"the changes"
 //	@Success		200		{object}	UserResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer, or malformed JSON"
@@ -190,7 +190,7 @@ func (h *Handler) getByEmail(c *gin.Context) {
 //	@Failure		415	{object}	httpserver.Problem	"request body is not application/json"
 //	@Failure		422	{object}	httpserver.Problem	"invalid fields, named in errors"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
-//	@Router			/v1/users/{id} [put]
+//	@Router			/v1/users/{user} [put]
 func (h *Handler) update(c *gin.Context) {
 	id, err := httpserver.PathID(c, "id")
 	if err != nil {
@@ -217,14 +217,14 @@ func (h *Handler) update(c *gin.Context) {
 //	@Tags			users
 //	@Produce		application/problem+json
 //	@Security		BearerAuth
-//	@Param			id	path	int	true	"user id"
+//	@Param			user	path	int	true	"user id"	minimum(1)	example(2)
 //	@Success		204
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
 //	@Failure		403	{object}	httpserver.Problem	"caller may not delete this user"
 //	@Failure		404	{object}	httpserver.Problem	"no such user among those the caller may see"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
-//	@Router			/v1/users/{id} [delete]
+//	@Router			/v1/users/{user} [delete]
 func (h *Handler) delete(c *gin.Context) {
 	id, err := httpserver.PathID(c, "id")
 	if err != nil {

@@ -18,10 +18,10 @@ import (
 //	@Summary		Stream a video
 //	@Description	The video's bytes with HTTP range support (206, 416, If-Range, ETag, Last-Modified). Authenticates with a Bearer token or a playback token (?token=). A GET whose answer is 2xx records the caller's first view of the video and credits points before any byte is sent; HEAD, 304, 412, 416 and 502 answers record nothing. With STREAM_MODE=redirect and S3 storage the answer is a 302 to a presigned URL, after recording the view.
 //	@Tags			videos
-//	@Produce		octet-stream,application/problem+json
-//	@Param			id		path		int		true	"video id"
-//	@Param			token	query		string	false	"playback token from GET /v1/videos/{id}/playback (instead of the Authorization header)"
-//	@Param			Range	header		string	false	"byte range, e.g. bytes=0-1023"
+//	@Produce		video/mp4,video/webm,video/*,octet-stream,multipart/byteranges,application/problem+json
+//	@Param			id		path		int		true	"video id"	minimum(1)	example(7)
+//	@Param			token	query		string	false	"playback token from GET /v1/videos/{id}/playback (instead of the Authorization header)"	minLength(1)	example(eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...)
+//	@Param			Range	header		string	false	"byte range(s) per RFC 9110"	minLength(1)	example(bytes=0-1023)
 //	@Success		200		{file}		file
 //	@Success		206		{file}		file
 //	@Success		302

@@ -21,6 +21,7 @@ import (
 //	@Accept			json,mpfd
 //	@Produce		json,application/problem+json
 //	@Param			body	body		createVideoRequest	true	"source URL video (JSON)"
+//	@x-multipart-form	{"type":"object","required":["name","file"],"properties":{"name":{"type":"string","minLength":1,"maxLength":200,"example":"Product tour"},"file":{"type":"string","format":"binary","description":"the video; its type is sniffed from its first bytes"}}}
 //	@Success		201		{object}	videoResponse
 //	@Failure		400	{object}	httpserver.Problem	"malformed JSON or multipart body"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
@@ -54,8 +55,8 @@ func (h *Handler) create(c *gin.Context) {
 //	@Summary	List live videos
 //	@Tags		videos
 //	@Produce		json,application/problem+json
-//	@Param		limit	query		int		false	"page size (1-100, default 20)"
-//	@Param		cursor	query		string	false	"cursor from the previous page's Link header"
+//	@Param		limit	query		int		false	"page size"	default(20)	minimum(1)	maximum(100)	example(20)
+//	@Param		cursor	query		string	false	"opaque cursor from the Link header (rel=next) of the previous page"	minLength(1)	maxLength(64)	pattern(^[A-Za-z0-9_-]+$)	example(aWQ6MjA)
 //	@Success	200		{array}		videoResponse
 //	@Header		200		{string}	Link	"next page: <…>; rel=\"next\""
 //	@Failure		400	{object}	httpserver.Problem	"limit or cursor is not valid"
@@ -81,10 +82,10 @@ func (h *Handler) listLive(c *gin.Context) {
 //	@Description	Live videos of the corporation; with deleted=true its deleted videos, for the corporation's admins only.
 //	@Tags			videos
 //	@Produce		json,application/problem+json
-//	@Param			id		path		int		true	"corporation id"
-//	@Param			deleted	query		bool	false	"list deleted videos (trash)"
-//	@Param			limit	query		int		false	"page size (1-100, default 20)"
-//	@Param			cursor	query		string	false	"cursor from the previous page's Link header"
+//	@Param			id		path		int		true	"corporation id"	minimum(1)	example(1)
+//	@Param			deleted	query		bool	false	"true lists the deleted videos (trash), for the corporation's admins"	default(false)	example(false)
+//	@Param			limit	query		int		false	"page size"	default(20)	minimum(1)	maximum(100)	example(20)
+//	@Param			cursor	query		string	false	"opaque cursor from the Link header (rel=next) of the previous page"	minLength(1)	maxLength(64)	pattern(^[A-Za-z0-9_-]+$)	example(aWQ6MjA)
 //	@Success		200		{array}		videoResponse
 //	@Header			200		{string}	Link	"next page: <…>; rel=\"next\""
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer, or limit, cursor or deleted is not valid"
@@ -132,7 +133,7 @@ func writePage(c *gin.Context, page httpserver.Page, vs []domain.Video) {
 //	@Summary	Get a live video
 //	@Tags		videos
 //	@Produce		json,application/problem+json
-//	@Param		id	path		int	true	"video id"
+//	@Param		id	path		int	true	"video id"	minimum(1)	example(7)
 //	@Success	200	{object}	videoResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		404	{object}	httpserver.Problem	"no such live video"
@@ -159,7 +160,7 @@ func (h *Handler) get(c *gin.Context) {
 //	@Tags			videos
 //	@Accept			json
 //	@Produce		json,application/problem+json
-//	@Param			id		path		int					true	"video id"
+//	@Param			id		path		int					true	"video id"	minimum(1)	example(7)
 //	@Param			body	body		updateVideoRequest	true	"fields to change"
 //	@Success		200		{object}	videoResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer, or malformed JSON"
@@ -196,7 +197,7 @@ func (h *Handler) update(c *gin.Context) {
 //	@Summary	Delete a video (soft delete)
 //	@Tags		videos
 //	@Produce		json,application/problem+json
-//	@Param		id	path	int	true	"video id"
+//	@Param		id	path	int	true	"video id"	minimum(1)	example(7)
 //	@Success	204
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
@@ -224,7 +225,7 @@ func (h *Handler) delete(c *gin.Context) {
 //	@Description	Needs an admin of the owning corporation and the corporation's effective PAID plan.
 //	@Tags			videos
 //	@Produce		json,application/problem+json
-//	@Param			id	path		int	true	"video id"
+//	@Param			id	path		int	true	"video id"	minimum(1)	example(7)
 //	@Success		200	{object}	videoResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
@@ -253,7 +254,7 @@ func (h *Handler) restore(c *gin.Context) {
 //	@Description	A short-lived URL with a token bound to the caller and the video, for a video element that cannot send an Authorization header.
 //	@Tags			videos
 //	@Produce		json,application/problem+json
-//	@Param			id	path		int	true	"video id"
+//	@Param			id	path		int	true	"video id"	minimum(1)	example(7)
 //	@Success		200	{object}	playbackResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"

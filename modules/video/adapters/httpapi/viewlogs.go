@@ -56,8 +56,8 @@ func (h *Handler) createViewLog(c *gin.Context) {
 //	@Description	For the user themself or an admin of the user's corporation.
 //	@Tags			view-logs
 //	@Produce		json,application/problem+json
-//	@Param			user_id		path		int	true	"user id"
-//	@Param			video_id	path		int	true	"video id"
+//	@Param			user_id		path		int	true	"user id"	minimum(1)	example(2)
+//	@Param			video_id	path		int	true	"video id"	minimum(1)	example(7)
 //	@Success		200			{boolean}	bool
 //	@Failure		400	{object}	httpserver.Problem	"user_id or video_id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
