@@ -25,6 +25,7 @@ const docTemplate = `{
                     "health"
                 ],
                 "summary": "Liveness",
+                "operationId": "live",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -45,6 +46,7 @@ const docTemplate = `{
                     "health"
                 ],
                 "summary": "Readiness: the database answers and the storage is writable",
+                "operationId": "ready",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -75,6 +77,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Sign in",
+                "operationId": "login",
                 "parameters": [
                     {
                         "description": "credentials",
@@ -163,6 +166,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Sign out",
+                "operationId": "logout",
                 "parameters": [
                     {
                         "description": "the refresh token to revoke",
@@ -224,6 +228,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "The signed-in user, with the points earned so far.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -232,6 +237,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "The signed-in user",
+                "operationId": "getCurrentUser",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -268,6 +274,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Rotate a refresh token",
+                "operationId": "refreshTokens",
                 "parameters": [
                     {
                         "description": "the current refresh token",
@@ -327,6 +334,7 @@ const docTemplate = `{
         },
         "/v1/corporations": {
             "get": {
+                "description": "The caller's own corporation, as a list of one (the API keeps the original service's shape).",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -335,13 +343,13 @@ const docTemplate = `{
                     "corporations"
                 ],
                 "summary": "List corporations",
+                "operationId": "listCorporations",
                 "parameters": [
                     {
                         "maximum": 100,
                         "minimum": 1,
                         "type": "integer",
                         "default": 20,
-                        "example": 20,
                         "description": "page size",
                         "name": "limit",
                         "in": "query"
@@ -350,7 +358,7 @@ const docTemplate = `{
                         "maxLength": 64,
                         "minLength": 1,
                         "type": "string",
-                        "example": "aWQ6MjA",
+                        "x-example": "aWQ6MjA",
                         "description": "opaque cursor from the Link header (rel=next) of the previous page",
                         "name": "cursor",
                         "in": "query"
@@ -399,6 +407,7 @@ const docTemplate = `{
                     "corporations"
                 ],
                 "summary": "Sign up a corporation with its first admin",
+                "operationId": "signUp",
                 "parameters": [
                     {
                         "description": "corporation and admin",
@@ -458,6 +467,7 @@ const docTemplate = `{
         },
         "/v1/corporations/id/{id}": {
             "get": {
+                "description": "One corporation, for its members; another corporation's id answers 404, as if it did not exist.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -466,11 +476,11 @@ const docTemplate = `{
                     "corporations"
                 ],
                 "summary": "Get a corporation by id",
+                "operationId": "getCorporation",
                 "parameters": [
                     {
                         "minimum": 1,
                         "type": "integer",
-                        "example": 1,
                         "description": "corporation id",
                         "name": "id",
                         "in": "path",
@@ -516,12 +526,13 @@ const docTemplate = `{
                     "corporations"
                 ],
                 "summary": "Get a corporation by name",
+                "operationId": "getCorporationByName",
                 "parameters": [
                     {
                         "maxLength": 100,
                         "minLength": 1,
                         "type": "string",
-                        "example": "Acme",
+                        "x-example": "Acme",
                         "description": "corporation name (case-insensitive)",
                         "name": "corporation",
                         "in": "path",
@@ -567,11 +578,11 @@ const docTemplate = `{
                     "corporations"
                 ],
                 "summary": "Update a corporation",
+                "operationId": "updateCorporation",
                 "parameters": [
                     {
                         "minimum": 1,
                         "type": "integer",
-                        "example": 1,
                         "description": "corporation id",
                         "name": "corporation",
                         "in": "path",
@@ -664,11 +675,11 @@ const docTemplate = `{
                     "corporations"
                 ],
                 "summary": "Delete a corporation",
+                "operationId": "deleteCorporation",
                 "parameters": [
                     {
                         "minimum": 1,
                         "type": "integer",
-                        "example": 1,
                         "description": "corporation id",
                         "name": "corporation",
                         "in": "path",
@@ -728,11 +739,11 @@ const docTemplate = `{
                     "tokens"
                 ],
                 "summary": "List a user's sessions",
+                "operationId": "listSessions",
                 "parameters": [
                     {
                         "minimum": 1,
                         "type": "integer",
-                        "example": 2,
                         "description": "user id",
                         "name": "user_id",
                         "in": "path",
@@ -743,7 +754,6 @@ const docTemplate = `{
                         "minimum": 1,
                         "type": "integer",
                         "default": 20,
-                        "example": 20,
                         "description": "page size",
                         "name": "limit",
                         "in": "query"
@@ -752,7 +762,7 @@ const docTemplate = `{
                         "maxLength": 64,
                         "minLength": 1,
                         "type": "string",
-                        "example": "aWQ6MjA",
+                        "x-example": "aWQ6MjA",
                         "description": "opaque cursor from the Link header (rel=next) of the previous page",
                         "name": "cursor",
                         "in": "query"
@@ -814,6 +824,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Users of the caller's corporation, oldest first, with keyset pagination (Link header with rel=\"next\"). Admins only.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -822,13 +833,13 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "List the users of your corporation",
+                "operationId": "listUsers",
                 "parameters": [
                     {
                         "maximum": 100,
                         "minimum": 1,
                         "type": "integer",
                         "default": 20,
-                        "example": 20,
                         "description": "page size",
                         "name": "limit",
                         "in": "query"
@@ -837,7 +848,7 @@ const docTemplate = `{
                         "maxLength": 64,
                         "minLength": 1,
                         "type": "string",
-                        "example": "aWQ6MjA",
+                        "x-example": "aWQ6MjA",
                         "description": "opaque cursor from the Link header (rel=next) of the previous page",
                         "name": "cursor",
                         "in": "query"
@@ -903,6 +914,7 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "Create a user",
+                "operationId": "createUser",
                 "parameters": [
                     {
                         "description": "the new user",
@@ -988,11 +1000,11 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "Get a user by id",
+                "operationId": "getUser",
                 "parameters": [
                     {
                         "minimum": 1,
                         "type": "integer",
-                        "example": 2,
                         "description": "user id",
                         "name": "id",
                         "in": "path",
@@ -1049,12 +1061,13 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "Get a user by e-mail",
+                "operationId": "getUserByEmail",
                 "parameters": [
                     {
                         "maxLength": 254,
                         "minLength": 3,
                         "type": "string",
-                        "example": "guest@acme.example",
+                        "x-example": "guest@acme.example",
                         "description": "e-mail address of the user (case-insensitive)",
                         "name": "user",
                         "in": "path",
@@ -1106,11 +1119,11 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "Change a user's password or role",
+                "operationId": "updateUser",
                 "parameters": [
                     {
                         "minimum": 1,
                         "type": "integer",
-                        "example": 2,
                         "description": "user id",
                         "name": "user",
                         "in": "path",
@@ -1197,11 +1210,11 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "Delete a user",
+                "operationId": "deleteUser",
                 "parameters": [
                     {
                         "minimum": 1,
                         "type": "integer",
-                        "example": 2,
                         "description": "user id",
                         "name": "user",
                         "in": "path",
@@ -1247,6 +1260,7 @@ const docTemplate = `{
         },
         "/v1/videos": {
             "get": {
+                "description": "Live videos of every live corporation, oldest first, with keyset pagination (Link header with rel=\"next\"); no sign-in needed.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -1255,13 +1269,13 @@ const docTemplate = `{
                     "videos"
                 ],
                 "summary": "List live videos",
+                "operationId": "listVideos",
                 "parameters": [
                     {
                         "maximum": 100,
                         "minimum": 1,
                         "type": "integer",
                         "default": 20,
-                        "example": 20,
                         "description": "page size",
                         "name": "limit",
                         "in": "query"
@@ -1270,7 +1284,7 @@ const docTemplate = `{
                         "maxLength": 64,
                         "minLength": 1,
                         "type": "string",
-                        "example": "aWQ6MjA",
+                        "x-example": "aWQ6MjA",
                         "description": "opaque cursor from the Link header (rel=next) of the previous page",
                         "name": "cursor",
                         "in": "query"
@@ -1325,6 +1339,7 @@ const docTemplate = `{
                     "videos"
                 ],
                 "summary": "Create a video",
+                "operationId": "createVideo",
                 "parameters": [
                     {
                         "description": "source URL video (JSON)",
@@ -1410,6 +1425,7 @@ const docTemplate = `{
         },
         "/v1/videos/id/{id}": {
             "get": {
+                "description": "One live video, by id; no sign-in needed. A deleted video, or one of a deleted corporation, answers 404.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -1418,11 +1434,11 @@ const docTemplate = `{
                     "videos"
                 ],
                 "summary": "Get a live video",
+                "operationId": "getVideo",
                 "parameters": [
                     {
                         "minimum": 1,
                         "type": "integer",
-                        "example": 7,
                         "description": "video id",
                         "name": "id",
                         "in": "path",
@@ -1480,11 +1496,11 @@ const docTemplate = `{
                     "videos"
                 ],
                 "summary": "Stream a video",
+                "operationId": "streamVideo",
                 "parameters": [
                     {
                         "minimum": 1,
                         "type": "integer",
-                        "example": 7,
                         "description": "video id",
                         "name": "id",
                         "in": "path",
@@ -1493,7 +1509,7 @@ const docTemplate = `{
                     {
                         "minLength": 1,
                         "type": "string",
-                        "example": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...",
+                        "x-example": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...",
                         "description": "playback token from GET /v1/videos/{id}/playback (instead of the Authorization header)",
                         "name": "token",
                         "in": "query"
@@ -1501,7 +1517,7 @@ const docTemplate = `{
                     {
                         "minLength": 1,
                         "type": "string",
-                        "example": "bytes=0-1023",
+                        "x-example": "bytes=0-1023",
                         "description": "byte range(s) per RFC 9110",
                         "name": "Range",
                         "in": "header"
@@ -1615,7 +1631,7 @@ const docTemplate = `{
                         "PlaybackToken": []
                     }
                 ],
-                "description": "The video's bytes with HTTP range support (206, 416, If-Range, ETag, Last-Modified). Authenticates with a Bearer token or a playback token (?token=). A GET whose answer is 2xx records the caller's first view of the video and credits points before any byte is sent; HEAD, 304, 412, 416 and 502 answers record nothing. With STREAM_MODE=redirect and S3 storage the answer is a 302 to a presigned URL, after recording the view.",
+                "description": "What GET would answer, without the body and without recording a view.",
                 "produces": [
                     "video/mp4",
                     "video/webm",
@@ -1627,12 +1643,12 @@ const docTemplate = `{
                 "tags": [
                     "videos"
                 ],
-                "summary": "Stream a video",
+                "summary": "Headers of a video stream",
+                "operationId": "streamVideoHead",
                 "parameters": [
                     {
                         "minimum": 1,
                         "type": "integer",
-                        "example": 7,
                         "description": "video id",
                         "name": "id",
                         "in": "path",
@@ -1641,7 +1657,7 @@ const docTemplate = `{
                     {
                         "minLength": 1,
                         "type": "string",
-                        "example": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...",
+                        "x-example": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...",
                         "description": "playback token from GET /v1/videos/{id}/playback (instead of the Authorization header)",
                         "name": "token",
                         "in": "query"
@@ -1649,7 +1665,7 @@ const docTemplate = `{
                     {
                         "minLength": 1,
                         "type": "string",
-                        "example": "bytes=0-1023",
+                        "x-example": "bytes=0-1023",
                         "description": "byte range(s) per RFC 9110",
                         "name": "Range",
                         "in": "header"
@@ -1771,11 +1787,11 @@ const docTemplate = `{
                     "videos"
                 ],
                 "summary": "List a corporation's videos",
+                "operationId": "listCorporationVideos",
                 "parameters": [
                     {
                         "minimum": 1,
                         "type": "integer",
-                        "example": 1,
                         "description": "corporation id",
                         "name": "id",
                         "in": "path",
@@ -1784,7 +1800,6 @@ const docTemplate = `{
                     {
                         "type": "boolean",
                         "default": false,
-                        "example": false,
                         "description": "true lists the deleted videos (trash), for the corporation's admins",
                         "name": "deleted",
                         "in": "query"
@@ -1794,7 +1809,6 @@ const docTemplate = `{
                         "minimum": 1,
                         "type": "integer",
                         "default": 20,
-                        "example": 20,
                         "description": "page size",
                         "name": "limit",
                         "in": "query"
@@ -1803,7 +1817,7 @@ const docTemplate = `{
                         "maxLength": 64,
                         "minLength": 1,
                         "type": "string",
-                        "example": "aWQ6MjA",
+                        "x-example": "aWQ6MjA",
                         "description": "opaque cursor from the Link header (rel=next) of the previous page",
                         "name": "cursor",
                         "in": "query"
@@ -1869,11 +1883,11 @@ const docTemplate = `{
                     "videos"
                 ],
                 "summary": "Change a video",
+                "operationId": "updateVideo",
                 "parameters": [
                     {
                         "minimum": 1,
                         "type": "integer",
-                        "example": 7,
                         "description": "video id",
                         "name": "id",
                         "in": "path",
@@ -1952,6 +1966,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Soft-deletes the video: it leaves every list and stream at once; an admin of a corporation on the PAID plan may restore it.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -1960,11 +1975,11 @@ const docTemplate = `{
                     "videos"
                 ],
                 "summary": "Delete a video (soft delete)",
+                "operationId": "deleteVideo",
                 "parameters": [
                     {
                         "minimum": 1,
                         "type": "integer",
-                        "example": 7,
                         "description": "video id",
                         "name": "id",
                         "in": "path",
@@ -2024,11 +2039,11 @@ const docTemplate = `{
                     "videos"
                 ],
                 "summary": "Get a playback URL",
+                "operationId": "getPlaybackURL",
                 "parameters": [
                     {
                         "minimum": 1,
                         "type": "integer",
-                        "example": 7,
                         "description": "video id",
                         "name": "id",
                         "in": "path",
@@ -2085,11 +2100,11 @@ const docTemplate = `{
                     "videos"
                 ],
                 "summary": "Restore a deleted video",
+                "operationId": "restoreVideo",
                 "parameters": [
                     {
                         "minimum": 1,
                         "type": "integer",
-                        "example": 7,
                         "description": "video id",
                         "name": "id",
                         "in": "path",
@@ -2155,6 +2170,7 @@ const docTemplate = `{
                     "view-logs"
                 ],
                 "summary": "Record a view",
+                "operationId": "recordView",
                 "parameters": [
                     {
                         "description": "video to view",
@@ -2240,11 +2256,11 @@ const docTemplate = `{
                     "view-logs"
                 ],
                 "summary": "Has a user viewed a video",
+                "operationId": "hasViewed",
                 "parameters": [
                     {
                         "minimum": 1,
                         "type": "integer",
-                        "example": 2,
                         "description": "user id",
                         "name": "user_id",
                         "in": "path",
@@ -2253,7 +2269,6 @@ const docTemplate = `{
                     {
                         "minimum": 1,
                         "type": "integer",
-                        "example": 7,
                         "description": "video id",
                         "name": "video_id",
                         "in": "path",

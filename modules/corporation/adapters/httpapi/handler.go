@@ -42,6 +42,7 @@ func invalid(fields map[string]string) error {
 // signUp godoc
 //
 //	@Summary		Sign up a corporation with its first admin
+//	@ID			signUp
 //	@Description	Creates the corporation and its admin user in one transaction.
 //	@Tags			corporations
 //	@Accept			json
@@ -87,10 +88,12 @@ func (h *Handler) signUp(c *gin.Context) {
 // list godoc
 //
 //	@Summary	List corporations
+//	@Description	The caller's own corporation, as a list of one (the API keeps the original service's shape).
+//	@ID			listCorporations
 //	@Tags		corporations
 //	@Produce		json,application/problem+json
-//	@Param		limit	query		int		false	"page size"	default(20)	minimum(1)	maximum(100)	example(20)
-//	@Param		cursor	query		string	false	"opaque cursor from the Link header (rel=next) of the previous page"	minLength(1)	maxLength(64)	pattern(^[A-Za-z0-9_-]+$)	example(aWQ6MjA)
+//	@Param		limit	query		int		false	"page size"	default(20)	minimum(1)	maximum(100)
+//	@Param		cursor	query		string	false	"opaque cursor from the Link header (rel=next) of the previous page"	minLength(1)	maxLength(64)	pattern(^[A-Za-z0-9_-]+$)	extensions(x-example=aWQ6MjA)
 //	@Success	200		{array}		CorporationResponse
 //	@Header		200		{string}	Link	"next page: <…>; rel=\"next\""
 //	@Failure		400	{object}	httpserver.Problem	"limit or cursor is not valid"
@@ -116,9 +119,11 @@ func (h *Handler) list(c *gin.Context) {
 // getByID godoc
 //
 //	@Summary	Get a corporation by id
+//	@Description	One corporation, for its members; another corporation's id answers 404, as if it did not exist.
+//	@ID			getCorporation
 //	@Tags		corporations
 //	@Produce		json,application/problem+json
-//	@Param		id	path		int	true	"corporation id"	minimum(1)	example(1)
+//	@Param		id	path		int	true	"corporation id"	minimum(1)
 //	@Success	200	{object}	CorporationResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		404	{object}	httpserver.Problem	"no such corporation"
@@ -141,10 +146,11 @@ func (h *Handler) getByID(c *gin.Context) {
 // getByName godoc
 //
 //	@Summary	Get a corporation by name
+//	@ID			getCorporationByName
 //	@Description	The name is matched ignoring letter case.
 //	@Tags		corporations
 //	@Produce		json,application/problem+json
-//	@Param		corporation	path		string	true	"corporation name (case-insensitive)"	minLength(1)	maxLength(100)	example(Acme)
+//	@Param		corporation	path		string	true	"corporation name (case-insensitive)"	minLength(1)	maxLength(100)	extensions(x-example=Acme)
 //	@Success	200		{object}	CorporationResponse
 //	@Failure		404	{object}	httpserver.Problem	"no such corporation"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
@@ -161,12 +167,13 @@ func (h *Handler) getByName(c *gin.Context) {
 // update godoc
 //
 //	@Summary		Update a corporation
+//	@ID			updateCorporation
 //	@Description	Replaces name and plan. Only an admin of the corporation may: 403 for anyone else, 404 for an unknown or deleted id.
 //	@Tags			corporations
 //	@Accept			json
 //	@Produce		json,application/problem+json
 //	@Security		BearerAuth
-//	@Param			corporation	path		int				true	"corporation id"	minimum(1)	example(1)
+//	@Param			corporation	path		int				true	"corporation id"	minimum(1)
 //	@Param			body	body		UpdateCorporationRequest	true	"new details"
 //	@Success		200		{object}	CorporationResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer, or malformed JSON"
@@ -208,11 +215,12 @@ func (h *Handler) update(c *gin.Context) {
 // delete godoc
 //
 //	@Summary		Delete a corporation
+//	@ID			deleteCorporation
 //	@Description	Soft-deletes the corporation; its users can no longer sign in. Only an admin of it may.
 //	@Tags			corporations
 //	@Produce		application/problem+json
 //	@Security		BearerAuth
-//	@Param			corporation	path	int	true	"corporation id"	minimum(1)	example(1)
+//	@Param			corporation	path	int	true	"corporation id"	minimum(1)
 //	@Success		204
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"

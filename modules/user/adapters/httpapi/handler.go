@@ -45,6 +45,7 @@ func caller(c *gin.Context) principal.Principal {
 // create godoc
 //
 //	@Summary		Create a user
+//	@ID			createUser
 //	@Description	Adds a user to the signed-in admin's corporation.
 //	@Tags			users
 //	@Accept			json
@@ -92,11 +93,13 @@ func (h *Handler) create(c *gin.Context) {
 // list godoc
 //
 //	@Summary	List the users of your corporation
+//	@Description	Users of the caller's corporation, oldest first, with keyset pagination (Link header with rel="next"). Admins only.
+//	@ID			listUsers
 //	@Tags		users
 //	@Produce		json,application/problem+json
 //	@Security	BearerAuth
-//	@Param		limit	query		int		false	"page size"	default(20)	minimum(1)	maximum(100)	example(20)
-//	@Param		cursor	query		string	false	"opaque cursor from the Link header (rel=next) of the previous page"	minLength(1)	maxLength(64)	pattern(^[A-Za-z0-9_-]+$)	example(aWQ6MjA)
+//	@Param		limit	query		int		false	"page size"	default(20)	minimum(1)	maximum(100)
+//	@Param		cursor	query		string	false	"opaque cursor from the Link header (rel=next) of the previous page"	minLength(1)	maxLength(64)	pattern(^[A-Za-z0-9_-]+$)	extensions(x-example=aWQ6MjA)
 //	@Success	200		{array}		UserResponse
 //	@Header		200		{string}	Link	"next page: <…>; rel=\"next\""
 //	@Failure		400	{object}	httpserver.Problem	"limit or cursor is not valid"
@@ -124,11 +127,12 @@ func (h *Handler) list(c *gin.Context) {
 // getByID godoc
 //
 //	@Summary		Get a user by id
+//	@ID			getUser
 //	@Description	Yourself, or any user of your corporation if you are its admin; anyone else is 404.
 //	@Tags			users
 //	@Produce		json,application/problem+json
 //	@Security		BearerAuth
-//	@Param			id	path		int	true	"user id"	minimum(1)	example(2)
+//	@Param			id	path		int	true	"user id"	minimum(1)
 //	@Success		200	{object}	UserResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
@@ -152,11 +156,12 @@ func (h *Handler) getByID(c *gin.Context) {
 // getByEmail godoc
 //
 //	@Summary		Get a user by e-mail
+//	@ID			getUserByEmail
 //	@Description	Yourself, or any user of your corporation if you are its admin; anyone else is 404. The e-mail is matched ignoring letter case.
 //	@Tags			users
 //	@Produce		json,application/problem+json
 //	@Security		BearerAuth
-//	@Param			user	path		string	true	"e-mail address of the user (case-insensitive)"	minLength(3)	maxLength(254)	example(guest@acme.example)
+//	@Param			user	path		string	true	"e-mail address of the user (case-insensitive)"	minLength(3)	maxLength(254)	extensions(x-example=guest@acme.example)
 //	@Success		200		{object}	UserResponse
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
 //	@Failure		404	{object}	httpserver.Problem	"no such user among those the caller may see"
@@ -174,12 +179,13 @@ func (h *Handler) getByEmail(c *gin.Context) {
 // update godoc
 //
 //	@Summary		Change a user's password or role
+//	@ID			updateUser
 //	@Description	You may change your own password; an admin may change the password and role of the corporation's other users. A guest sending a role, or anyone changing their own role, gets 403; a user you may not see is 404.
 //	@Tags			users
 //	@Accept			json
 //	@Produce		json,application/problem+json
 //	@Security		BearerAuth
-//	@Param			user	path		int				true	"user id"	minimum(1)	example(2)
+//	@Param			user	path		int				true	"user id"	minimum(1)
 //	@Param			body	body		UpdateUserRequest	true	"the changes"
 //	@Success		200		{object}	UserResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer, or malformed JSON"
@@ -213,11 +219,12 @@ func (h *Handler) update(c *gin.Context) {
 // delete godoc
 //
 //	@Summary		Delete a user
+//	@ID			deleteUser
 //	@Description	Soft-deletes the user and ends their sessions. Yourself, or a user of your corporation if you are its admin.
 //	@Tags			users
 //	@Produce		application/problem+json
 //	@Security		BearerAuth
-//	@Param			user	path	int	true	"user id"	minimum(1)	example(2)
+//	@Param			user	path	int	true	"user id"	minimum(1)
 //	@Success		204
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
@@ -241,6 +248,8 @@ func (h *Handler) delete(c *gin.Context) {
 // me godoc
 //
 //	@Summary	The signed-in user
+//	@Description	The signed-in user, with the points earned so far.
+//	@ID			getCurrentUser
 //	@Tags		auth
 //	@Produce		json,application/problem+json
 //	@Security	BearerAuth

@@ -16,6 +16,7 @@ import (
 // create godoc
 //
 //	@Summary		Create a video
+//	@ID			createVideo
 //	@Description	JSON {name, file_path} registers an http(s) source URL. A multipart/form-data body with the parts "name" (text) and "file" (the video) uploads a file instead: it is streamed to storage, at most MAX_UPLOAD_BYTES, its type is sniffed from its first bytes (video types only) and it is stored under a generated name, never the client's file name.
 //	@Tags			videos
 //	@Accept			json,mpfd
@@ -53,10 +54,12 @@ func (h *Handler) create(c *gin.Context) {
 // listLive godoc
 //
 //	@Summary	List live videos
+//	@Description	Live videos of every live corporation, oldest first, with keyset pagination (Link header with rel="next"); no sign-in needed.
+//	@ID			listVideos
 //	@Tags		videos
 //	@Produce		json,application/problem+json
-//	@Param		limit	query		int		false	"page size"	default(20)	minimum(1)	maximum(100)	example(20)
-//	@Param		cursor	query		string	false	"opaque cursor from the Link header (rel=next) of the previous page"	minLength(1)	maxLength(64)	pattern(^[A-Za-z0-9_-]+$)	example(aWQ6MjA)
+//	@Param		limit	query		int		false	"page size"	default(20)	minimum(1)	maximum(100)
+//	@Param		cursor	query		string	false	"opaque cursor from the Link header (rel=next) of the previous page"	minLength(1)	maxLength(64)	pattern(^[A-Za-z0-9_-]+$)	extensions(x-example=aWQ6MjA)
 //	@Success	200		{array}		videoResponse
 //	@Header		200		{string}	Link	"next page: <…>; rel=\"next\""
 //	@Failure		400	{object}	httpserver.Problem	"limit or cursor is not valid"
@@ -79,13 +82,14 @@ func (h *Handler) listLive(c *gin.Context) {
 // listByCorporation godoc
 //
 //	@Summary		List a corporation's videos
+//	@ID			listCorporationVideos
 //	@Description	Live videos of the corporation; with deleted=true its deleted videos, for the corporation's admins only.
 //	@Tags			videos
 //	@Produce		json,application/problem+json
-//	@Param			id		path		int		true	"corporation id"	minimum(1)	example(1)
-//	@Param			deleted	query		bool	false	"true lists the deleted videos (trash), for the corporation's admins"	default(false)	example(false)
-//	@Param			limit	query		int		false	"page size"	default(20)	minimum(1)	maximum(100)	example(20)
-//	@Param			cursor	query		string	false	"opaque cursor from the Link header (rel=next) of the previous page"	minLength(1)	maxLength(64)	pattern(^[A-Za-z0-9_-]+$)	example(aWQ6MjA)
+//	@Param			id		path		int		true	"corporation id"	minimum(1)
+//	@Param			deleted	query		bool	false	"true lists the deleted videos (trash), for the corporation's admins"	default(false)
+//	@Param			limit	query		int		false	"page size"	default(20)	minimum(1)	maximum(100)
+//	@Param			cursor	query		string	false	"opaque cursor from the Link header (rel=next) of the previous page"	minLength(1)	maxLength(64)	pattern(^[A-Za-z0-9_-]+$)	extensions(x-example=aWQ6MjA)
 //	@Success		200		{array}		videoResponse
 //	@Header			200		{string}	Link	"next page: <…>; rel=\"next\""
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer, or limit, cursor or deleted is not valid"
@@ -131,9 +135,11 @@ func writePage(c *gin.Context, page httpserver.Page, vs []domain.Video) {
 // get godoc
 //
 //	@Summary	Get a live video
+//	@Description	One live video, by id; no sign-in needed. A deleted video, or one of a deleted corporation, answers 404.
+//	@ID			getVideo
 //	@Tags		videos
 //	@Produce		json,application/problem+json
-//	@Param		id	path		int	true	"video id"	minimum(1)	example(7)
+//	@Param		id	path		int	true	"video id"	minimum(1)
 //	@Success	200	{object}	videoResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		404	{object}	httpserver.Problem	"no such live video"
@@ -156,11 +162,12 @@ func (h *Handler) get(c *gin.Context) {
 // update godoc
 //
 //	@Summary		Change a video
+//	@ID			updateVideo
 //	@Description	Renames a video; file_path changes the source URL of a video registered from a URL.
 //	@Tags			videos
 //	@Accept			json
 //	@Produce		json,application/problem+json
-//	@Param			id		path		int					true	"video id"	minimum(1)	example(7)
+//	@Param			id		path		int					true	"video id"	minimum(1)
 //	@Param			body	body		updateVideoRequest	true	"fields to change"
 //	@Success		200		{object}	videoResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer, or malformed JSON"
@@ -195,9 +202,11 @@ func (h *Handler) update(c *gin.Context) {
 // delete godoc
 //
 //	@Summary	Delete a video (soft delete)
+//	@Description	Soft-deletes the video: it leaves every list and stream at once; an admin of a corporation on the PAID plan may restore it.
+//	@ID			deleteVideo
 //	@Tags		videos
 //	@Produce		json,application/problem+json
-//	@Param		id	path	int	true	"video id"	minimum(1)	example(7)
+//	@Param		id	path	int	true	"video id"	minimum(1)
 //	@Success	204
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
@@ -222,10 +231,11 @@ func (h *Handler) delete(c *gin.Context) {
 // restore godoc
 //
 //	@Summary		Restore a deleted video
+//	@ID			restoreVideo
 //	@Description	Needs an admin of the owning corporation and the corporation's effective PAID plan.
 //	@Tags			videos
 //	@Produce		json,application/problem+json
-//	@Param			id	path		int	true	"video id"	minimum(1)	example(7)
+//	@Param			id	path		int	true	"video id"	minimum(1)
 //	@Success		200	{object}	videoResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
@@ -251,10 +261,11 @@ func (h *Handler) restore(c *gin.Context) {
 // playback godoc
 //
 //	@Summary		Get a playback URL
+//	@ID			getPlaybackURL
 //	@Description	A short-lived URL with a token bound to the caller and the video, for a video element that cannot send an Authorization header.
 //	@Tags			videos
 //	@Produce		json,application/problem+json
-//	@Param			id	path		int	true	"video id"	minimum(1)	example(7)
+//	@Param			id	path		int	true	"video id"	minimum(1)
 //	@Success		200	{object}	playbackResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
