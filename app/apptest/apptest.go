@@ -45,13 +45,9 @@ var (
 // checked against the committed OpenAPI 3 document (app/docs/openapi.json), and a departure
 // fails the test that made the request. It is shared by the Apps of a test binary, so
 // Contract().Seen() tells which operations and statuses its tests reached.
-func Contract(t testing.TB) *contract.Checker {
-	t.Helper()
+func Contract() (*contract.Checker, error) {
 	checkerOnce.Do(func() { checker, checkerErr = contract.NewChecker(docs.OpenAPI3) })
-	if checkerErr != nil {
-		t.Fatal(checkerErr)
-	}
-	return checker
+	return checker, checkerErr
 }
 
 // Backend names the database an App runs on: "sqlite" or "postgres".
@@ -112,9 +108,13 @@ func Start(t testing.TB, backend Backend, env map[string]string) *App {
 		defer cancel()
 		_ = app.Stop(ctx)
 	})
+	c, err := Contract()
+	if err != nil {
+		t.Fatal(err)
+	}
 	checked := &contract.Transport{
 		Base:    http.DefaultTransport,
-		Checker: Contract(t),
+		Checker: c,
 		Host:    srv.Addr().String(),
 		Report:  func(err error) { t.Errorf("API contract: %v", err) },
 	}

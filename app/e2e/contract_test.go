@@ -26,7 +26,10 @@ func TestMain(m *testing.M) {
 }
 
 func writeContractCoverage(path string) error {
-	c := apptest.Contract(&testing.T{})
+	c, err := apptest.Contract()
+	if err != nil {
+		return err
+	}
 	seen := c.Seen()
 	keys := make([]string, 0, len(seen))
 	total := 0
