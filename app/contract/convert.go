@@ -30,6 +30,7 @@ const problemRef = "#/components/schemas/httpserver.Problem"
 //   - an error answer is application/problem+json only, and a success answer never is
 //     (Swagger 2 has one "produces" list per operation); multipart/byteranges is a 206 only;
 //   - a multipart/form-data body has its own schema (MultipartFormExtension);
+//   - a parameter's x-example is its example;
 //   - every object schema of the components is closed (additionalProperties: false): the
 //     server refuses unknown request fields with 422 and sends no field it does not
 //     document.
@@ -66,6 +67,14 @@ func ToOpenAPI3(swagger2 []byte) ([]byte, error) {
 }
 
 func refineOperation(op *openapi3.Operation) error {
+	for _, p := range op.Parameters {
+		// Swagger 2 has no parameter examples, so the annotations give x-example (swag
+		// writes it as a string: only string parameters have one); OpenAPI 3 has example.
+		if v, ok := p.Value.Extensions["x-example"]; ok {
+			p.Value.Example = v
+			delete(p.Value.Extensions, "x-example")
+		}
+	}
 	for status, res := range op.Responses.Map() {
 		if res.Value == nil || len(res.Value.Content) == 0 {
 			continue
