@@ -1,7 +1,7 @@
 # The same commands CI runs (.ci/run), for people.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 
-.PHONY: run test test-pg lint swag migrate ci http-test bench bench-smoke fuzz
+.PHONY: run test test-pg lint swag contract migrate ci http-test bench bench-smoke fuzz
 
 run: ## Run the server with the embedded defaults (SQLite + local files under ./data)
 	go run ./app
@@ -19,8 +19,11 @@ lint: ## gofmt (generated app/docs excepted), go vet, go mod tidy -diff and gola
 	go mod tidy -diff
 	$$(bash .ci/gotool golangci-lint) run ./...
 
-swag: ## Regenerate the OpenAPI document in app/docs (the generator of the staleness test)
+swag: ## Regenerate the API documents in app/docs: Swagger 2 (swag) and OpenAPI 3 (converted in Go); the generator of the staleness test
 	go test ./app -run '^TestSwaggerDocsAreCurrent$$' -count=1 -args -update-docs
+
+contract: ## The API documents are current, end-to-end traffic conforms to them, and they pass .spectral.yaml (pinned Spectral via npm)
+	bash deploy/contract/check.sh
 
 migrate: ## make migrate CMD=up|down|status (uses DATABASE_URL / DATA_DIR like the server)
 	go run ./app migrate $(or $(CMD),status)

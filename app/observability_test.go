@@ -35,6 +35,10 @@ func TestMetricsAndReadinessOfTheWholeApp(t *testing.T) {
 		if r := a.Do("GET", "/docs/doc.json", nil, ""); r.Status != 200 || !strings.Contains(string(r.Body), `"swagger"`) {
 			t.Fatalf("/docs/doc.json: %d", r.Status)
 		}
+		if r := a.Do("GET", "/docs/openapi.json", nil, ""); r.Status != 200 || !strings.Contains(string(r.Body), `"openapi": "3.`) ||
+			!strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+			t.Fatalf("/docs/openapi.json: %d %s", r.Status, r.Header.Get("Content-Type"))
+		}
 
 		// With the database gone, readiness fails and names the check; liveness stays up.
 		if err := a.DB.Close(); err != nil {

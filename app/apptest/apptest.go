@@ -10,12 +10,15 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"go.uber.org/fx"
 	"go.uber.org/fx/fxtest"
 
+	"vms/app/contract"
+	"vms/app/docs"
 	"vms/app/wiring"
 	"vms/platform/config"
 	"vms/platform/database"
@@ -30,6 +33,21 @@ type App struct {
 	Config  config.Config
 	DB      *database.DB
 	Client  *http.Client
+}
+
+var (
+	checkerOnce sync.Once
+	checker     *contract.Checker
+	checkerErr  error
+)
+
+// Contract is the checker every App's Client goes through: each exchange with the App is
+// checked against the committed OpenAPI 3 document (app/docs/openapi.json), and a departure
+// fails the test that made the request. It is shared by the Apps of a test binary, so
+// Contract().Seen() tells which operations and statuses its tests reached.
+func Contract() (*contract.Checker, error) {
+	checkerOnce.Do(func() { checker, checkerErr = contract.NewChecker(docs.OpenAPI3) })
+	return checker, checkerErr
 }
 
 // Backend names the database an App runs on: "sqlite" or "postgres".
@@ -102,12 +120,26 @@ func Start(t testing.TB, backend Backend, env map[string]string) *App {
 		defer cancel()
 		_ = app.Stop(ctx)
 	})
+	c, err := Contract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := &contract.Transport{
+		Base:    http.DefaultTransport,
+		Checker: c,
+		Host:    srv.Addr().String(),
+		Report:  func(err error) { t.Errorf("API contract: %v", err) },
+	}
 	return &App{
 		T:       t,
 		BaseURL: "http://" + srv.Addr().String(),
 		Config:  cfg,
 		DB:      db,
-		Client:  &http.Client{Timeout: 60 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+		Client: &http.Client{
+			Transport:     checked,
+			Timeout:       60 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
 	}
 }
 

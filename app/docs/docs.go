@@ -25,6 +25,7 @@ const docTemplate = `{
                     "health"
                 ],
                 "summary": "Liveness",
+                "operationId": "live",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -45,6 +46,7 @@ const docTemplate = `{
                     "health"
                 ],
                 "summary": "Readiness: the database answers and the storage is writable",
+                "operationId": "ready",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -75,6 +77,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Sign in",
+                "operationId": "login",
                 "parameters": [
                     {
                         "description": "credentials",
@@ -163,6 +166,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Sign out",
+                "operationId": "logout",
                 "parameters": [
                     {
                         "description": "the refresh token to revoke",
@@ -232,6 +236,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Sign out everywhere",
+                "operationId": "logoutAll",
                 "responses": {
                     "204": {
                         "description": "No Content"
@@ -258,6 +263,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "The signed-in user, with the points earned so far.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -266,6 +272,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "The signed-in user",
+                "operationId": "getCurrentUser",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -302,6 +309,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Rotate a refresh token",
+                "operationId": "refreshTokens",
                 "parameters": [
                     {
                         "description": "the current refresh token",
@@ -375,17 +383,23 @@ const docTemplate = `{
                     "corporations"
                 ],
                 "summary": "List corporations",
+                "operationId": "listCorporations",
                 "parameters": [
                     {
+                        "maximum": 100,
+                        "minimum": 1,
                         "type": "integer",
                         "default": 20,
-                        "description": "page size (1–100)",
+                        "description": "page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 64,
+                        "minLength": 1,
                         "type": "string",
-                        "description": "cursor from the Link header of the previous page",
+                        "x-example": "aWQ6MjA",
+                        "description": "opaque cursor from the Link header (rel=next) of the previous page",
                         "name": "cursor",
                         "in": "query"
                     }
@@ -439,6 +453,7 @@ const docTemplate = `{
                     "corporations"
                 ],
                 "summary": "Sign up a corporation with its first admin",
+                "operationId": "signUp",
                 "parameters": [
                     {
                         "description": "corporation and admin",
@@ -512,8 +527,10 @@ const docTemplate = `{
                     "corporations"
                 ],
                 "summary": "Get a corporation by id",
+                "operationId": "getCorporation",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
                         "description": "corporation id",
                         "name": "id",
@@ -555,7 +572,62 @@ const docTemplate = `{
                 }
             }
         },
-        "/v1/corporations/{id}": {
+        "/v1/corporations/{corporation}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Only the caller's own corporation; the name is matched ignoring letter case, and any other name answers 404.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "corporations"
+                ],
+                "summary": "Get a corporation by name",
+                "operationId": "getCorporationByName",
+                "parameters": [
+                    {
+                        "maxLength": 100,
+                        "minLength": 1,
+                        "type": "string",
+                        "x-example": "Acme",
+                        "description": "corporation name (case-insensitive)",
+                        "name": "corporation",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.CorporationResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "not the caller's corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            },
             "put": {
                 "security": [
                     {
@@ -574,11 +646,13 @@ const docTemplate = `{
                     "corporations"
                 ],
                 "summary": "Update a corporation",
+                "operationId": "updateCorporation",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
                         "description": "corporation id",
-                        "name": "id",
+                        "name": "corporation",
                         "in": "path",
                         "required": true
                     },
@@ -669,11 +743,13 @@ const docTemplate = `{
                     "corporations"
                 ],
                 "summary": "Delete a corporation",
+                "operationId": "deleteCorporation",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
                         "description": "corporation id",
-                        "name": "id",
+                        "name": "corporation",
                         "in": "path",
                         "required": true
                     }
@@ -715,59 +791,6 @@ const docTemplate = `{
                 }
             }
         },
-        "/v1/corporations/{name}": {
-            "get": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Only the caller's own corporation; the name is matched ignoring letter case, and any other name answers 404.",
-                "produces": [
-                    "application/json",
-                    "application/problem+json"
-                ],
-                "tags": [
-                    "corporations"
-                ],
-                "summary": "Get a corporation by name",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "corporation name",
-                        "name": "name",
-                        "in": "path",
-                        "required": true
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/httpapi.CorporationResponse"
-                        }
-                    },
-                    "401": {
-                        "description": "no valid access token, or its user was deleted",
-                        "schema": {
-                            "$ref": "#/definitions/httpserver.Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "not the caller's corporation",
-                        "schema": {
-                            "$ref": "#/definitions/httpserver.Problem"
-                        }
-                    },
-                    "503": {
-                        "description": "the database or the storage is unavailable",
-                        "schema": {
-                            "$ref": "#/definitions/httpserver.Problem"
-                        }
-                    }
-                }
-            }
-        },
         "/v1/tokens/{user_id}": {
             "get": {
                 "security": [
@@ -784,8 +807,10 @@ const docTemplate = `{
                     "tokens"
                 ],
                 "summary": "List a user's sessions",
+                "operationId": "listSessions",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
                         "description": "user id",
                         "name": "user_id",
@@ -793,14 +818,20 @@ const docTemplate = `{
                         "required": true
                     },
                     {
+                        "maximum": 100,
+                        "minimum": 1,
                         "type": "integer",
-                        "description": "page size (1-100, default 20)",
+                        "default": 20,
+                        "description": "page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 64,
+                        "minLength": 1,
                         "type": "string",
-                        "description": "cursor from the previous page's Link header",
+                        "x-example": "aWQ6MjA",
+                        "description": "opaque cursor from the Link header (rel=next) of the previous page",
                         "name": "cursor",
                         "in": "query"
                     }
@@ -861,6 +892,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Users of the caller's corporation, oldest first, with keyset pagination (Link header with rel=\"next\"). Admins only.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -869,17 +901,23 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "List the users of your corporation",
+                "operationId": "listUsers",
                 "parameters": [
                     {
+                        "maximum": 100,
+                        "minimum": 1,
                         "type": "integer",
                         "default": 20,
-                        "description": "page size (1–100)",
+                        "description": "page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 64,
+                        "minLength": 1,
                         "type": "string",
-                        "description": "cursor from the Link header of the previous page",
+                        "x-example": "aWQ6MjA",
+                        "description": "opaque cursor from the Link header (rel=next) of the previous page",
                         "name": "cursor",
                         "in": "query"
                     }
@@ -944,6 +982,7 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "Create a user",
+                "operationId": "createUser",
                 "parameters": [
                     {
                         "description": "the new user",
@@ -1029,8 +1068,10 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "Get a user by id",
+                "operationId": "getUser",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
                         "description": "user id",
                         "name": "id",
@@ -1072,7 +1113,7 @@ const docTemplate = `{
                 }
             }
         },
-        "/v1/users/{email}": {
+        "/v1/users/{user}": {
             "get": {
                 "security": [
                     {
@@ -1088,11 +1129,15 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "Get a user by e-mail",
+                "operationId": "getUserByEmail",
                 "parameters": [
                     {
+                        "maxLength": 254,
+                        "minLength": 3,
                         "type": "string",
-                        "description": "e-mail address",
-                        "name": "email",
+                        "x-example": "guest@acme.example",
+                        "description": "e-mail address of the user (case-insensitive)",
+                        "name": "user",
                         "in": "path",
                         "required": true
                     }
@@ -1123,9 +1168,7 @@ const docTemplate = `{
                         }
                     }
                 }
-            }
-        },
-        "/v1/users/{id}": {
+            },
             "put": {
                 "security": [
                     {
@@ -1144,11 +1187,13 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "Change a user's password or role",
+                "operationId": "updateUser",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
                         "description": "user id",
-                        "name": "id",
+                        "name": "user",
                         "in": "path",
                         "required": true
                     },
@@ -1233,11 +1278,13 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "Delete a user",
+                "operationId": "deleteUser",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
                         "description": "user id",
-                        "name": "id",
+                        "name": "user",
                         "in": "path",
                         "required": true
                     }
@@ -1295,22 +1342,31 @@ const docTemplate = `{
                     "videos"
                 ],
                 "summary": "List live videos",
+                "operationId": "listVideos",
                 "parameters": [
                     {
+                        "maxLength": 200,
                         "type": "string",
-                        "description": "keep videos whose name contains q, ignoring case (at most 200 characters; % and _ match themselves)",
+                        "x-example": "tour",
+                        "description": "keep videos whose name contains q, ignoring case (% and _ match themselves)",
                         "name": "q",
                         "in": "query"
                     },
                     {
+                        "maximum": 100,
+                        "minimum": 1,
                         "type": "integer",
-                        "description": "page size (1-100, default 20)",
+                        "default": 20,
+                        "description": "page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 64,
+                        "minLength": 1,
                         "type": "string",
-                        "description": "cursor from the previous page's Link header",
+                        "x-example": "aWQ6MjA",
+                        "description": "opaque cursor from the Link header (rel=next) of the previous page",
                         "name": "cursor",
                         "in": "query"
                     }
@@ -1376,6 +1432,7 @@ const docTemplate = `{
                     "videos"
                 ],
                 "summary": "Create a video",
+                "operationId": "createVideo",
                 "parameters": [
                     {
                         "description": "source URL video (JSON)",
@@ -1436,6 +1493,35 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     }
+                },
+                "x-multipart-form": {
+                    "properties": {
+                        "file": {
+                            "description": "the video; its type is sniffed from its first bytes",
+                            "format": "binary",
+                            "type": "string"
+                        },
+                        "name": {
+                            "example": "Product tour",
+                            "maxLength": 200,
+                            "minLength": 1,
+                            "type": "string"
+                        },
+                        "visibility": {
+                            "description": "private when absent",
+                            "enum": [
+                                "private",
+                                "public"
+                            ],
+                            "example": "public",
+                            "type": "string"
+                        }
+                    },
+                    "required": [
+                        "name",
+                        "file"
+                    ],
+                    "type": "object"
                 }
             }
         },
@@ -1455,8 +1541,10 @@ const docTemplate = `{
                     "videos"
                 ],
                 "summary": "Get a live video",
+                "operationId": "getVideo",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
                         "description": "video id",
                         "name": "id",
@@ -1510,15 +1598,21 @@ const docTemplate = `{
                 ],
                 "description": "The bytes of a public video or one of the caller's corporation (404 for another corporation's private video), with HTTP range support (206, 416, If-Range, ETag, Last-Modified). Authenticates with a Bearer token or a playback token (?token=). A GET whose answer is 2xx records the caller's first view of the video and credits points before any byte is sent; HEAD, 304, 412, 416 and 502 answers record nothing. With STREAM_MODE=redirect and S3 storage the answer is a 302 to a presigned URL, after recording the view.",
                 "produces": [
+                    "video/mp4",
+                    "video/webm",
+                    "video/*",
                     "application/octet-stream",
+                    "multipart/byteranges",
                     "application/problem+json"
                 ],
                 "tags": [
                     "videos"
                 ],
                 "summary": "Stream a video",
+                "operationId": "streamVideo",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
                         "description": "video id",
                         "name": "id",
@@ -1526,14 +1620,18 @@ const docTemplate = `{
                         "required": true
                     },
                     {
+                        "minLength": 1,
                         "type": "string",
+                        "x-example": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...",
                         "description": "playback token from GET /v1/videos/{id}/playback (instead of the Authorization header)",
                         "name": "token",
                         "in": "query"
                     },
                     {
+                        "minLength": 1,
                         "type": "string",
-                        "description": "byte range, e.g. bytes=0-1023",
+                        "x-example": "bytes=0-1023",
+                        "description": "byte range(s) per RFC 9110",
                         "name": "Range",
                         "in": "header"
                     }
@@ -1650,17 +1748,23 @@ const docTemplate = `{
                         "PlaybackToken": []
                     }
                 ],
-                "description": "The bytes of a public video or one of the caller's corporation (404 for another corporation's private video), with HTTP range support (206, 416, If-Range, ETag, Last-Modified). Authenticates with a Bearer token or a playback token (?token=). A GET whose answer is 2xx records the caller's first view of the video and credits points before any byte is sent; HEAD, 304, 412, 416 and 502 answers record nothing. With STREAM_MODE=redirect and S3 storage the answer is a 302 to a presigned URL, after recording the view.",
+                "description": "What GET would answer, without the body and without recording a view.",
                 "produces": [
+                    "video/mp4",
+                    "video/webm",
+                    "video/*",
                     "application/octet-stream",
+                    "multipart/byteranges",
                     "application/problem+json"
                 ],
                 "tags": [
                     "videos"
                 ],
-                "summary": "Stream a video",
+                "summary": "Headers of a video stream",
+                "operationId": "streamVideoHead",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
                         "description": "video id",
                         "name": "id",
@@ -1668,14 +1772,18 @@ const docTemplate = `{
                         "required": true
                     },
                     {
+                        "minLength": 1,
                         "type": "string",
+                        "x-example": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...",
                         "description": "playback token from GET /v1/videos/{id}/playback (instead of the Authorization header)",
                         "name": "token",
                         "in": "query"
                     },
                     {
+                        "minLength": 1,
                         "type": "string",
-                        "description": "byte range, e.g. bytes=0-1023",
+                        "x-example": "bytes=0-1023",
+                        "description": "byte range(s) per RFC 9110",
                         "name": "Range",
                         "in": "header"
                     }
@@ -1720,13 +1828,9 @@ const docTemplate = `{
                     "302": {
                         "description": "Found",
                         "headers": {
-                            "Cache-Control": {
-                                "type": "string",
-                                "description": "private, max-age=900: the redirect may be reused while its URL still outlives a viewing"
-                            },
                             "Location": {
                                 "type": "string",
-                                "description": "presigned URL of the object (STREAM_MODE=redirect), valid for the video's duration plus 15 minutes (1 hour while the duration is unknown, at most 12 hours)"
+                                "description": "presigned URL of the object (STREAM_MODE=redirect)"
                             }
                         }
                     },
@@ -1746,7 +1850,7 @@ const docTemplate = `{
                         }
                     },
                     "404": {
-                        "description": "no such live video, or a private video of another corporation",
+                        "description": "no such live video",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1800,8 +1904,10 @@ const docTemplate = `{
                     "videos"
                 ],
                 "summary": "List a corporation's videos",
+                "operationId": "listCorporationVideos",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
                         "description": "corporation id",
                         "name": "id",
@@ -1810,25 +1916,34 @@ const docTemplate = `{
                     },
                     {
                         "type": "boolean",
-                        "description": "list deleted videos (trash)",
+                        "default": false,
+                        "description": "true lists the deleted videos (trash), for the corporation's admins",
                         "name": "deleted",
                         "in": "query"
                     },
                     {
+                        "maxLength": 200,
                         "type": "string",
-                        "description": "keep videos whose name contains q, ignoring case (at most 200 characters; % and _ match themselves)",
+                        "x-example": "tour",
+                        "description": "keep videos whose name contains q, ignoring case (% and _ match themselves)",
                         "name": "q",
                         "in": "query"
                     },
                     {
+                        "maximum": 100,
+                        "minimum": 1,
                         "type": "integer",
-                        "description": "page size (1-100, default 20)",
+                        "default": 20,
+                        "description": "page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
+                        "maxLength": 64,
+                        "minLength": 1,
                         "type": "string",
-                        "description": "cursor from the previous page's Link header",
+                        "x-example": "aWQ6MjA",
+                        "description": "opaque cursor from the Link header (rel=next) of the previous page",
                         "name": "cursor",
                         "in": "query"
                     }
@@ -1899,8 +2014,10 @@ const docTemplate = `{
                     "videos"
                 ],
                 "summary": "Change a video",
+                "operationId": "updateVideo",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
                         "description": "video id",
                         "name": "id",
@@ -1980,6 +2097,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Soft-deletes the video: it leaves every list and stream at once; an admin of a corporation on the PAID plan may restore it.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -1988,8 +2106,10 @@ const docTemplate = `{
                     "videos"
                 ],
                 "summary": "Delete a video (soft delete)",
+                "operationId": "deleteVideo",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
                         "description": "video id",
                         "name": "id",
@@ -2050,8 +2170,10 @@ const docTemplate = `{
                     "videos"
                 ],
                 "summary": "Get a playback URL",
+                "operationId": "getPlaybackURL",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
                         "description": "video id",
                         "name": "id",
@@ -2109,8 +2231,10 @@ const docTemplate = `{
                     "videos"
                 ],
                 "summary": "Restore a deleted video",
+                "operationId": "restoreVideo",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
                         "description": "video id",
                         "name": "id",
@@ -2177,6 +2301,7 @@ const docTemplate = `{
                     "view-logs"
                 ],
                 "summary": "Record a view",
+                "operationId": "recordView",
                 "parameters": [
                     {
                         "description": "video to view",
@@ -2262,8 +2387,10 @@ const docTemplate = `{
                     "view-logs"
                 ],
                 "summary": "Has a user viewed a video",
+                "operationId": "hasViewed",
                 "parameters": [
                     {
+                        "minimum": 1,
                         "type": "integer",
                         "description": "user id",
                         "name": "user_id",
@@ -2271,6 +2398,7 @@ const docTemplate = `{
                         "required": true
                     },
                     {
+                        "minimum": 1,
                         "type": "integer",
                         "description": "video id",
                         "name": "video_id",
@@ -2322,46 +2450,80 @@ const docTemplate = `{
     "definitions": {
         "httpapi.CorporationResponse": {
             "type": "object",
+            "required": [
+                "created_at",
+                "effective_plan",
+                "id",
+                "name",
+                "plan_expired_at",
+                "plan_type",
+                "updated_at"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-01-01T00:00:00Z"
                 },
                 "effective_plan": {
                     "type": "string",
+                    "enum": [
+                        "FREE",
+                        "PAID"
+                    ],
                     "example": "PAID"
                 },
                 "id": {
                     "type": "integer",
+                    "minimum": 1,
                     "example": 1
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 100,
+                    "minLength": 1,
                     "example": "Acme"
                 },
                 "plan_expired_at": {
                     "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
                     "example": "2030-12-31T00:00:00Z"
                 },
                 "plan_type": {
                     "type": "string",
+                    "enum": [
+                        "FREE",
+                        "PAID"
+                    ],
                     "example": "PAID"
                 },
                 "updated_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-01-01T00:00:00Z"
                 }
             }
         },
         "httpapi.CreateUserRequest": {
             "type": "object",
+            "required": [
+                "email",
+                "password",
+                "role"
+            ],
             "properties": {
                 "email": {
                     "type": "string",
+                    "format": "email",
+                    "maxLength": 254,
+                    "minLength": 3,
                     "example": "guest@acme.example"
                 },
                 "password": {
                     "type": "string",
+                    "maxLength": 72,
+                    "minLength": 8,
                     "example": "correct horse battery"
                 },
                 "role": {
@@ -2376,46 +2538,77 @@ const docTemplate = `{
         },
         "httpapi.SessionResponse": {
             "type": "object",
+            "required": [
+                "created_at",
+                "expires_at",
+                "id",
+                "last_used_at",
+                "revoked_at"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-03-01T12:00:00Z"
                 },
                 "expires_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-03-15T12:00:00Z"
                 },
                 "id": {
                     "type": "integer",
+                    "minimum": 1,
                     "example": 7
                 },
                 "last_used_at": {
                     "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
                     "example": "2026-03-01T12:10:00Z"
                 },
                 "revoked_at": {
                     "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
                     "example": "2026-03-01T12:10:00Z"
                 }
             }
         },
         "httpapi.SignUpRequest": {
             "type": "object",
+            "required": [
+                "admin_email",
+                "admin_password",
+                "name",
+                "plan_type"
+            ],
             "properties": {
                 "admin_email": {
                     "type": "string",
+                    "format": "email",
+                    "maxLength": 254,
+                    "minLength": 3,
                     "example": "admin@acme.example"
                 },
                 "admin_password": {
                     "type": "string",
+                    "maxLength": 72,
+                    "minLength": 8,
                     "example": "correct horse battery"
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 100,
+                    "minLength": 1,
                     "example": "Acme"
                 },
                 "plan_expired_at": {
+                    "description": "When the PAID plan ends: an RFC 3339 time or a YYYY-MM-DD date (midnight UTC); required for PAID, may be left out or null for FREE.",
                     "type": "string",
+                    "maxLength": 64,
+                    "minLength": 10,
+                    "x-nullable": true,
                     "example": "2030-12-31"
                 },
                 "plan_type": {
@@ -2430,6 +2623,12 @@ const docTemplate = `{
         },
         "httpapi.TokenResponse": {
             "type": "object",
+            "required": [
+                "access_token",
+                "expires_in",
+                "refresh_token",
+                "token_type"
+            ],
             "properties": {
                 "access_token": {
                     "type": "string",
@@ -2437,6 +2636,7 @@ const docTemplate = `{
                 },
                 "expires_in": {
                     "type": "integer",
+                    "minimum": 1,
                     "example": 900
                 },
                 "refresh_token": {
@@ -2445,19 +2645,31 @@ const docTemplate = `{
                 },
                 "token_type": {
                     "type": "string",
+                    "enum": [
+                        "bearer"
+                    ],
                     "example": "bearer"
                 }
             }
         },
         "httpapi.UpdateCorporationRequest": {
             "type": "object",
+            "required": [
+                "name",
+                "plan_type"
+            ],
             "properties": {
                 "name": {
                     "type": "string",
+                    "maxLength": 100,
+                    "minLength": 1,
                     "example": "Acme"
                 },
                 "plan_expired_at": {
                     "type": "string",
+                    "maxLength": 64,
+                    "minLength": 10,
+                    "x-nullable": true,
                     "example": "2030-12-31T00:00:00Z"
                 },
                 "plan_type": {
@@ -2475,10 +2687,14 @@ const docTemplate = `{
             "properties": {
                 "current_password": {
                     "type": "string",
+                    "maxLength": 72,
+                    "minLength": 1,
                     "example": "correct horse battery"
                 },
                 "password": {
                     "type": "string",
+                    "maxLength": 72,
+                    "minLength": 8,
                     "example": "another good password"
                 },
                 "role": {
@@ -2493,46 +2709,74 @@ const docTemplate = `{
         },
         "httpapi.UserResponse": {
             "type": "object",
+            "required": [
+                "corporation_id",
+                "created_at",
+                "email",
+                "id",
+                "point",
+                "role",
+                "updated_at"
+            ],
             "properties": {
                 "corporation_id": {
                     "type": "integer",
+                    "minimum": 1,
                     "example": 1
                 },
                 "created_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-01-01T00:00:00Z"
                 },
                 "email": {
                     "type": "string",
+                    "format": "email",
                     "example": "guest@acme.example"
                 },
                 "id": {
                     "type": "integer",
+                    "minimum": 1,
                     "example": 2
                 },
                 "point": {
                     "type": "integer",
+                    "minimum": 0,
                     "example": 30
                 },
                 "role": {
                     "type": "string",
+                    "enum": [
+                        "admin",
+                        "guest"
+                    ],
                     "example": "guest"
                 },
                 "updated_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-01-01T00:00:00Z"
                 }
             }
         },
         "httpapi.createVideoRequest": {
             "type": "object",
+            "required": [
+                "file_path",
+                "name"
+            ],
             "properties": {
                 "file_path": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2048,
+                    "minLength": 8,
                     "example": "https://media.example.com/tour.mp4"
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 200,
+                    "minLength": 1,
                     "example": "Product tour"
                 },
                 "visibility": {
@@ -2548,44 +2792,68 @@ const docTemplate = `{
         },
         "httpapi.createViewLogRequest": {
             "type": "object",
+            "required": [
+                "video_id"
+            ],
             "properties": {
                 "video_id": {
                     "type": "integer",
+                    "minimum": 1,
                     "example": 7
                 }
             }
         },
         "httpapi.loginRequest": {
             "type": "object",
+            "required": [
+                "email",
+                "password"
+            ],
             "properties": {
                 "email": {
                     "type": "string",
+                    "format": "email",
+                    "maxLength": 254,
+                    "minLength": 3,
                     "example": "admin@acme.example"
                 },
                 "password": {
                     "type": "string",
+                    "maxLength": 72,
+                    "minLength": 1,
                     "example": "correct horse battery staple"
                 }
             }
         },
         "httpapi.playbackResponse": {
             "type": "object",
+            "required": [
+                "expires_at",
+                "url"
+            ],
             "properties": {
                 "expires_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-01-02T03:14:05Z"
                 },
                 "url": {
                     "type": "string",
+                    "format": "uri-reference",
                     "example": "/v1/videos/stream/7?token=eyJhbGciOi..."
                 }
             }
         },
         "httpapi.refreshRequest": {
             "type": "object",
+            "required": [
+                "refresh_token"
+            ],
             "properties": {
                 "refresh_token": {
                     "type": "string",
+                    "maxLength": 512,
+                    "minLength": 1,
                     "example": "q3V0yG4m1b6H0Y9uQx7wG3pN2dF5sK8aT1cJ4eR6vZ0"
                 }
             }
@@ -2595,10 +2863,15 @@ const docTemplate = `{
             "properties": {
                 "file_path": {
                     "type": "string",
+                    "format": "uri",
+                    "maxLength": 2048,
+                    "minLength": 8,
                     "example": "https://media.example.com/tour-2026.mp4"
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 200,
+                    "minLength": 1,
                     "example": "Product tour (2026)"
                 },
                 "visibility": {
@@ -2613,6 +2886,20 @@ const docTemplate = `{
         },
         "httpapi.videoResponse": {
             "type": "object",
+            "required": [
+                "content_type",
+                "corporation_id",
+                "created_at",
+                "deleted",
+                "deleted_at",
+                "file_path",
+                "id",
+                "name",
+                "size_bytes",
+                "source_kind",
+                "updated_at",
+                "visibility"
+            ],
             "properties": {
                 "content_type": {
                     "type": "string",
@@ -2620,10 +2907,12 @@ const docTemplate = `{
                 },
                 "corporation_id": {
                     "type": "integer",
+                    "minimum": 1,
                     "example": 1
                 },
                 "created_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-01-02T03:04:05Z"
                 },
                 "deleted": {
@@ -2632,22 +2921,31 @@ const docTemplate = `{
                 },
                 "deleted_at": {
                     "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
                     "example": "2026-01-02T03:04:05Z"
                 },
                 "file_path": {
+                    "description": "The source URL of a video registered from a URL; null for an uploaded file.",
                     "type": "string",
+                    "format": "uri",
+                    "x-nullable": true,
                     "example": "https://media.example.com/tour.mp4"
                 },
                 "id": {
                     "type": "integer",
+                    "minimum": 1,
                     "example": 7
                 },
                 "name": {
                     "type": "string",
+                    "maxLength": 200,
+                    "minLength": 1,
                     "example": "Product tour"
                 },
                 "size_bytes": {
                     "type": "integer",
+                    "minimum": 0,
                     "example": 88925
                 },
                 "source_kind": {
@@ -2660,6 +2958,7 @@ const docTemplate = `{
                 },
                 "updated_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-01-02T03:04:05Z"
                 },
                 "visibility": {
@@ -2674,31 +2973,47 @@ const docTemplate = `{
         },
         "httpapi.viewLogResponse": {
             "type": "object",
+            "required": [
+                "created_at",
+                "id",
+                "points_awarded",
+                "user_id",
+                "video_id"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-01-02T03:04:05Z"
                 },
                 "id": {
                     "type": "integer",
+                    "minimum": 1,
                     "example": 3
                 },
                 "points_awarded": {
                     "type": "integer",
+                    "minimum": 0,
                     "example": 10
                 },
                 "user_id": {
                     "type": "integer",
+                    "minimum": 1,
                     "example": 2
                 },
                 "video_id": {
                     "type": "integer",
+                    "minimum": 1,
                     "example": 7
                 }
             }
         },
         "httpserver.FieldError": {
             "type": "object",
+            "required": [
+                "field",
+                "message"
+            ],
             "properties": {
                 "field": {
                     "type": "string",
@@ -2712,6 +3027,9 @@ const docTemplate = `{
         },
         "httpserver.HealthStatus": {
             "type": "object",
+            "required": [
+                "status"
+            ],
             "properties": {
                 "checks": {
                     "type": "object",
@@ -2725,12 +3043,21 @@ const docTemplate = `{
                 },
                 "status": {
                     "type": "string",
+                    "enum": [
+                        "ok",
+                        "unavailable"
+                    ],
                     "example": "ok"
                 }
             }
         },
         "httpserver.Problem": {
             "type": "object",
+            "required": [
+                "status",
+                "title",
+                "type"
+            ],
             "properties": {
                 "detail": {
                     "type": "string",
@@ -2752,6 +3079,8 @@ const docTemplate = `{
                 },
                 "status": {
                     "type": "integer",
+                    "maximum": 599,
+                    "minimum": 400,
                     "example": 404
                 },
                 "title": {
@@ -2760,6 +3089,7 @@ const docTemplate = `{
                 },
                 "type": {
                     "type": "string",
+                    "format": "uri-reference",
                     "example": "about:blank"
                 }
             }

@@ -36,8 +36,13 @@ func newDocs() httpserver.Registrar {
 		h := ginSwagger.WrapHandler(swaggerFiles.Handler, ginSwagger.DocExpansion("none"))
 		r.GET("/docs", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/docs/index.html") })
 		r.GET("/docs/*any", func(c *gin.Context) {
-			if c.Param("any") == "/" {
+			switch c.Param("any") {
+			case "/":
 				c.Redirect(http.StatusMovedPermanently, "/docs/index.html")
+				return
+			case "/openapi.json":
+				// The OpenAPI 3 form of /docs/doc.json (Swagger 2), generated beside it.
+				c.Data(http.StatusOK, "application/json; charset=utf-8", docs.OpenAPI3)
 				return
 			}
 			h(c)

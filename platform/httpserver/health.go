@@ -27,7 +27,7 @@ func (c checkFunc) Check(ctx context.Context) error { return c.fn(ctx) }
 
 // HealthStatus is the body of /healthz and /readyz.
 type HealthStatus struct {
-	Status string            `json:"status" example:"ok"`
+	Status string            `json:"status" validate:"required" enums:"ok,unavailable" example:"ok"`
 	Checks map[string]string `json:"checks,omitempty" example:"database:ok,storage:ok"`
 }
 
@@ -48,6 +48,7 @@ func (h *Health) Register(r gin.IRouter) {
 // live godoc
 //
 //	@Summary		Liveness
+//	@ID			live
 //	@Description	Answers 200 while the process serves requests; it checks nothing else.
 //	@Tags			health
 //	@Produce	json
@@ -60,6 +61,7 @@ func (h *Health) live(c *gin.Context) {
 // ready godoc
 //
 //	@Summary		Readiness: the database answers and the storage is writable
+//	@ID			ready
 //	@Description	Runs every readiness check; 503 names the failing ones in checks. The body is a HealthStatus in both cases, not a problem, so that probes and people see every check.
 //	@Tags			health
 //	@Produce		json

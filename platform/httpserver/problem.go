@@ -37,15 +37,15 @@ var kindStatus = map[kind.Kind]int{
 
 // FieldError names one invalid field of a request.
 type FieldError struct {
-	Field   string `json:"field" example:"email"`
-	Message string `json:"message" example:"must be a valid e-mail address"`
+	Field   string `json:"field" validate:"required" example:"email"`
+	Message string `json:"message" validate:"required" example:"must be a valid e-mail address"`
 }
 
 // Problem is an RFC 9457 problem details body.
 type Problem struct {
-	Type      string       `json:"type" example:"about:blank"`
-	Title     string       `json:"title" example:"Not Found"`
-	Status    int          `json:"status" example:"404"`
+	Type      string       `json:"type" validate:"required" format:"uri-reference" example:"about:blank"`
+	Title     string       `json:"title" validate:"required" example:"Not Found"`
+	Status    int          `json:"status" validate:"required" minimum:"400" maximum:"599" example:"404"`
 	Detail    string       `json:"detail,omitempty" example:"video not found"`
 	Instance  string       `json:"instance,omitempty" example:"/v1/videos/id/42"`
 	RequestID string       `json:"request_id,omitempty" example:"5f1c2d9e8a7b6c5d"`

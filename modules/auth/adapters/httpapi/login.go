@@ -9,6 +9,7 @@ import (
 // login godoc
 //
 //	@Summary		Sign in
+//	@ID			login
 //	@Description	Exchanges an e-mail and password for an access token and a refresh token. An unknown e-mail and a wrong password get the same 401. Failed attempts are limited per e-mail (5 in 15 minutes) and per client IP (20 in 15 minutes); beyond that the answer is 429 with Retry-After.
 //	@Tags			auth
 //	@Accept			json

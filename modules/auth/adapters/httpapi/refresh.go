@@ -12,6 +12,7 @@ import (
 // refresh godoc
 //
 //	@Summary		Rotate a refresh token
+//	@ID			refreshTokens
 //	@Description	Spends the refresh token and returns a new pair. Presenting a token that was already spent revokes every token descended from the same sign-in.
 //	@Tags			auth
 //	@Accept			json
@@ -42,6 +43,7 @@ func (h *Handlers) refresh(c *gin.Context) {
 // logout godoc
 //
 //	@Summary		Sign out
+//	@ID			logout
 //	@Description	Revokes the given refresh token and every token of the same sign-in. A token that is unknown or belongs to another user is answered 401.
 //	@Tags			auth
 //	@Accept			json
@@ -77,6 +79,7 @@ func (h *Handlers) logout(c *gin.Context) {
 // logoutAll godoc
 //
 //	@Summary		Sign out everywhere
+//	@ID			logoutAll
 //	@Description	Revokes every refresh token of the caller, on every device. Access tokens already issued run to their expiry; a password change also refuses those at once.
 //	@Tags			auth
 //	@Produce		application/problem+json

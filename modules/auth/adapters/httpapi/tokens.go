@@ -12,13 +12,14 @@ import (
 // listTokens godoc
 //
 //	@Summary		List a user's sessions
+//	@ID			listSessions
 //	@Description	Lists the refresh-token sessions of a user of the caller's corporation, oldest first, with keyset pagination (Link header with rel="next"). Only admins may call it; the tokens themselves are never shown.
 //	@Tags			tokens
 //	@Produce		json,application/problem+json
 //	@Security		BearerAuth
-//	@Param			user_id	path		int		true	"user id"
-//	@Param			limit	query		int		false	"page size (1-100, default 20)"
-//	@Param			cursor	query		string	false	"cursor from the previous page's Link header"
+//	@Param			user_id	path		int		true	"user id"	minimum(1)
+//	@Param			limit	query		int		false	"page size"	default(20)	minimum(1)	maximum(100)
+//	@Param			cursor	query		string	false	"opaque cursor from the Link header (rel=next) of the previous page"	minLength(1)	maxLength(64)	pattern(^[A-Za-z0-9_-]+$)	extensions(x-example=aWQ6MjA)
 //	@Success		200		{array}		SessionResponse
 //	@Header			200		{string}	Link	"next page: <…>; rel=\"next\""
 //	@Failure		400	{object}	httpserver.Problem	"user_id is not a positive integer, or limit or cursor is not valid"

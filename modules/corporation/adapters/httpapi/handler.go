@@ -43,6 +43,7 @@ func invalid(fields map[string]string) error {
 // signUp godoc
 //
 //	@Summary		Sign up a corporation with its first admin
+//	@ID			signUp
 //	@Description	Creates the corporation and its admin user in one transaction.
 //	@Tags			corporations
 //	@Accept			json
@@ -89,12 +90,13 @@ func (h *Handler) signUp(c *gin.Context) {
 //
 //	@Summary		List corporations
 //	@Description	The caller's own corporation, as an array of one: a tenant never sees another.
-//	@Tags			corporations
+//	@ID			listCorporations
+//	@Tags		corporations
 //	@Produce		json,application/problem+json
-//	@Param			limit	query		int		false	"page size (1–100)"	default(20)
-//	@Param			cursor	query		string	false	"cursor from the Link header of the previous page"
-//	@Success		200		{array}		CorporationResponse
-//	@Header			200		{string}	Link	"next page: <…>; rel=\"next\""
+//	@Param		limit	query		int		false	"page size"	default(20)	minimum(1)	maximum(100)
+//	@Param		cursor	query		string	false	"opaque cursor from the Link header (rel=next) of the previous page"	minLength(1)	maxLength(64)	pattern(^[A-Za-z0-9_-]+$)	extensions(x-example=aWQ6MjA)
+//	@Success	200		{array}		CorporationResponse
+//	@Header		200		{string}	Link	"next page: <…>; rel=\"next\""
 //	@Failure		400	{object}	httpserver.Problem	"limit or cursor is not valid"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
@@ -122,10 +124,11 @@ func (h *Handler) list(c *gin.Context) {
 //
 //	@Summary		Get a corporation by id
 //	@Description	Only the caller's own corporation; any other id answers 404.
-//	@Tags			corporations
+//	@ID			getCorporation
+//	@Tags		corporations
 //	@Produce		json,application/problem+json
-//	@Param			id	path		int	true	"corporation id"
-//	@Success		200	{object}	CorporationResponse
+//	@Param		id	path		int	true	"corporation id"	minimum(1)
+//	@Success	200	{object}	CorporationResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
 //	@Failure		404	{object}	httpserver.Problem	"not the caller's corporation"
@@ -150,16 +153,17 @@ func (h *Handler) getByID(c *gin.Context) {
 // getByName godoc
 //
 //	@Summary		Get a corporation by name
+//	@ID			getCorporationByName
 //	@Description	Only the caller's own corporation; the name is matched ignoring letter case, and any other name answers 404.
-//	@Tags			corporations
+//	@Tags		corporations
 //	@Produce		json,application/problem+json
-//	@Param			name	path		string	true	"corporation name"
-//	@Success		200		{object}	CorporationResponse
+//	@Param		corporation	path		string	true	"corporation name (case-insensitive)"	minLength(1)	maxLength(100)	extensions(x-example=Acme)
+//	@Success	200		{object}	CorporationResponse
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
 //	@Failure		404	{object}	httpserver.Problem	"not the caller's corporation"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Security		BearerAuth
-//	@Router			/v1/corporations/{name} [get]
+//	@Router		/v1/corporations/{corporation} [get]
 func (h *Handler) getByName(c *gin.Context) {
 	caller, _ := httpserver.Caller(c)
 	corp, err := h.svc.GetByName(c.Request.Context(), caller, c.Param("name"))
@@ -173,12 +177,13 @@ func (h *Handler) getByName(c *gin.Context) {
 // update godoc
 //
 //	@Summary		Update a corporation
+//	@ID			updateCorporation
 //	@Description	Replaces name and plan. Only an admin of the corporation may: 403 for anyone else, 404 for an unknown or deleted id.
 //	@Tags			corporations
 //	@Accept			json
 //	@Produce		json,application/problem+json
 //	@Security		BearerAuth
-//	@Param			id		path		int				true	"corporation id"
+//	@Param			corporation	path		int				true	"corporation id"	minimum(1)
 //	@Param			body	body		UpdateCorporationRequest	true	"new details"
 //	@Success		200		{object}	CorporationResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer, or malformed JSON"
@@ -190,7 +195,7 @@ func (h *Handler) getByName(c *gin.Context) {
 //	@Failure		415	{object}	httpserver.Problem	"request body is not application/json"
 //	@Failure		422	{object}	httpserver.Problem	"missing or invalid fields, named in errors"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
-//	@Router			/v1/corporations/{id} [put]
+//	@Router			/v1/corporations/{corporation} [put]
 func (h *Handler) update(c *gin.Context) {
 	id, err := httpserver.PathID(c, "id")
 	if err != nil {
@@ -220,18 +225,19 @@ func (h *Handler) update(c *gin.Context) {
 // delete godoc
 //
 //	@Summary		Delete a corporation
+//	@ID			deleteCorporation
 //	@Description	Soft-deletes the corporation; its users can no longer sign in. Only an admin of it may.
 //	@Tags			corporations
 //	@Produce		application/problem+json
 //	@Security		BearerAuth
-//	@Param			id	path	int	true	"corporation id"
+//	@Param			corporation	path	int	true	"corporation id"	minimum(1)
 //	@Success		204
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
 //	@Failure		403	{object}	httpserver.Problem	"caller is not an admin of this corporation"
 //	@Failure		404	{object}	httpserver.Problem	"no such corporation"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
-//	@Router			/v1/corporations/{id} [delete]
+//	@Router			/v1/corporations/{corporation} [delete]
 func (h *Handler) delete(c *gin.Context) {
 	id, err := httpserver.PathID(c, "id")
 	if err != nil {

@@ -45,6 +45,7 @@ func caller(c *gin.Context) principal.Principal {
 // create godoc
 //
 //	@Summary		Create a user
+//	@ID			createUser
 //	@Description	Adds a user to the signed-in admin's corporation.
 //	@Tags			users
 //	@Accept			json
@@ -92,11 +93,13 @@ func (h *Handler) create(c *gin.Context) {
 // list godoc
 //
 //	@Summary	List the users of your corporation
+//	@Description	Users of the caller's corporation, oldest first, with keyset pagination (Link header with rel="next"). Admins only.
+//	@ID			listUsers
 //	@Tags		users
 //	@Produce		json,application/problem+json
 //	@Security	BearerAuth
-//	@Param		limit	query		int		false	"page size (1–100)"	default(20)
-//	@Param		cursor	query		string	false	"cursor from the Link header of the previous page"
+//	@Param		limit	query		int		false	"page size"	default(20)	minimum(1)	maximum(100)
+//	@Param		cursor	query		string	false	"opaque cursor from the Link header (rel=next) of the previous page"	minLength(1)	maxLength(64)	pattern(^[A-Za-z0-9_-]+$)	extensions(x-example=aWQ6MjA)
 //	@Success	200		{array}		UserResponse
 //	@Header		200		{string}	Link	"next page: <…>; rel=\"next\""
 //	@Failure		400	{object}	httpserver.Problem	"limit or cursor is not valid"
@@ -124,11 +127,12 @@ func (h *Handler) list(c *gin.Context) {
 // getByID godoc
 //
 //	@Summary		Get a user by id
+//	@ID			getUser
 //	@Description	Yourself, or any user of your corporation if you are its admin; anyone else is 404.
 //	@Tags			users
 //	@Produce		json,application/problem+json
 //	@Security		BearerAuth
-//	@Param			id	path		int	true	"user id"
+//	@Param			id	path		int	true	"user id"	minimum(1)
 //	@Success		200	{object}	UserResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
@@ -152,16 +156,17 @@ func (h *Handler) getByID(c *gin.Context) {
 // getByEmail godoc
 //
 //	@Summary		Get a user by e-mail
+//	@ID			getUserByEmail
 //	@Description	Yourself, or any user of your corporation if you are its admin; anyone else is 404. The e-mail is matched ignoring letter case.
 //	@Tags			users
 //	@Produce		json,application/problem+json
 //	@Security		BearerAuth
-//	@Param			email	path		string	true	"e-mail address"
+//	@Param			user	path		string	true	"e-mail address of the user (case-insensitive)"	minLength(3)	maxLength(254)	extensions(x-example=guest@acme.example)
 //	@Success		200		{object}	UserResponse
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
 //	@Failure		404	{object}	httpserver.Problem	"no such user among those the caller may see"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
-//	@Router			/v1/users/{email} [get]
+//	@Router			/v1/users/{user} [get]
 func (h *Handler) getByEmail(c *gin.Context) {
 	u, err := h.svc.GetByEmail(c.Request.Context(), caller(c), c.Param("email"))
 	if err != nil {
@@ -174,12 +179,13 @@ func (h *Handler) getByEmail(c *gin.Context) {
 // update godoc
 //
 //	@Summary		Change a user's password or role
+//	@ID			updateUser
 //	@Description	You may change your own password, given your current one in current_password; an admin may change the password and role of the corporation's other users without it. A guest sending a role, or anyone changing their own role, gets 403; a user you may not see is 404. A new password ends every session of the user: their refresh tokens are revoked, and access and playback tokens issued before the change are refused.
 //	@Tags			users
 //	@Accept			json
 //	@Produce		json,application/problem+json
 //	@Security		BearerAuth
-//	@Param			id		path		int				true	"user id"
+//	@Param			user	path		int				true	"user id"	minimum(1)
 //	@Param			body	body		UpdateUserRequest	true	"the changes"
 //	@Success		200		{object}	UserResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer, or malformed JSON"
@@ -190,7 +196,7 @@ func (h *Handler) getByEmail(c *gin.Context) {
 //	@Failure		415	{object}	httpserver.Problem	"request body is not application/json"
 //	@Failure		422	{object}	httpserver.Problem	"invalid fields, or current_password missing from a change of your own password, named in errors"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
-//	@Router			/v1/users/{id} [put]
+//	@Router			/v1/users/{user} [put]
 func (h *Handler) update(c *gin.Context) {
 	id, err := httpserver.PathID(c, "id")
 	if err != nil {
@@ -213,18 +219,19 @@ func (h *Handler) update(c *gin.Context) {
 // delete godoc
 //
 //	@Summary		Delete a user
+//	@ID			deleteUser
 //	@Description	Soft-deletes the user and ends their sessions. Yourself, or a user of your corporation if you are its admin.
 //	@Tags			users
 //	@Produce		application/problem+json
 //	@Security		BearerAuth
-//	@Param			id	path	int	true	"user id"
+//	@Param			user	path	int	true	"user id"	minimum(1)
 //	@Success		204
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
 //	@Failure		403	{object}	httpserver.Problem	"caller may not delete this user"
 //	@Failure		404	{object}	httpserver.Problem	"no such user among those the caller may see"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
-//	@Router			/v1/users/{id} [delete]
+//	@Router			/v1/users/{user} [delete]
 func (h *Handler) delete(c *gin.Context) {
 	id, err := httpserver.PathID(c, "id")
 	if err != nil {
@@ -241,6 +248,8 @@ func (h *Handler) delete(c *gin.Context) {
 // me godoc
 //
 //	@Summary	The signed-in user
+//	@Description	The signed-in user, with the points earned so far.
+//	@ID			getCurrentUser
 //	@Tags		auth
 //	@Produce		json,application/problem+json
 //	@Security	BearerAuth

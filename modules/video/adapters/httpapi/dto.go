@@ -8,32 +8,34 @@ import (
 
 // createVideoRequest registers a video from an http(s) source URL.
 type createVideoRequest struct {
-	Name       string `json:"name" example:"Product tour"`
-	FilePath   string `json:"file_path" example:"https://media.example.com/tour.mp4"`
-	Visibility string `json:"visibility" enums:"private,public" example:"public"` // private when absent
+	Name     string `json:"name" validate:"required" minLength:"1" maxLength:"200" example:"Product tour"`
+	FilePath string `json:"file_path" validate:"required" format:"uri" minLength:"8" maxLength:"2048" pattern:"^[Hh][Tt][Tt][Pp][Ss]?://" example:"https://media.example.com/tour.mp4"`
+	// private when absent
+	Visibility string `json:"visibility" enums:"private,public" example:"public"`
 }
 
 // updateVideoRequest changes a video; absent fields stay as they are.
 type updateVideoRequest struct {
-	Name       *string `json:"name" example:"Product tour (2026)"`
-	FilePath   *string `json:"file_path" example:"https://media.example.com/tour-2026.mp4"`
+	Name       *string `json:"name" minLength:"1" maxLength:"200" example:"Product tour (2026)"`
+	FilePath   *string `json:"file_path" format:"uri" minLength:"8" maxLength:"2048" pattern:"^[Hh][Tt][Tt][Pp][Ss]?://" example:"https://media.example.com/tour-2026.mp4"`
 	Visibility *string `json:"visibility" enums:"private,public" example:"public"`
 }
 
 // videoResponse is a video.
 type videoResponse struct {
-	ID            int64      `json:"id" example:"7"`
-	Name          string     `json:"name" example:"Product tour"`
-	CorporationID int64      `json:"corporation_id" example:"1"`
-	Visibility    string     `json:"visibility" enums:"private,public" example:"private"`
-	SourceKind    string     `json:"source_kind" enums:"upload,url" example:"upload"`
-	FilePath      *string    `json:"file_path" example:"https://media.example.com/tour.mp4"`
-	ContentType   string     `json:"content_type" example:"video/mp4"`
-	SizeBytes     int64      `json:"size_bytes" example:"88925"`
-	Deleted       bool       `json:"deleted" example:"false"`
-	DeletedAt     *time.Time `json:"deleted_at" example:"2026-01-02T03:04:05Z"`
-	CreatedAt     time.Time  `json:"created_at" example:"2026-01-02T03:04:05Z"`
-	UpdatedAt     time.Time  `json:"updated_at" example:"2026-01-02T03:04:05Z"`
+	ID            int64  `json:"id" validate:"required" minimum:"1" example:"7"`
+	Name          string `json:"name" validate:"required" minLength:"1" maxLength:"200" example:"Product tour"`
+	CorporationID int64  `json:"corporation_id" validate:"required" minimum:"1" example:"1"`
+	Visibility    string `json:"visibility" validate:"required" enums:"private,public" example:"private"`
+	SourceKind    string `json:"source_kind" validate:"required" enums:"upload,url" example:"upload"`
+	// The source URL of a video registered from a URL; null for an uploaded file.
+	FilePath    *string    `json:"file_path" validate:"required" format:"uri" extensions:"x-nullable" example:"https://media.example.com/tour.mp4"`
+	ContentType string     `json:"content_type" validate:"required" example:"video/mp4"`
+	SizeBytes   int64      `json:"size_bytes" validate:"required" minimum:"0" example:"88925"`
+	Deleted     bool       `json:"deleted" validate:"required" example:"false"`
+	DeletedAt   *time.Time `json:"deleted_at" validate:"required" format:"date-time" extensions:"x-nullable" example:"2026-01-02T03:04:05Z"`
+	CreatedAt   time.Time  `json:"created_at" validate:"required" format:"date-time" example:"2026-01-02T03:04:05Z"`
+	UpdatedAt   time.Time  `json:"updated_at" validate:"required" format:"date-time" example:"2026-01-02T03:04:05Z"`
 }
 
 func toResponse(v domain.Video) videoResponse {
@@ -63,16 +65,16 @@ func toResponses(vs []domain.Video) []videoResponse {
 
 // createViewLogRequest records a view of a video.
 type createViewLogRequest struct {
-	VideoID *int64 `json:"video_id" example:"7"`
+	VideoID *int64 `json:"video_id" validate:"required" minimum:"1" example:"7"`
 }
 
 // viewLogResponse is a view log; PointsAwarded tells what this request credited.
 type viewLogResponse struct {
-	ID            int64     `json:"id" example:"3"`
-	UserID        int64     `json:"user_id" example:"2"`
-	VideoID       int64     `json:"video_id" example:"7"`
-	CreatedAt     time.Time `json:"created_at" example:"2026-01-02T03:04:05Z"`
-	PointsAwarded int64     `json:"points_awarded" example:"10"`
+	ID            int64     `json:"id" validate:"required" minimum:"1" example:"3"`
+	UserID        int64     `json:"user_id" validate:"required" minimum:"1" example:"2"`
+	VideoID       int64     `json:"video_id" validate:"required" minimum:"1" example:"7"`
+	CreatedAt     time.Time `json:"created_at" validate:"required" format:"date-time" example:"2026-01-02T03:04:05Z"`
+	PointsAwarded int64     `json:"points_awarded" validate:"required" minimum:"0" example:"10"`
 }
 
 func viewToResponse(v domain.View) viewLogResponse {
@@ -84,6 +86,6 @@ func viewToResponse(v domain.View) viewLogResponse {
 
 // playbackResponse is a short-lived stream URL.
 type playbackResponse struct {
-	URL       string    `json:"url" example:"/v1/videos/stream/7?token=eyJhbGciOi..."`
-	ExpiresAt time.Time `json:"expires_at" example:"2026-01-02T03:14:05Z"`
+	URL       string    `json:"url" validate:"required" format:"uri-reference" example:"/v1/videos/stream/7?token=eyJhbGciOi..."`
+	ExpiresAt time.Time `json:"expires_at" validate:"required" format:"date-time" example:"2026-01-02T03:14:05Z"`
 }

@@ -37,7 +37,7 @@ func (h *Handler) Register(r gin.IRouter) {
 	v.PUT("/:id/restore", signed, h.restore)
 	v.GET("/:id/playback", signed, h.playback)
 	v.GET("/stream/:id", h.guard.Stream(), h.stream)
-	v.HEAD("/stream/:id", h.guard.Stream(), h.stream)
+	v.HEAD("/stream/:id", h.guard.Stream(), h.streamHead)
 
 	l := r.Group("/v1/view-logs")
 	l.POST("", signed, h.createViewLog)

@@ -14,15 +14,47 @@ import (
 	"vms/platform/httpserver"
 )
 
+// streamHead godoc
+//
+//	@Summary		Headers of a video stream
+//	@ID				streamVideoHead
+//	@Description	What GET would answer, without the body and without recording a view.
+//	@Tags			videos
+//	@Produce		video/mp4,video/webm,video/*,octet-stream,multipart/byteranges,application/problem+json
+//	@Param			id		path		int		true	"video id"	minimum(1)
+//	@Param			token	query		string	false	"playback token from GET /v1/videos/{id}/playback (instead of the Authorization header)"	minLength(1)	extensions(x-example=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...)
+//	@Param			Range	header		string	false	"byte range(s) per RFC 9110"	minLength(1)	extensions(x-example=bytes=0-1023)
+//	@Success		200		{file}		file
+//	@Success		206		{file}		file
+//	@Success		302
+//	@Success		304
+//	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
+//	@Failure		401	{object}	httpserver.Problem	"no valid access token or playback token"
+//	@Failure		404	{object}	httpserver.Problem	"no such live video"
+//	@Failure		412	{object}	httpserver.Problem	"If-Match or If-Unmodified-Since does not hold for the stored video"
+//	@Failure		416	{object}	httpserver.Problem	"the range cannot be satisfied; Content-Range: bytes */size"
+//	@Failure		502	{object}	httpserver.Problem	"the source URL or the object storage failed"
+//	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
+//	@Header			200,206	{string}	Accept-Ranges	"bytes"
+//	@Header			200,206	{string}	ETag			"entity tag of the stored object"
+//	@Header			206		{string}	Content-Range	"bytes 0-1023/88925"
+//	@Header			302		{string}	Location		"presigned URL of the object (STREAM_MODE=redirect)"
+//	@Header			416		{string}	Content-Range	"bytes */88925"
+//	@Security		BearerAuth
+//	@Security		PlaybackToken
+//	@Router			/v1/videos/stream/{id} [head]
+func (h *Handler) streamHead(c *gin.Context) { h.stream(c) }
+
 // stream godoc
 //
 //	@Summary		Stream a video
+//	@ID				streamVideo
 //	@Description	The bytes of a public video or one of the caller's corporation (404 for another corporation's private video), with HTTP range support (206, 416, If-Range, ETag, Last-Modified). Authenticates with a Bearer token or a playback token (?token=). A GET whose answer is 2xx records the caller's first view of the video and credits points before any byte is sent; HEAD, 304, 412, 416 and 502 answers record nothing. With STREAM_MODE=redirect and S3 storage the answer is a 302 to a presigned URL, after recording the view.
 //	@Tags			videos
-//	@Produce		octet-stream,application/problem+json
-//	@Param			id		path		int		true	"video id"
-//	@Param			token	query		string	false	"playback token from GET /v1/videos/{id}/playback (instead of the Authorization header)"
-//	@Param			Range	header		string	false	"byte range, e.g. bytes=0-1023"
+//	@Produce		video/mp4,video/webm,video/*,octet-stream,multipart/byteranges,application/problem+json
+//	@Param			id		path		int		true	"video id"	minimum(1)
+//	@Param			token	query		string	false	"playback token from GET /v1/videos/{id}/playback (instead of the Authorization header)"	minLength(1)	extensions(x-example=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...)
+//	@Param			Range	header		string	false	"byte range(s) per RFC 9110"	minLength(1)	extensions(x-example=bytes=0-1023)
 //	@Success		200		{file}		file
 //	@Success		206		{file}		file
 //	@Success		302
@@ -43,7 +75,6 @@ import (
 //	@Security		BearerAuth
 //	@Security		PlaybackToken
 //	@Router			/v1/videos/stream/{id} [get]
-//	@Router			/v1/videos/stream/{id} [head]
 func (h *Handler) stream(c *gin.Context) {
 	id, err := httpserver.PathID(c, "id")
 	if err != nil {

@@ -16,11 +16,13 @@ import (
 // create godoc
 //
 //	@Summary		Create a video
+//	@ID			createVideo
 //	@Description	JSON {name, file_path, visibility} registers an http(s) source URL. A multipart/form-data body with the parts "name" (text), optionally "visibility" (text) and "file" (the video) uploads a file instead. visibility is "private" (the default: members of the corporation only) or "public" (listed and read by anyone, streamed by any signed-in user). An uploaded file is streamed to storage, at most MAX_UPLOAD_BYTES, its type is sniffed from its first bytes (video types only) and it is stored under a generated name, never the client's file name.
 //	@Tags			videos
 //	@Accept			json,mpfd
 //	@Produce		json,application/problem+json
 //	@Param			body	body		createVideoRequest	true	"source URL video (JSON)"
+//	@x-multipart-form	{"type":"object","required":["name","file"],"properties":{"name":{"type":"string","minLength":1,"maxLength":200,"example":"Product tour"},"visibility":{"type":"string","enum":["private","public"],"example":"public","description":"private when absent"},"file":{"type":"string","format":"binary","description":"the video; its type is sniffed from its first bytes"}}}
 //	@Success		201		{object}	videoResponse
 //	@Failure		400	{object}	httpserver.Problem	"malformed JSON or multipart body"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
@@ -53,13 +55,14 @@ func (h *Handler) create(c *gin.Context) {
 //
 //	@Summary		List live videos
 //	@Description	Anonymous callers get the public videos; a signed-in caller gets the public videos plus every video of their own corporation. Videos of deleted corporations are never listed.
-//	@Tags			videos
+//	@ID			listVideos
+//	@Tags		videos
 //	@Produce		json,application/problem+json
-//	@Param			q		query		string	false	"keep videos whose name contains q, ignoring case (at most 200 characters; % and _ match themselves)"
-//	@Param			limit	query		int		false	"page size (1-100, default 20)"
-//	@Param			cursor	query		string	false	"cursor from the previous page's Link header"
-//	@Success		200		{array}		videoResponse
-//	@Header			200		{string}	Link	"next page: <…>; rel=\"next\""
+//	@Param			q		query		string	false	"keep videos whose name contains q, ignoring case (% and _ match themselves)"	maxLength(200)	extensions(x-example=tour)
+//	@Param		limit	query		int		false	"page size"	default(20)	minimum(1)	maximum(100)
+//	@Param		cursor	query		string	false	"opaque cursor from the Link header (rel=next) of the previous page"	minLength(1)	maxLength(64)	pattern(^[A-Za-z0-9_-]+$)	extensions(x-example=aWQ6MjA)
+//	@Success	200		{array}		videoResponse
+//	@Header		200		{string}	Link	"next page: <…>; rel=\"next\""
 //	@Failure		400	{object}	httpserver.Problem	"limit or cursor is not valid"
 //	@Failure		401	{object}	httpserver.Problem	"an Authorization header was sent but its token is not valid"
 //	@Failure		422	{object}	httpserver.Problem	"q is longer than 200 characters or not valid text"
@@ -83,14 +86,15 @@ func (h *Handler) listLive(c *gin.Context) {
 // listByCorporation godoc
 //
 //	@Summary		List a corporation's videos
+//	@ID			listCorporationVideos
 //	@Description	Live videos of the corporation: all of them for its members, its public ones for anyone else (an unknown corporation has none). With deleted=true its deleted videos, for the corporation's admins only.
 //	@Tags			videos
 //	@Produce		json,application/problem+json
-//	@Param			id		path		int		true	"corporation id"
-//	@Param			deleted	query		bool	false	"list deleted videos (trash)"
-//	@Param			q		query		string	false	"keep videos whose name contains q, ignoring case (at most 200 characters; % and _ match themselves)"
-//	@Param			limit	query		int		false	"page size (1-100, default 20)"
-//	@Param			cursor	query		string	false	"cursor from the previous page's Link header"
+//	@Param			id		path		int		true	"corporation id"	minimum(1)
+//	@Param			deleted	query		bool	false	"true lists the deleted videos (trash), for the corporation's admins"	default(false)
+//	@Param			q		query		string	false	"keep videos whose name contains q, ignoring case (% and _ match themselves)"	maxLength(200)	extensions(x-example=tour)
+//	@Param			limit	query		int		false	"page size"	default(20)	minimum(1)	maximum(100)
+//	@Param			cursor	query		string	false	"opaque cursor from the Link header (rel=next) of the previous page"	minLength(1)	maxLength(64)	pattern(^[A-Za-z0-9_-]+$)	extensions(x-example=aWQ6MjA)
 //	@Success		200		{array}		videoResponse
 //	@Header			200		{string}	Link	"next page: <…>; rel=\"next\""
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer, or limit, cursor or deleted is not valid"
@@ -138,10 +142,11 @@ func writePage(c *gin.Context, page httpserver.Page, vs []domain.Video) {
 //
 //	@Summary		Get a live video
 //	@Description	A public video for anyone; a private one for members of its corporation only (404 for anyone else).
-//	@Tags			videos
+//	@ID			getVideo
+//	@Tags		videos
 //	@Produce		json,application/problem+json
-//	@Param			id	path		int	true	"video id"
-//	@Success		200	{object}	videoResponse
+//	@Param		id	path		int	true	"video id"	minimum(1)
+//	@Success	200	{object}	videoResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"an Authorization header was sent but its token is not valid"
 //	@Failure		404	{object}	httpserver.Problem	"no such live video, or a private video of another corporation"
@@ -165,11 +170,12 @@ func (h *Handler) get(c *gin.Context) {
 // update godoc
 //
 //	@Summary		Change a video
+//	@ID			updateVideo
 //	@Description	Renames a video; file_path changes the source URL of a video registered from a URL; visibility makes it private or public.
 //	@Tags			videos
 //	@Accept			json
 //	@Produce		json,application/problem+json
-//	@Param			id		path		int					true	"video id"
+//	@Param			id		path		int					true	"video id"	minimum(1)
 //	@Param			body	body		updateVideoRequest	true	"fields to change"
 //	@Success		200		{object}	videoResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer, or malformed JSON"
@@ -209,9 +215,11 @@ func (h *Handler) update(c *gin.Context) {
 // delete godoc
 //
 //	@Summary	Delete a video (soft delete)
+//	@Description	Soft-deletes the video: it leaves every list and stream at once; an admin of a corporation on the PAID plan may restore it.
+//	@ID			deleteVideo
 //	@Tags		videos
 //	@Produce		json,application/problem+json
-//	@Param		id	path	int	true	"video id"
+//	@Param		id	path	int	true	"video id"	minimum(1)
 //	@Success	204
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
@@ -236,10 +244,11 @@ func (h *Handler) delete(c *gin.Context) {
 // restore godoc
 //
 //	@Summary		Restore a deleted video
+//	@ID			restoreVideo
 //	@Description	Needs an admin of the owning corporation and the corporation's effective PAID plan.
 //	@Tags			videos
 //	@Produce		json,application/problem+json
-//	@Param			id	path		int	true	"video id"
+//	@Param			id	path		int	true	"video id"	minimum(1)
 //	@Success		200	{object}	videoResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
@@ -265,10 +274,11 @@ func (h *Handler) restore(c *gin.Context) {
 // playback godoc
 //
 //	@Summary		Get a playback URL
+//	@ID			getPlaybackURL
 //	@Description	A short-lived URL with a token bound to the caller and the video, for a video element that cannot send an Authorization header. For a public video or one of the caller's corporation.
 //	@Tags			videos
 //	@Produce		json,application/problem+json
-//	@Param			id	path		int	true	"video id"
+//	@Param			id	path		int	true	"video id"	minimum(1)
 //	@Success		200	{object}	playbackResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"

@@ -12,6 +12,7 @@ import (
 // createViewLog godoc
 //
 //	@Summary		Record a view
+//	@ID			recordView
 //	@Description	Records the caller's first view of a live video and credits POINTS_PER_VIEW points (201). Any signed-in user may view a live public video or one of their own corporation. A repeat answers 200 with the existing log and points_awarded 0.
 //	@Tags			view-logs
 //	@Accept			json
@@ -53,11 +54,12 @@ func (h *Handler) createViewLog(c *gin.Context) {
 // hasViewed godoc
 //
 //	@Summary		Has a user viewed a video
+//	@ID			hasViewed
 //	@Description	For the user themself or an admin of the user's corporation, about a live video the caller may see.
 //	@Tags			view-logs
 //	@Produce		json,application/problem+json
-//	@Param			user_id		path		int	true	"user id"
-//	@Param			video_id	path		int	true	"video id"
+//	@Param			user_id		path		int	true	"user id"	minimum(1)
+//	@Param			video_id	path		int	true	"video id"	minimum(1)
 //	@Success		200			{boolean}	bool
 //	@Failure		400	{object}	httpserver.Problem	"user_id or video_id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
