@@ -10,7 +10,7 @@ import (
 	"vms/app/docs"
 )
 
-const video = `{"id": 7, "name": "Product tour", "corporation_id": 1, "source_kind": "upload", "file_path": null,
+const video = `{"id": 7, "name": "Product tour", "corporation_id": 1, "visibility": "private", "source_kind": "upload", "file_path": null,
  "content_type": "video/mp4", "size_bytes": 88925, "deleted": false, "deleted_at": null,
  "created_at": "2026-01-02T03:04:05Z", "updated_at": "2026-01-02T03:04:05Z"}`
 
