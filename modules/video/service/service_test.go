@@ -41,7 +41,13 @@ type env struct {
 func newEnv(t *testing.T, maxUpload int64, paid ...int64) *env {
 	t.Helper()
 	// The live cache never expires here, so a test sees stale entries unless they are dropped.
-	e := &env{videos: fake.NewVideos(), views: fake.NewViewLogs(), storage: fake.NewStorage(), sources: fake.NewSources(), uow: &fake.UnitOfWork{}, pub: &eventstest.Recorder{}, live: service.NewLiveCache(clock.NewFake(t0), time.Hour, 100)}
+	return newEnvLive(t, service.NewLiveCache(clock.NewFake(t0), time.Hour, 100), maxUpload, paid...)
+}
+
+// newEnvLive is newEnv with the given live cache (nil for none).
+func newEnvLive(t *testing.T, live *service.LiveCache, maxUpload int64, paid ...int64) *env {
+	t.Helper()
+	e := &env{videos: fake.NewVideos(), views: fake.NewViewLogs(), storage: fake.NewStorage(), sources: fake.NewSources(), uow: &fake.UnitOfWork{}, pub: &eventstest.Recorder{}, live: live}
 	e.svc = service.New(service.Deps{
 		Videos: e.videos, ViewLogs: e.views, Storage: e.storage, Sources: e.sources,
 		Plans: fake.NewPlans(paid...), Users: fake.Users{1: 100, 2: 100, 3: 200},
