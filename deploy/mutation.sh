@@ -9,6 +9,7 @@
 #                                             base of REF and HEAD (working tree included); every
 #                                             core package when this script, go.mod, go.sum or
 #                                             .ci/gotool changed
+#   deploy/mutation.sh --list [...]           print the packages the other arguments select, run nothing
 #
 # Environment:
 #   MUTATION_THRESHOLD   minimum efficacy per package, in percent (default 85)
@@ -55,11 +56,13 @@ usage() {
 }
 
 changed_since=""
+list=false
 packages=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --changed-since) [ $# -ge 2 ] || usage; changed_since="$2"; shift 2 ;;
     --changed-since=*) changed_since="${1#*=}"; shift ;;
+    --list) list=true; shift ;;
     -h | --help) usage ;;
     -*) echo "mutation: unknown option $1" >&2; usage ;;
     *) packages+=("${1%/}"); shift ;;
@@ -70,12 +73,12 @@ if [ -n "$changed_since" ]; then
   [ ${#packages[@]} -eq 0 ] || { echo "mutation: --changed-since takes no packages" >&2; exit 2; }
   base=$(git merge-base "$changed_since" HEAD) || { echo "mutation: no merge base with $changed_since" >&2; exit 2; }
   mapfile -t changed < <({ git diff --name-only "$base"; git ls-files --others --exclude-standard; } | sort -u)
-  all=false
+  all=""
   for f in "${changed[@]}"; do
-    for g in "${global[@]}"; do [ "$f" = "$g" ] && all=true; done
+    for g in "${global[@]}"; do [ "$f" != "$g" ] || all="$all $f"; done
   done
-  if $all; then
-    echo "mutation: ${global[*]} changed since $changed_since: every core package"
+  if [ -n "$all" ]; then
+    echo "mutation:$all changed since $changed_since: every core package" >&2
     packages=("${core[@]}")
   else
     # Entries added to or removed from the equivalents file select their package too.
@@ -86,7 +89,7 @@ if [ -n "$changed_since" ]; then
       done
     done
     if [ ${#packages[@]} -eq 0 ]; then
-      echo "mutation: no core package changed since $changed_since"
+      echo "mutation: no core package changed since $changed_since" >&2
       exit 0
     fi
   fi
@@ -96,6 +99,11 @@ fi
 for p in "${packages[@]}"; do
   [ -d "$p" ] || { echo "mutation: $p is not a directory of this module" >&2; exit 2; }
 done
+
+if $list; then
+  printf '%s\n' "${packages[@]}"
+  exit 0
+fi
 
 command -v jq >/dev/null || { echo "mutation: jq is needed to read gremlins' JSON reports" >&2; exit 2; }
 gremlins=$(bash .ci/gotool gremlins)
