@@ -251,26 +251,30 @@ func TestProxyReleasesStalledUpstreamWhenClientLeaves(t *testing.T) {
 // where net/http's server would drop an invalid one before the wire.
 func TestProxyContentLengthOnlyWhenKnown(t *testing.T) {
 	for _, tc := range []struct {
-		name   string
-		status int
-		length int64
-		body   string
-		want   []string // the Content-Length header values
+		name     string
+		status   int
+		length   int64
+		head     bool
+		body     string   // the source's body
+		wantBody string   // what the client gets
+		want     []string // the Content-Length header values
 	}{
-		{"unknown length", 200, -1, "0123456789", nil},
-		{"empty body", 200, 0, "", []string{"0"}},
-		{"known length", 200, 10, "0123456789", []string{"10"}},
-		{"partial", 206, 5, "01234", []string{"5"}},
-		{"not modified", 304, 10, "", nil},
+		{"unknown length", 200, -1, false, "0123456789", "0123456789", nil},
+		{"empty body", 200, 0, false, "", "", []string{"0"}},
+		{"known length", 200, 10, false, "0123456789", "0123456789", []string{"10"}},
+		{"partial", 206, 5, false, "01234", "01234", []string{"5"}},
+		{"head", 200, 10, true, "0123456789", "", []string{"10"}},
+		{"head of unknown length", 200, -1, true, "0123456789", "", nil},
+		{"not modified", 304, 10, false, "0123456789", "", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := httptest.NewRecorder()
 			err := Proxy(context.Background(), rec, domain.SourceResponse{
 				Status: tc.status, ContentLength: tc.length, ContentType: "video/mp4",
 				Body: io.NopCloser(strings.NewReader(tc.body)),
-			}, false)
-			if err != nil || rec.Code != tc.status || rec.Body.String() != tc.body {
-				t.Fatalf("got %d %q %v, want %d %q", rec.Code, rec.Body, err, tc.status, tc.body)
+			}, tc.head)
+			if err != nil || rec.Code != tc.status || rec.Body.String() != tc.wantBody {
+				t.Fatalf("got %d %q %v, want %d %q", rec.Code, rec.Body, err, tc.status, tc.wantBody)
 			}
 			if got := rec.Header().Values("Content-Length"); !slices.Equal(got, tc.want) {
 				t.Fatalf("Content-Length = %q, want %q", got, tc.want)
