@@ -2,6 +2,7 @@ package stream
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -282,3 +283,56 @@ func TestProxyContentLengthOnlyWhenKnown(t *testing.T) {
 		})
 	}
 }
+
+// failingBody sends its data, then fails with err.
+type failingBody struct {
+	data string
+	err  error
+}
+
+func (b *failingBody) Read(p []byte) (int, error) {
+	if b.data == "" {
+		return 0, b.err
+	}
+	n := copy(p, b.data)
+	b.data = b.data[n:]
+	return n, nil
+}
+
+func (b *failingBody) Close() error { return nil }
+
+func TestProxyReportsASourceFailure(t *testing.T) {
+	broken := errors.New("connection reset by the source")
+	rec := httptest.NewRecorder()
+	err := Proxy(context.Background(), rec, domain.SourceResponse{
+		Status: 200, ContentLength: 10, ContentType: "video/mp4", Body: &failingBody{data: "01234", err: broken},
+	}, false)
+	if !errors.Is(err, broken) || errors.Is(err, context.Canceled) {
+		t.Fatalf("Proxy = %v, want the source's error", err)
+	}
+	if rec.Code != 200 || rec.Body.String() != "01234" {
+		t.Fatalf("got %d %q, want the bytes sent before the failure", rec.Code, rec.Body)
+	}
+}
+
+// A client that goes away closes the source body under a pending read: the read's failure
+// is reported as the client leaving, not as a broken source.
+func TestProxyReportsTheClientLeavingOverTheSourceFailure(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	body := &cancellingBody{cancel: cancel}
+	err := Proxy(ctx, httptest.NewRecorder(), domain.SourceResponse{Status: 200, ContentLength: 10, ContentType: "video/mp4", Body: body}, false)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Proxy = %v, want the client's cancellation", err)
+	}
+}
+
+// cancellingBody ends the request's context during its first read and fails the read, as
+// a source body closed under a pending read by a leaving client does.
+type cancellingBody struct{ cancel context.CancelFunc }
+
+func (b *cancellingBody) Read([]byte) (int, error) {
+	b.cancel()
+	return 0, errors.New("read on closed body")
+}
+
+func (b *cancellingBody) Close() error { return nil }
