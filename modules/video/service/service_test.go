@@ -279,6 +279,20 @@ func TestUpdateDeleteRestore(t *testing.T) {
 	}
 }
 
+func TestUpdateOneFieldLeavesTheOther(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, 1<<20)
+	up, _ := e.videos.Create(ctx, domain.Video{Name: "up", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k"})
+	remote, _ := e.svc.CreateFromURL(ctx, adminA, "r", "https://media.example.com/a.mp4")
+	name, src := "  renamed ", "https://media.example.com/b.mp4"
+	if v, err := e.svc.Update(ctx, adminA, up.ID, domain.Changes{Name: &name}); err != nil || v.Name != "renamed" || v.StorageKey != "k" {
+		t.Fatalf("rename upload: %+v %v", v, err)
+	}
+	if v, err := e.svc.Update(ctx, adminA, remote.ID, domain.Changes{SourceURL: &src}); err != nil || v.Name != "r" || v.SourceURL != src {
+		t.Fatalf("move url video: %+v %v", v, err)
+	}
+}
+
 func TestRestoreNeedsPaidPlan(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, 1<<20) // nobody paid
