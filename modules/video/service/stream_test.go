@@ -195,6 +195,45 @@ func TestOpenStreamRedirect(t *testing.T) {
 	}
 }
 
+// ttlStorage is the fake storage, recording how long each presigned URL is asked to live.
+type ttlStorage struct {
+	*fake.Storage
+	ttls []time.Duration
+}
+
+func (s *ttlStorage) PresignGet(ctx context.Context, key string, ttl time.Duration) (string, bool, error) {
+	s.ttls = append(s.ttls, ttl)
+	return s.Storage.PresignGet(ctx, key, ttl)
+}
+
+func TestOpenStreamRedirectURLLifetime(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		set  time.Duration
+		want time.Duration
+	}{
+		{"default", 0, 10 * time.Minute},
+		{"negative", -time.Second, 10 * time.Minute},
+		{"configured", 30 * time.Second, 30 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, up, _ := streamEnv(t)
+			e.storage.PresignBase = "https://bucket.example.com/"
+			st := &ttlStorage{Storage: e.storage}
+			deps := e.svc.Deps
+			deps.Storage = st
+			svc := service.New(deps, service.Settings{PointsPerView: 10, MaxUploadBytes: 1 << 20, RedirectStreams: true, PresignTTL: tc.set})
+			s, err := svc.OpenStream(context.Background(), guestA, up.ID, domain.StreamRequest{})
+			if err != nil || s.Kind != domain.StreamRedirect {
+				t.Fatalf("redirect: %+v %v", s, err)
+			}
+			if len(st.ttls) != 1 || st.ttls[0] != tc.want {
+				t.Fatalf("presigned for %v, want [%v]", st.ttls, tc.want)
+			}
+		})
+	}
+}
+
 func TestOpenStreamSource(t *testing.T) {
 	ctx := context.Background()
 	t.Run("passes range and validators, records the view on GET", func(t *testing.T) {
