@@ -94,6 +94,16 @@ func TestUploadStoresSniffedVideo(t *testing.T) {
 	}
 }
 
+// The longest valid name, 200 characters of four bytes each, is read whole.
+func TestUploadLongestNameInBytes(t *testing.T) {
+	e := newEnv(t, 1<<20)
+	name := strings.Repeat("😀", domain.MaxNameLength)
+	v, err := e.svc.Upload(context.Background(), adminA, fake.NewParts(fake.TextPart("name", name), fake.Part{Field: "file", Body: bytes.NewReader(sample(t))}))
+	if err != nil || v.Name != name {
+		t.Fatalf("upload named with %d bytes: %q %v", len(name), v.Name, err)
+	}
+}
+
 func TestUploadRefusals(t *testing.T) {
 	ctx := context.Background()
 	file := func(t *testing.T) fake.Part { return fake.Part{Field: "file", Body: bytes.NewReader(sample(t))} }
