@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"vms/modules/video/domain"
 	"vms/modules/video/fake"
+	"vms/modules/video/ports"
 	"vms/modules/video/service"
 	"vms/platform/clock"
 	"vms/platform/events/eventstest"
@@ -313,5 +315,75 @@ func TestRestoreNeedsPaidPlan(t *testing.T) {
 	}
 	if _, err := e.videos.GetOwned(ctx, 100, v.ID, true); err != nil {
 		t.Fatalf("refused restore changed the video: %v", err)
+	}
+}
+
+// hidingStorage fails every Put with its own error after reading the body, as a storage
+// that does not wrap the reader's failure does, and every Delete when deleteErr is set.
+type hidingStorage struct {
+	*fake.Storage
+	putErr, deleteErr error
+}
+
+func (s *hidingStorage) Put(ctx context.Context, r io.Reader, maxBytes int64) (ports.StoredObject, error) {
+	if s.putErr == nil {
+		return s.Storage.Put(ctx, r, maxBytes)
+	}
+	_, _ = io.Copy(io.Discard, r)
+	return ports.StoredObject{}, s.putErr
+}
+
+func (s *hidingStorage) Delete(ctx context.Context, key string) error {
+	if s.deleteErr != nil {
+		return s.deleteErr
+	}
+	return s.Storage.Delete(ctx, key)
+}
+
+func TestUploadStorageFailures(t *testing.T) {
+	full := errors.New("disk full")
+	for _, tc := range []struct {
+		name string
+		body io.Reader
+		kind kind.Kind
+	}{
+		{"storage failure", nil, kind.Internal},
+		{"broken body hidden by the storage", &failingReader{data: sample(t)[:2000]}, kind.BadRequest},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, 1<<20)
+			deps := e.svc.Deps
+			deps.Storage = &hidingStorage{Storage: e.storage, putErr: full}
+			svc := service.New(deps, service.Settings{PointsPerView: 10, MaxUploadBytes: 1 << 20})
+			body := tc.body
+			if body == nil {
+				body = bytes.NewReader(sample(t))
+			}
+			_, err := svc.Upload(context.Background(), adminA, fake.NewParts(fake.TextPart("name", "x"), fake.Part{Field: "file", Body: body}))
+			if !errors.Is(err, full) || kind.Of(err) != tc.kind || strings.Contains(err.Error(), "%!") {
+				t.Fatalf("err = %v (kind %s), want %s wrapping the storage's error", err, kind.Of(err), tc.kind)
+			}
+		})
+	}
+}
+
+// A stored file that cannot be deleted again is left behind: the operator is told which.
+func TestUploadLogsAFileLeftBehind(t *testing.T) {
+	var logged bytes.Buffer
+	defer slog.SetDefault(slog.Default())
+	slog.SetDefault(slog.New(slog.NewTextHandler(&logged, nil)))
+	for _, deleteErr := range []error{nil, errors.New("bucket gone")} {
+		logged.Reset()
+		e := newEnv(t, 1<<20)
+		deps := e.svc.Deps
+		deps.Storage = &hidingStorage{Storage: e.storage, deleteErr: deleteErr}
+		svc := service.New(deps, service.Settings{PointsPerView: 10, MaxUploadBytes: 1 << 20})
+		file := func() fake.Part { return fake.Part{Field: "file", Body: bytes.NewReader(sample(t))} }
+		if _, err := svc.Upload(context.Background(), adminA, fake.NewParts(file(), file())); kind.Of(err) != kind.Invalid {
+			t.Fatalf("two files: %v", err)
+		}
+		if warned := strings.Contains(logged.String(), "delete discarded upload"); warned != (deleteErr != nil) {
+			t.Fatalf("delete error %v, log %q", deleteErr, logged.String())
+		}
 	}
 }
