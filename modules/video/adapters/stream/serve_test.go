@@ -310,3 +310,26 @@ func TestWriteContentNotModifiedValidators(t *testing.T) {
 		})
 	}
 }
+
+// The error WriteContent returns is for logging a failed answer: a complete one has none.
+func TestWriteContentCompleteAnswersReportNoError(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		status int
+		ranges []domain.ByteRange
+	}{
+		{"whole", 200, nil},
+		{"one range", 206, []domain.ByteRange{{First: 10, Last: 19}}},
+		{"several ranges", 206, []domain.ByteRange{{First: 0, Last: 9}, {First: 20, Last: 29}}},
+		{"not modified", 304, nil},
+	} {
+		rec := httptest.NewRecorder()
+		err := WriteContent(rec, domain.Stream{Kind: domain.StreamContent, Status: tc.status, Ranges: tc.ranges, Size: testSize, ContentType: "video/mp4", Content: nopCloser{bytes.NewReader(testData)}})
+		if err != nil || rec.Code != tc.status {
+			t.Errorf("%s: %d %v", tc.name, rec.Code, err)
+		}
+		if n, _ := strconv.Atoi(rec.Header().Get("Content-Length")); tc.status != 304 && n != rec.Body.Len() {
+			t.Errorf("%s: Content-Length %d for %d bytes", tc.name, n, rec.Body.Len())
+		}
+	}
+}
