@@ -14,7 +14,9 @@
 # Environment:
 #   MUTATION_THRESHOLD   minimum efficacy per package, in percent (default 85)
 #   MUTATION_WORKERS     gremlins workers per package (default 1)
-#   MUTATION_TIMEOUT_COEFFICIENT  gremlins' timeout coefficient (default 3 × the coverage run)
+#   MUTATION_TIMEOUT_COEFFICIENT  a mutant's test run times out after this many times the
+#                        coverage run (default 10; gremlins' own 3 times out mutants that
+#                        merely relink slowly on a busy machine)
 #   MUTATION_OUT         directory kept with each package's gremlins log and JSON report
 #                        (default: a temporary directory removed at exit)
 #
@@ -132,8 +134,8 @@ exit "\$rc"
 EOF
 chmod +x "$tmp/bin/go"
 
-flags=(--workers "$workers" --invert-logical --invert-loopctrl -E /)
-[ -z "${MUTATION_TIMEOUT_COEFFICIENT:-}" ] || flags+=(--timeout-coefficient "$MUTATION_TIMEOUT_COEFFICIENT")
+flags=(--workers "$workers" --invert-logical --invert-loopctrl -E /
+  --timeout-coefficient "${MUTATION_TIMEOUT_COEFFICIENT:-10}")
 
 # Equivalent mutants as "path:line:col MUTATOR", comments and blank lines dropped.
 eq_keys="$tmp/equivalent"
@@ -178,7 +180,7 @@ for p in "${packages[@]}"; do
       KILLED) killed=$((killed + 1)) ;;
       LIVED) lived=$((lived + 1)); lived_lines+=("  LIVED $pos $type") ;;
       "NOT VIABLE") notviable=$((notviable + 1)) ;;
-      "TIMED OUT") timedout=$((timedout + 1)) ;;
+      "TIMED OUT") timedout=$((timedout + 1)); lived_lines+=("  TIMED OUT $pos $type") ;;
       "NOT COVERED") notcovered=$((notcovered + 1)) ;;
     esac
   done <"$tmp/mutants"
