@@ -117,15 +117,19 @@ mkdir -p "$out" "$tmp/bin"
 
 # The `go` gremlins runs: `go test` exits 2 (NOT VIABLE) instead of 1 (KILLED) when the
 # package or its test binary does not build ("FAIL <pkg> [build failed]" / "[setup failed]").
+# The coverage run, whose duration sets each mutant's timeout, never reuses a cached test
+# result (-count=1): a cached one takes a fraction of a second and times every mutant out.
 cat >"$tmp/bin/go" <<EOF
 #!/usr/bin/env bash
 real=$(command -v go)
 [ "\${1:-}" = test ] || exec "\$real" "\$@"
 shift
+extra=(-vet=off)
+for a in "\$@"; do [ "\$a" != -coverprofile ] || extra+=(-count=1); done
 log=\$(mktemp)
 trap 'rm -f "\$log"' EXIT
 rc=0
-"\$real" test -vet=off "\$@" >"\$log" 2>&1 || rc=\$?
+"\$real" test "\${extra[@]}" "\$@" >"\$log" 2>&1 || rc=\$?
 cat "\$log"
 if [ "\$rc" -ne 0 ] && grep -qE '^FAIL[[:space:]].*\[(build|setup) failed\]' "\$log"; then
   exit 2
