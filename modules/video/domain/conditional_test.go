@@ -72,6 +72,7 @@ func TestPlanContent(t *testing.T) {
 		{name: "if-none-match list with an empty tag first", req: StreamRequest{IfNoneMatch: `"", "abc"`}, status: 304},
 		{name: "if-none-match list with every tag character", req: StreamRequest{IfNoneMatch: "\"!#~\x80\", \"abc\""}, status: 304},
 		{name: "if-none-match list stops at a malformed tag", req: StreamRequest{IfNoneMatch: `"a b", "abc"`}, status: 200},
+		{name: "if-none-match empty opaque tag", req: StreamRequest{IfNoneMatch: `""`}, rep: &Representation{Size: 1000, ETag: `""`}, status: 304},
 		{name: "if-none-match unterminated", req: StreamRequest{IfNoneMatch: `"abc`}, status: 200},
 		{name: "if-none-match weak prefix alone", req: StreamRequest{IfNoneMatch: `W/`}, status: 200},
 		{name: "if-range blank", req: StreamRequest{Range: "bytes=0-9", IfRange: " "}, status: 200},
