@@ -112,6 +112,7 @@ gremlins=$(bash .ci/gotool gremlins)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
 out="${MUTATION_OUT:-$tmp/out}"
 mkdir -p "$out" "$tmp/bin"
 
