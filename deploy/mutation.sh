@@ -127,7 +127,7 @@ real=$(command -v go)
 shift
 extra=(-vet=off)
 for a in "\$@"; do [ "\$a" != -coverprofile ] || extra+=(-count=1); done
-log=\$(mktemp)
+log=\$(mktemp "$tmp/test-log.XXXXXX") # under the run's directory: a timed-out test is killed before its trap
 trap 'rm -f "\$log"' EXIT
 rc=0
 "\$real" test "\${extra[@]}" "\$@" >"\$log" 2>&1 || rc=\$?
