@@ -1,7 +1,7 @@
 # The same commands CI runs (.ci/run), for people.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 
-.PHONY: run test test-pg lint swag contract migrate ci http-test bench bench-smoke fuzz
+.PHONY: run test test-pg lint swag contract migrate ci http-test bench bench-smoke fuzz mutation
 
 run: ## Run the server with the embedded defaults (SQLite + local files under ./data)
 	go run ./app
@@ -42,3 +42,6 @@ bench: ## Benchmarks against nginx/pgbench references measured in the same run (
 
 bench-smoke: ## The benchmarks in smoke mode (~1 minute, small data, targets not enforced), as CI runs them
 	bash deploy/bench/run-all.sh --smoke
+
+mutation: ## Mutation testing (gremlins) of the core packages, or PKGS="modules/points …", or CHANGED_SINCE=ref; MUTATION_THRESHOLD=85
+	bash deploy/mutation.sh $(if $(CHANGED_SINCE),--changed-since $(CHANGED_SINCE)) $(PKGS)

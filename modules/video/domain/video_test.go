@@ -20,6 +20,10 @@ func TestNormalizeName(t *testing.T) {
 		{strings.Repeat("a", 201), "", false},
 		{"bad\x00name", "", false},
 		{"tab\tname", "", false},
+		{"unit\x1fseparator", "", false},
+		{"delete\x7f", "", false},
+		{"two words", "two words", true},
+		{"!~ü", "!~ü", true},
 		{"\xff\xfe", "", false},
 	}
 	for _, c := range cases {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"vms/modules/video/domain"
 	"vms/modules/video/fake"
+	"vms/modules/video/ports"
 	"vms/modules/video/service"
 	"vms/platform/clock"
 	"vms/platform/events/eventstest"
@@ -41,7 +43,13 @@ type env struct {
 func newEnv(t *testing.T, maxUpload int64, paid ...int64) *env {
 	t.Helper()
 	// The live cache never expires here, so a test sees stale entries unless they are dropped.
-	e := &env{videos: fake.NewVideos(), views: fake.NewViewLogs(), storage: fake.NewStorage(), sources: fake.NewSources(), uow: &fake.UnitOfWork{}, pub: &eventstest.Recorder{}, live: service.NewLiveCache(clock.NewFake(t0), time.Hour, 100)}
+	return newEnvLive(t, service.NewLiveCache(clock.NewFake(t0), time.Hour, 100), maxUpload, paid...)
+}
+
+// newEnvLive is newEnv with the given live cache (nil for none).
+func newEnvLive(t *testing.T, live *service.LiveCache, maxUpload int64, paid ...int64) *env {
+	t.Helper()
+	e := &env{videos: fake.NewVideos(), views: fake.NewViewLogs(), storage: fake.NewStorage(), sources: fake.NewSources(), uow: &fake.UnitOfWork{}, pub: &eventstest.Recorder{}, live: live}
 	e.svc = service.New(service.Deps{
 		Videos: e.videos, ViewLogs: e.views, Storage: e.storage, Sources: e.sources,
 		Plans: fake.NewPlans(paid...), Users: fake.Users{1: 100, 2: 100, 3: 200},
@@ -88,6 +96,16 @@ func TestUploadStoresSniffedVideo(t *testing.T) {
 				t.Fatalf("keys %v, rows %d", e.storage.Keys(), e.videos.Count())
 			}
 		})
+	}
+}
+
+// The longest valid name, 200 characters of four bytes each, is read whole.
+func TestUploadLongestNameInBytes(t *testing.T) {
+	e := newEnv(t, 1<<20)
+	name := strings.Repeat("😀", domain.MaxNameLength)
+	v, err := e.svc.Upload(context.Background(), adminA, fake.NewParts(fake.TextPart("name", name), fake.Part{Field: "file", Body: bytes.NewReader(sample(t))}))
+	if err != nil || v.Name != name {
+		t.Fatalf("upload named with %d bytes: %q %v", len(name), v.Name, err)
 	}
 }
 
@@ -276,6 +294,20 @@ func TestUpdateDeleteRestore(t *testing.T) {
 	}
 }
 
+func TestUpdateOneFieldLeavesTheOther(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, 1<<20)
+	up, _ := e.videos.Create(ctx, domain.Video{Name: "up", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k"})
+	remote, _ := e.svc.CreateFromURL(ctx, adminA, "r", "https://media.example.com/a.mp4", "")
+	name, src := "  renamed ", "https://media.example.com/b.mp4"
+	if v, err := e.svc.Update(ctx, adminA, up.ID, domain.Changes{Name: &name}); err != nil || v.Name != "renamed" || v.StorageKey != "k" {
+		t.Fatalf("rename upload: %+v %v", v, err)
+	}
+	if v, err := e.svc.Update(ctx, adminA, remote.ID, domain.Changes{SourceURL: &src}); err != nil || v.Name != "r" || v.SourceURL != src {
+		t.Fatalf("move url video: %+v %v", v, err)
+	}
+}
+
 func TestRestoreNeedsPaidPlan(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, 1<<20) // nobody paid
@@ -286,5 +318,75 @@ func TestRestoreNeedsPaidPlan(t *testing.T) {
 	}
 	if _, err := e.videos.GetOwned(ctx, 100, v.ID, true); err != nil {
 		t.Fatalf("refused restore changed the video: %v", err)
+	}
+}
+
+// hidingStorage fails every Put with its own error after reading the body, as a storage
+// that does not wrap the reader's failure does, and every Delete when deleteErr is set.
+type hidingStorage struct {
+	*fake.Storage
+	putErr, deleteErr error
+}
+
+func (s *hidingStorage) Put(ctx context.Context, r io.Reader, opts ports.PutOptions) (ports.StoredObject, error) {
+	if s.putErr == nil {
+		return s.Storage.Put(ctx, r, opts)
+	}
+	_, _ = io.Copy(io.Discard, r)
+	return ports.StoredObject{}, s.putErr
+}
+
+func (s *hidingStorage) Delete(ctx context.Context, key string) error {
+	if s.deleteErr != nil {
+		return s.deleteErr
+	}
+	return s.Storage.Delete(ctx, key)
+}
+
+func TestUploadStorageFailures(t *testing.T) {
+	full := errors.New("disk full")
+	for _, tc := range []struct {
+		name string
+		body io.Reader
+		kind kind.Kind
+	}{
+		{"storage failure", nil, kind.Internal},
+		{"broken body hidden by the storage", &failingReader{data: sample(t)[:2000]}, kind.BadRequest},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, 1<<20)
+			deps := e.svc.Deps
+			deps.Storage = &hidingStorage{Storage: e.storage, putErr: full}
+			svc := service.New(deps, service.Settings{PointsPerView: 10, MaxUploadBytes: 1 << 20})
+			body := tc.body
+			if body == nil {
+				body = bytes.NewReader(sample(t))
+			}
+			_, err := svc.Upload(context.Background(), adminA, fake.NewParts(fake.TextPart("name", "x"), fake.Part{Field: "file", Body: body}))
+			if !errors.Is(err, full) || kind.Of(err) != tc.kind || strings.Contains(err.Error(), "%!") {
+				t.Fatalf("err = %v (kind %s), want %s wrapping the storage's error", err, kind.Of(err), tc.kind)
+			}
+		})
+	}
+}
+
+// A stored file that cannot be deleted again is left behind: the operator is told which.
+func TestUploadLogsAFileLeftBehind(t *testing.T) {
+	var logged bytes.Buffer
+	defer slog.SetDefault(slog.Default())
+	slog.SetDefault(slog.New(slog.NewTextHandler(&logged, nil)))
+	for _, deleteErr := range []error{nil, errors.New("bucket gone")} {
+		logged.Reset()
+		e := newEnv(t, 1<<20)
+		deps := e.svc.Deps
+		deps.Storage = &hidingStorage{Storage: e.storage, deleteErr: deleteErr}
+		svc := service.New(deps, service.Settings{PointsPerView: 10, MaxUploadBytes: 1 << 20})
+		file := func() fake.Part { return fake.Part{Field: "file", Body: bytes.NewReader(sample(t))} }
+		if _, err := svc.Upload(context.Background(), adminA, fake.NewParts(file(), file())); kind.Of(err) != kind.Invalid {
+			t.Fatalf("two files: %v", err)
+		}
+		if warned := strings.Contains(logged.String(), "delete discarded upload"); warned != (deleteErr != nil) {
+			t.Fatalf("delete error %v, log %q", deleteErr, logged.String())
+		}
 	}
 }

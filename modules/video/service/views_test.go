@@ -203,3 +203,44 @@ func TestStreamLookupsAreCachedUntilAChange(t *testing.T) {
 		t.Fatalf("deleted video still streamable from the cache: %v", err)
 	}
 }
+
+// Another replica's change reaches the table, not this replica's cache: it shows here once
+// the cached video expires, DefaultLiveTTL after the lookup.
+func TestStreamLookupsExpireAfterTheTTL(t *testing.T) {
+	ctx := context.Background()
+	head := domain.StreamRequest{Head: true}
+	clk := clock.NewFake(t0)
+	e := newEnvLive(t, service.NewLiveCache(clk, service.DefaultLiveTTL, 100), 1<<20)
+	v, _ := e.videos.Create(ctx, domain.Video{Name: "up", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k"})
+	if _, err := e.svc.OpenStream(ctx, guestA, v.ID, head); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.videos.SoftDelete(ctx, 100, v.ID, t0); err != nil { // another replica deletes it
+		t.Fatal(err)
+	}
+	clk.Advance(service.DefaultLiveTTL - time.Nanosecond)
+	if _, err := e.svc.OpenStream(ctx, guestA, v.ID, head); err != nil {
+		t.Fatalf("cached video not reused within the TTL: %v", err)
+	}
+	clk.Advance(time.Nanosecond)
+	if _, err := e.svc.OpenStream(ctx, guestA, v.ID, head); !errors.Is(err, domain.ErrNotFound) {
+		t.Fatalf("video deleted elsewhere still streams after the TTL: %v", err)
+	}
+	if got := e.videos.LiveReads(); got != 2 {
+		t.Fatalf("stream lookups read the table %d times, want 2", got)
+	}
+}
+
+func TestStreamLookupsWithoutCacheReadEveryTime(t *testing.T) {
+	ctx := context.Background()
+	e := newEnvLive(t, service.NewLiveCache(clock.NewFake(t0), 0, 100), 1<<20)
+	v, _ := e.videos.Create(ctx, domain.Video{Name: "up", CorporationID: 100, SourceKind: domain.SourceUpload, StorageKey: "k"})
+	for range 2 {
+		if _, err := e.svc.OpenStream(ctx, guestA, v.ID, domain.StreamRequest{Head: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := e.videos.LiveReads(); got != 2 {
+		t.Fatalf("two lookups without a cache read the table %d times, want 2", got)
+	}
+}

@@ -2,9 +2,12 @@ package stream
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -244,3 +247,92 @@ func TestProxyReleasesStalledUpstreamWhenClientLeaves(t *testing.T) {
 		t.Fatal("upstream connection was not closed")
 	}
 }
+
+// The Content-Length a client sees is the one Proxy writes: a recorder keeps it as set,
+// where net/http's server would drop an invalid one before the wire.
+func TestProxyContentLengthOnlyWhenKnown(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		status   int
+		length   int64
+		head     bool
+		body     string   // the source's body
+		wantBody string   // what the client gets
+		want     []string // the Content-Length header values
+	}{
+		{"unknown length", 200, -1, false, "0123456789", "0123456789", nil},
+		{"empty body", 200, 0, false, "", "", []string{"0"}},
+		{"known length", 200, 10, false, "0123456789", "0123456789", []string{"10"}},
+		{"partial", 206, 5, false, "01234", "01234", []string{"5"}},
+		{"head", 200, 10, true, "0123456789", "", []string{"10"}},
+		{"head of unknown length", 200, -1, true, "0123456789", "", nil},
+		{"not modified", 304, 10, false, "0123456789", "", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			err := Proxy(context.Background(), rec, domain.SourceResponse{
+				Status: tc.status, ContentLength: tc.length, ContentType: "video/mp4",
+				Body: io.NopCloser(strings.NewReader(tc.body)),
+			}, tc.head)
+			if err != nil || rec.Code != tc.status || rec.Body.String() != tc.wantBody {
+				t.Fatalf("got %d %q %v, want %d %q", rec.Code, rec.Body, err, tc.status, tc.wantBody)
+			}
+			if got := rec.Header().Values("Content-Length"); !slices.Equal(got, tc.want) {
+				t.Fatalf("Content-Length = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// failingBody sends its data, then fails with err.
+type failingBody struct {
+	data string
+	err  error
+}
+
+func (b *failingBody) Read(p []byte) (int, error) {
+	if b.data == "" {
+		return 0, b.err
+	}
+	n := copy(p, b.data)
+	b.data = b.data[n:]
+	return n, nil
+}
+
+func (b *failingBody) Close() error { return nil }
+
+func TestProxyReportsASourceFailure(t *testing.T) {
+	broken := errors.New("connection reset by the source")
+	rec := httptest.NewRecorder()
+	err := Proxy(context.Background(), rec, domain.SourceResponse{
+		Status: 200, ContentLength: 10, ContentType: "video/mp4", Body: &failingBody{data: "01234", err: broken},
+	}, false)
+	if !errors.Is(err, broken) || errors.Is(err, context.Canceled) {
+		t.Fatalf("Proxy = %v, want the source's error", err)
+	}
+	if rec.Code != 200 || rec.Body.String() != "01234" {
+		t.Fatalf("got %d %q, want the bytes sent before the failure", rec.Code, rec.Body)
+	}
+}
+
+// A client that goes away closes the source body under a pending read: the read's failure
+// is reported as the client leaving, not as a broken source.
+func TestProxyReportsTheClientLeavingOverTheSourceFailure(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	body := &cancellingBody{cancel: cancel}
+	err := Proxy(ctx, httptest.NewRecorder(), domain.SourceResponse{Status: 200, ContentLength: 10, ContentType: "video/mp4", Body: body}, false)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Proxy = %v, want the client's cancellation", err)
+	}
+}
+
+// cancellingBody ends the request's context during its first read and fails the read, as
+// a source body closed under a pending read by a leaving client does.
+type cancellingBody struct{ cancel context.CancelFunc }
+
+func (b *cancellingBody) Read([]byte) (int, error) {
+	b.cancel()
+	return 0, errors.New("read on closed body")
+}
+
+func (b *cancellingBody) Close() error { return nil }

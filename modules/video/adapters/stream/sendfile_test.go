@@ -161,6 +161,8 @@ func TestFileReachesReadFrom(t *testing.T) {
 		{"whole", 200, nil, true},
 		{"large range", 206, []domain.ByteRange{{First: 10, Last: 2*smallBody + 9}}, true},
 		{"small range", 206, []domain.ByteRange{{First: 10, Last: 109}}, false},
+		{"range of the buffered limit", 206, []domain.ByteRange{{First: 10, Last: smallBody + 9}}, false},
+		{"range one byte over the buffered limit", 206, []domain.ByteRange{{First: 10, Last: smallBody + 10}}, true},
 	} {
 		f, err := os.Open(path)
 		if err != nil {

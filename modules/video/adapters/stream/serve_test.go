@@ -276,3 +276,60 @@ func TestWriteContentMultiRangeHead(t *testing.T) {
 		t.Fatalf("GET length %d for %d bytes; HEAD %d length %d", get.ContentLength, len(body), head.StatusCode, head.ContentLength)
 	}
 }
+
+// A 304 carries the validators a cache updates with (RFC 9110 §15.4.5): the ETag, and
+// Last-Modified only when there is no ETag; never the entity's type or length.
+func TestWriteContentNotModifiedValidators(t *testing.T) {
+	lm := testModTime.Format(http.TimeFormat)
+	for _, tc := range []struct {
+		name             string
+		etag             string
+		wantETag, wantLM string
+	}{
+		{"etag and date", `"abc"`, `"abc"`, ""},
+		{"date only", "", "", lm},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/plain")
+				_ = WriteContent(w, domain.Stream{Kind: domain.StreamContent, Status: 304, Size: testSize, ETag: tc.etag, LastModified: testModTime, ContentType: "video/mp4"})
+			}))
+			defer srv.Close()
+			res, err := srv.Client().Get(srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			h := res.Header
+			if res.StatusCode != 304 || h.Get("ETag") != tc.wantETag || h.Get("Last-Modified") != tc.wantLM {
+				t.Fatalf("status %d, ETag %q, Last-Modified %q; want 304 %q %q", res.StatusCode, h.Get("ETag"), h.Get("Last-Modified"), tc.wantETag, tc.wantLM)
+			}
+			if h.Get("Content-Type") != "" || h.Get("Content-Length") != "" {
+				t.Fatalf("entity headers on a 304: %v", h)
+			}
+		})
+	}
+}
+
+// The error WriteContent returns is for logging a failed answer: a complete one has none.
+func TestWriteContentCompleteAnswersReportNoError(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		status int
+		ranges []domain.ByteRange
+	}{
+		{"whole", 200, nil},
+		{"one range", 206, []domain.ByteRange{{First: 10, Last: 19}}},
+		{"several ranges", 206, []domain.ByteRange{{First: 0, Last: 9}, {First: 20, Last: 29}}},
+		{"not modified", 304, nil},
+	} {
+		rec := httptest.NewRecorder()
+		err := WriteContent(rec, domain.Stream{Kind: domain.StreamContent, Status: tc.status, Ranges: tc.ranges, Size: testSize, ContentType: "video/mp4", Content: nopCloser{bytes.NewReader(testData)}})
+		if err != nil || rec.Code != tc.status {
+			t.Errorf("%s: %d %v", tc.name, rec.Code, err)
+		}
+		if n, _ := strconv.Atoi(rec.Header().Get("Content-Length")); tc.status != 304 && n != rec.Body.Len() {
+			t.Errorf("%s: Content-Length %d for %d bytes", tc.name, n, rec.Body.Len())
+		}
+	}
+}
