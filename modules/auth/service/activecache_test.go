@@ -100,3 +100,32 @@ func TestActiveCacheConcurrentForget(t *testing.T) {
 		}
 	}
 }
+
+// TestActiveCacheKeepsTheLatestPasswordChange pins how a password change recorded on this
+// replica combines with the change time an account answer carries: the later one wins,
+// and with none recorded the answer's own time stands.
+func TestActiveCacheKeepsTheLatestPasswordChange(t *testing.T) {
+	c := service.NewActiveCache(clock.NewFake(t0), 2*time.Second, 10)
+	fromDB := t0.Add(-time.Hour)
+	if got := c.Raise(7, ports.Identity{UserID: 7, PasswordChangedAt: fromDB}); !got.PasswordChangedAt.Equal(fromDB) {
+		t.Fatalf("no change recorded here: change time %v, want the answer's %v", got.PasswordChangedAt, fromDB)
+	}
+	c.Put(7, ports.Identity{UserID: 7, PasswordChangedAt: fromDB}, true)
+	if id, ok, found := c.Get(7); !found || !ok || !id.PasswordChangedAt.Equal(fromDB) {
+		t.Fatalf("cached answer %+v ok=%v found=%v, want its change time kept", id, ok, found)
+	}
+	first, second := t0.Add(time.Minute), t0.Add(2*time.Minute)
+	c.PasswordChanged(7, first)
+	c.PasswordChanged(7, second)
+	if got := c.Raise(7, ports.Identity{UserID: 7, PasswordChangedAt: fromDB}); !got.PasswordChangedAt.Equal(second) {
+		t.Fatalf("after two changes: change time %v, want the later %v", got.PasswordChangedAt, second)
+	}
+	c.PasswordChanged(7, first) // an older change arriving late must not win
+	if got := c.Raise(7, ports.Identity{UserID: 7}); !got.PasswordChangedAt.Equal(second) {
+		t.Fatalf("after a late older change: change time %v, want %v", got.PasswordChangedAt, second)
+	}
+	later := t0.Add(time.Hour)
+	if got := c.Raise(7, ports.Identity{UserID: 7, PasswordChangedAt: later}); !got.PasswordChangedAt.Equal(later) {
+		t.Fatalf("an answer with a later change: %v, want %v", got.PasswordChangedAt, later)
+	}
+}
