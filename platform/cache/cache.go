@@ -10,7 +10,7 @@ import (
 	"github.com/hashicorp/golang-lru/v2/simplelru"
 )
 
-// Clock tells the time; platform/clock.System in production, platform/fakeclock in tests.
+// Clock tells the time; clock.System in production, clock.Fake in tests.
 type Clock interface {
 	Now() time.Time
 }

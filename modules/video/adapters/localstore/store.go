@@ -113,7 +113,7 @@ func (s *Store) Put(ctx context.Context, r io.Reader, opts ports.PutOptions) (po
 	return ports.StoredObject{Key: key, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
-// Open opens the object under key. The result is an *os.File, so http.ServeContent can
+// Open opens the object under key. The result is an *os.File, so the stream writer can
 // send it with sendfile. A key Put could not have generated is reported as not found.
 func (s *Store) Open(ctx context.Context, key string) (io.ReadSeekCloser, error) {
 	if !consistent(key) {

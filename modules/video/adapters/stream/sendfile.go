@@ -10,7 +10,7 @@ import (
 // unwrapper is implemented by response writers that wrap another one (gin's among them).
 type unwrapper interface{ Unwrap() http.ResponseWriter }
 
-// sendfileWriter returns w, or a view of it that lets http.ServeContent hand an
+// sendfileWriter returns w, or a view of it that lets the content writer hand an
 // *os.File to the connection's ReadFrom (sendfile) when w is a wrapper without a
 // ReadFrom of its own, such as gin's response writer.
 func sendfileWriter(w http.ResponseWriter) http.ResponseWriter {
