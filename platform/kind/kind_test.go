@@ -102,3 +102,13 @@ func TestAboutLeavesTheOriginalAlone(t *testing.T) {
 		t.Errorf("Names() = %v, want [a b]", got)
 	}
 }
+
+func TestNamedFields(t *testing.T) {
+	e := NamedFields("user", map[string]string{"password": "must be 8 to 72 bytes", "email": "must be an e-mail address"})
+	if e.Error() != "invalid user: email, password" || e.Kind() != Invalid || Of(e) != Invalid {
+		t.Fatalf("%q kind %v", e.Error(), e.Kind())
+	}
+	if e.Fields["email"] != "must be an e-mail address" || len(e.FieldErrors()) != 2 {
+		t.Fatalf("fields %v", e.Fields)
+	}
+}

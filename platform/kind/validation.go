@@ -31,6 +31,14 @@ func NewFields(k Kind, detail string, fields map[string]string) *ValidationError
 	return &ValidationError{Fields: fields, kind: k, detail: detail}
 }
 
+// NamedFields returns a validation error of kind Invalid whose message names the subject
+// and the invalid fields, without their messages: "invalid user: email, password".
+func NamedFields(subject string, fields map[string]string) *ValidationError {
+	e := InvalidFields(fields)
+	e.detail = "invalid " + subject + ": " + strings.Join(e.Names(), ", ")
+	return e
+}
+
 // About returns a copy of e whose message names subject ("invalid video: …") in place
 // of "request".
 func (e *ValidationError) About(subject string) *ValidationError {

@@ -1,12 +1,6 @@
 package domain
 
-import (
-	"maps"
-	"slices"
-	"strings"
-
-	"vms/platform/kind"
-)
+import "vms/platform/kind"
 
 // Sentinel errors of the corporation domain.
 var (
@@ -29,6 +23,5 @@ func (f fieldErrors) err() error {
 	if len(f) == 0 {
 		return nil
 	}
-	names := slices.Sorted(maps.Keys(f))
-	return kind.NewFields(kind.Invalid, "invalid corporation: "+strings.Join(names, ", "), f)
+	return kind.NamedFields("corporation", f)
 }

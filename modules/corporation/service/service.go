@@ -162,6 +162,5 @@ func adminFields(err error) error {
 	for name, msg := range ve.Fields {
 		fields["admin_"+name] = msg
 	}
-	named := kind.InvalidFields(fields)
-	return kind.NewFields(kind.Invalid, "invalid admin: "+strings.Join(named.Names(), ", "), fields)
+	return kind.NamedFields("admin", fields)
 }

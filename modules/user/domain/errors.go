@@ -1,12 +1,6 @@
 package domain
 
-import (
-	"maps"
-	"slices"
-	"strings"
-
-	"vms/platform/kind"
-)
+import "vms/platform/kind"
 
 // Sentinel errors of the user domain.
 var (
@@ -19,14 +13,8 @@ var (
 	// ErrWrongPassword refuses a change of one's own password whose current_password
 	// does not match.
 	ErrWrongPassword = kind.New(kind.Forbidden, "current_password is not your password")
-	ErrNothingToSet  = invalid(map[string]string{"password": "password or role is required", "role": "password or role is required"})
+	ErrNothingToSet  = kind.NamedFields("user", map[string]string{"password": "password or role is required", "role": "password or role is required"})
 )
-
-// invalid returns a validation error whose message names the failed fields.
-func invalid(fields map[string]string) *kind.ValidationError {
-	names := slices.Sorted(maps.Keys(fields))
-	return kind.NewFields(kind.Invalid, "invalid user: "+strings.Join(names, ", "), fields)
-}
 
 // Fields collects validation failures by field name.
 type Fields map[string]string
@@ -46,5 +34,5 @@ func (f Fields) Err() error {
 	if len(f) == 0 {
 		return nil
 	}
-	return invalid(f)
+	return kind.NamedFields("user", f)
 }
