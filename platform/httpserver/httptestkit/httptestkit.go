@@ -1,11 +1,14 @@
-// Package httptestkit helps modules' handler tests: an authenticator over a map of tokens
-// and the application's gin engine built around a module's routes.
+// Package httptestkit helps modules' handler tests: an authenticator over a map of tokens,
+// the application's gin engine built around a module's routes, and the properties every
+// answer to a JSON body has.
 package httptestkit
 
 import (
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -55,4 +58,21 @@ func EngineWith(t testing.TB, cfg config.Config, routes ...httpserver.Registrar)
 		t.Fatalf("engine: %v", err)
 	}
 	return e
+}
+
+// CheckJSONAnswer fails the test unless the answer to a request whose JSON body was body
+// has the properties every such answer has: never a 5xx, problem+json for every status of
+// 400 and above, and a 2xx only for a body that is valid JSON. route names the request in
+// the failure.
+func CheckJSONAnswer(t testing.TB, route string, body []byte, rec *httptest.ResponseRecorder) {
+	t.Helper()
+	ct := rec.Header().Get("Content-Type")
+	switch {
+	case rec.Code >= 500:
+		t.Fatalf("%s %q: %d %s", route, body, rec.Code, rec.Body)
+	case rec.Code >= 400 && !strings.HasPrefix(ct, httpserver.ProblemContentType):
+		t.Fatalf("%s %q: %d with content type %q", route, body, rec.Code, ct)
+	case rec.Code < 300 && !json.Valid(body):
+		t.Fatalf("%s %q: %d for a body that is not JSON", route, body, rec.Code)
+	}
 }

@@ -1,12 +1,11 @@
 package httpapi_test
 
 import (
-	"encoding/json"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"vms/platform/httpserver"
+	"vms/platform/httpserver/httptestkit"
 )
 
 // jsonRoutes are the auth routes that read a JSON body. "$REFRESH" in a body stands for
@@ -56,20 +55,6 @@ func FuzzJSONBodies(f *testing.F) {
 		}
 		rec := httptest.NewRecorder()
 		e.h.ServeHTTP(rec, req)
-		checkJSONAnswer(t, r.path, []byte(sent), rec)
+		httptestkit.CheckJSONAnswer(t, "POST "+r.path, []byte(sent), rec)
 	})
-}
-
-// checkJSONAnswer asserts the properties every answer to a JSON body has.
-func checkJSONAnswer(t *testing.T, path string, body []byte, rec *httptest.ResponseRecorder) {
-	t.Helper()
-	ct := rec.Header().Get("Content-Type")
-	switch {
-	case rec.Code >= 500:
-		t.Fatalf("POST %s %q: %d %s", path, body, rec.Code, rec.Body)
-	case rec.Code >= 400 && !strings.HasPrefix(ct, httpserver.ProblemContentType):
-		t.Fatalf("POST %s %q: %d with content type %q", path, body, rec.Code, ct)
-	case rec.Code < 300 && !json.Valid(body):
-		t.Fatalf("POST %s %q: %d for a body that is not JSON", path, body, rec.Code)
-	}
 }

@@ -1,12 +1,11 @@
 package httpapi_test
 
 import (
-	"encoding/json"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"vms/platform/httpserver"
+	"vms/platform/httpserver/httptestkit"
 	"vms/platform/principal"
 )
 
@@ -48,20 +47,6 @@ func FuzzJSONBodies(f *testing.F) {
 		}
 		rec := httptest.NewRecorder()
 		e.h.ServeHTTP(rec, req)
-		checkJSONAnswer(t, method+" "+path, body, rec)
+		httptestkit.CheckJSONAnswer(t, method+" "+path, body, rec)
 	})
-}
-
-// checkJSONAnswer asserts the properties every answer to a JSON body has.
-func checkJSONAnswer(t *testing.T, route string, body []byte, rec *httptest.ResponseRecorder) {
-	t.Helper()
-	ct := rec.Header().Get("Content-Type")
-	switch {
-	case rec.Code >= 500:
-		t.Fatalf("%s %q: %d %s", route, body, rec.Code, rec.Body)
-	case rec.Code >= 400 && !strings.HasPrefix(ct, httpserver.ProblemContentType):
-		t.Fatalf("%s %q: %d with content type %q", route, body, rec.Code, ct)
-	case rec.Code < 300 && !json.Valid(body):
-		t.Fatalf("%s %q: %d for a body that is not JSON", route, body, rec.Code)
-	}
 }

@@ -1,12 +1,11 @@
 package httpapi_test
 
 import (
-	"encoding/json"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"vms/platform/httpserver"
+	"vms/platform/httpserver/httptestkit"
 )
 
 // jsonRoutes are the user routes that read a JSON body, each with the caller it is sent as.
@@ -48,23 +47,9 @@ func FuzzJSONBodies(f *testing.F) {
 		req.Header.Set("Authorization", "Bearer "+r.token)
 		rec := httptest.NewRecorder()
 		e.h.ServeHTTP(rec, req)
-		checkJSONAnswer(t, r.method+" "+r.path, body, rec)
+		httptestkit.CheckJSONAnswer(t, r.method+" "+r.path, body, rec)
 		if rec.Code >= 400 && e.snapshot() != before {
 			t.Fatalf("%s %s %q: refused with %d but users changed", r.method, r.path, body, rec.Code)
 		}
 	})
-}
-
-// checkJSONAnswer asserts the properties every answer to a JSON body has.
-func checkJSONAnswer(t *testing.T, route string, body []byte, rec *httptest.ResponseRecorder) {
-	t.Helper()
-	ct := rec.Header().Get("Content-Type")
-	switch {
-	case rec.Code >= 500:
-		t.Fatalf("%s %q: %d %s", route, body, rec.Code, rec.Body)
-	case rec.Code >= 400 && !strings.HasPrefix(ct, httpserver.ProblemContentType):
-		t.Fatalf("%s %q: %d with content type %q", route, body, rec.Code, ct)
-	case rec.Code < 300 && !json.Valid(body):
-		t.Fatalf("%s %q: %d for a body that is not JSON", route, body, rec.Code)
-	}
 }

@@ -2,13 +2,11 @@ package httpapi_test
 
 import (
 	"context"
-	"encoding/json"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"vms/modules/video/domain"
-	"vms/platform/httpserver"
+	"vms/platform/httpserver/httptestkit"
 )
 
 // jsonRoutes are the video routes that read a JSON body, each with the caller it is sent
@@ -53,7 +51,7 @@ func FuzzJSONBodies(f *testing.F) {
 		videos, views := e.videos.Count(), e.views.Len()
 		live, _ := e.videos.GetLive(context.Background(), domain.Viewer{CorporationID: e.live.CorporationID}, e.live.ID)
 		rec := e.do(r.method, path, r.token, strings.NewReader(string(body)))
-		checkJSONAnswer(t, r.method+" "+path, body, rec)
+		httptestkit.CheckJSONAnswer(t, r.method+" "+path, body, rec)
 		if rec.Code < 400 {
 			return
 		}
@@ -62,18 +60,4 @@ func FuzzJSONBodies(f *testing.F) {
 			t.Fatalf("%s %s %q: refused with %d but something changed", r.method, path, body, rec.Code)
 		}
 	})
-}
-
-// checkJSONAnswer asserts the properties every answer to a JSON body has.
-func checkJSONAnswer(t *testing.T, route string, body []byte, rec *httptest.ResponseRecorder) {
-	t.Helper()
-	ct := rec.Header().Get("Content-Type")
-	switch {
-	case rec.Code >= 500:
-		t.Fatalf("%s %q: %d %s", route, body, rec.Code, rec.Body)
-	case rec.Code >= 400 && !strings.HasPrefix(ct, httpserver.ProblemContentType):
-		t.Fatalf("%s %q: %d with content type %q", route, body, rec.Code, ct)
-	case rec.Code < 300 && !json.Valid(body):
-		t.Fatalf("%s %q: %d for a body that is not JSON", route, body, rec.Code)
-	}
 }
