@@ -26,15 +26,7 @@ func NewAccountEvents(sessions ports.Sessions, uow ports.UnitOfWork, cache *Acti
 // and marks the user gone so its access tokens stop working at once.
 func (h *AccountEvents) UserDeleted(ctx context.Context, e userevents.UserDeleted) error {
 	h.cache.Forget(e.UserID)
-	now := h.clock.Now()
-	err := h.uow.Do(ctx, func(ctx context.Context) error {
-		_, err := h.sessions.RevokeUser(ctx, e.UserID, now)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("revoke sessions of user %d: %w", e.UserID, err)
-	}
-	return nil
+	return h.revokeSessions(ctx, e.UserID)
 }
 
 // PasswordChanged revokes every refresh token of the user inside the unit of work that
@@ -42,13 +34,19 @@ func (h *AccountEvents) UserDeleted(ctx context.Context, e userevents.UserDelete
 // tokens issued before the change at once (other replicas within ActiveCacheTTL).
 func (h *AccountEvents) PasswordChanged(ctx context.Context, e userevents.PasswordChanged) error {
 	h.cache.PasswordChanged(e.UserID, e.At)
+	return h.revokeSessions(ctx, e.UserID)
+}
+
+// revokeSessions revokes every live refresh token of the user, inside the caller's unit
+// of work.
+func (h *AccountEvents) revokeSessions(ctx context.Context, userID int64) error {
 	now := h.clock.Now()
 	err := h.uow.Do(ctx, func(ctx context.Context) error {
-		_, err := h.sessions.RevokeUser(ctx, e.UserID, now)
+		_, err := h.sessions.RevokeUser(ctx, userID, now)
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("revoke sessions of user %d: %w", e.UserID, err)
+		return fmt.Errorf("revoke sessions of user %d: %w", userID, err)
 	}
 	return nil
 }
