@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"vms/modules/video/adapters/source"
 	"vms/modules/video/domain"
 )
 
@@ -34,30 +35,16 @@ func proxyPairCtx(t *testing.T, upHandler http.HandlerFunc, detached bool) (fron
 		if detached {
 			ctx = context.Background()
 		}
-		req, _ := http.NewRequestWithContext(ctx, r.Method, up.URL, nil)
-		req.Header.Set("Range", r.Header.Get("Range"))
-		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		res, err := client.Do(req) //nolint:bodyclose // the test hands res.Body to Proxy, which closes it
+		res, err := source.NewFetcher(true).Fetch(ctx, up.URL, domain.SourceRequest{Head: r.Method == http.MethodHead, Range: r.Header.Get("Range")})
 		if err != nil {
 			results <- err
 			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
 		}
-		results <- Proxy(r.Context(), w, toSource(res), r.Method == http.MethodHead)
+		results <- Proxy(r.Context(), w, res, r.Method == http.MethodHead)
 	}))
 	t.Cleanup(front.Close)
 	return front, results
-}
-
-// toSource is what the source adapter makes of an upstream response.
-func toSource(res *http.Response) domain.SourceResponse {
-	h := res.Header
-	return domain.SourceResponse{
-		Status: res.StatusCode, ContentLength: res.ContentLength,
-		ContentType: h.Get("Content-Type"), ContentRange: h.Get("Content-Range"), AcceptRanges: h.Get("Accept-Ranges"),
-		ETag: h.Get("ETag"), LastModified: h.Get("Last-Modified"), ContentEncoding: h.Get("Content-Encoding"),
-		Body: res.Body,
-	}
 }
 
 func TestProxyPassesUsableStatuses(t *testing.T) {
