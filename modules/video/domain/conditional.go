@@ -104,25 +104,25 @@ func ifNoneMatch(header, etag string) condResult {
 }
 
 func ifUnmodifiedSince(header string, modtime time.Time) condResult {
-	t, ok := headerTime(header, modtime)
-	if !ok {
-		return condNone
-	}
-	if !modtime.Truncate(time.Second).After(t) {
-		return condTrue
-	}
-	return condFalse
+	return modifiedSince(header, modtime, condFalse, condTrue)
 }
 
 func ifModifiedSince(header string, modtime time.Time) condResult {
+	return modifiedSince(header, modtime, condTrue, condFalse)
+}
+
+// modifiedSince answers modified when modtime, at the second precision of HTTP dates, is
+// after the date in header, unmodified otherwise, and condNone when header holds no
+// usable date.
+func modifiedSince(header string, modtime time.Time, modified, unmodified condResult) condResult {
 	t, ok := headerTime(header, modtime)
 	if !ok {
 		return condNone
 	}
-	if !modtime.Truncate(time.Second).After(t) {
-		return condFalse
+	if modtime.Truncate(time.Second).After(t) {
+		return modified
 	}
-	return condTrue
+	return unmodified
 }
 
 // ifRange holds when the If-Range value is the representation's strong ETag or exactly
