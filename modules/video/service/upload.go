@@ -109,11 +109,20 @@ func readName(body io.Reader) (string, error) {
 	return domain.NormalizeName(string(raw))
 }
 
-// readVisibility reads the visibility part; absent or empty is private.
+// maxVisibilityPart bounds the bytes read from the visibility part: room for "private"
+// with surrounding white space.
+const maxVisibilityPart = 16
+
+// readVisibility reads the visibility part; absent or empty is private. A part longer than
+// maxVisibilityPart is refused whole rather than read in part, so what follows the first
+// bytes cannot be dropped unseen.
 func readVisibility(body io.Reader) (domain.Visibility, error) {
-	raw, err := io.ReadAll(io.LimitReader(body, 16))
+	raw, err := io.ReadAll(io.LimitReader(body, maxVisibilityPart+1))
 	if err != nil {
 		return "", &uploadReadError{err: err}
+	}
+	if len(raw) > maxVisibilityPart {
+		return domain.ParseVisibility(string(raw))
 	}
 	return domain.ParseNewVisibility(strings.TrimSpace(string(raw)))
 }

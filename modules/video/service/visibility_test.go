@@ -155,6 +155,10 @@ func TestVisibilityIsSetOnCreateAndUpdate(t *testing.T) {
 	if !errors.As(err, &ve) || ve.Fields["visibility"] == "" || len(e.storage.Keys()) != 1 {
 		t.Fatalf("upload with a bad visibility: %v, %d stored files", err, len(e.storage.Keys()))
 	}
+	_, err = e.svc.Upload(ctx, adminA, fake.NewParts(fake.TextPart("visibility", "public          junk"), fake.TextPart("name", "u"), fake.Part{Field: "file", Body: bytes.NewReader(sample(t))}))
+	if !errors.As(err, &ve) || ve.Fields["visibility"] == "" || len(e.storage.Keys()) != 1 {
+		t.Fatalf("upload with a visibility whose junk lies past the bytes read: %v, %d stored files", err, len(e.storage.Keys()))
+	}
 }
 
 func TestNameSearchIsValidated(t *testing.T) {
