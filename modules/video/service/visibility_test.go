@@ -155,8 +155,16 @@ func TestVisibilityIsSetOnCreateAndUpdate(t *testing.T) {
 	if !errors.As(err, &ve) || ve.Fields["visibility"] == "" || len(e.storage.Keys()) != 1 {
 		t.Fatalf("upload with a bad visibility: %v, %d stored files", err, len(e.storage.Keys()))
 	}
+	padded := "   public       " // exactly the 16 bytes read; white space around the value is ignored
+	if len(padded) != 16 {
+		t.Fatalf("padded visibility has %d bytes", len(padded))
+	}
+	up, err = e.svc.Upload(ctx, adminA, fake.NewParts(fake.TextPart("visibility", padded), fake.TextPart("name", "u"), fake.Part{Field: "file", Body: bytes.NewReader(sample(t))}))
+	if err != nil || up.Visibility != domain.Public {
+		t.Fatalf("upload with a padded visibility: %q %v", up.Visibility, err)
+	}
 	_, err = e.svc.Upload(ctx, adminA, fake.NewParts(fake.TextPart("visibility", "public          junk"), fake.TextPart("name", "u"), fake.Part{Field: "file", Body: bytes.NewReader(sample(t))}))
-	if !errors.As(err, &ve) || ve.Fields["visibility"] == "" || len(e.storage.Keys()) != 1 {
+	if !errors.As(err, &ve) || ve.Fields["visibility"] == "" || len(e.storage.Keys()) != 2 {
 		t.Fatalf("upload with a visibility whose junk lies past the bytes read: %v, %d stored files", err, len(e.storage.Keys()))
 	}
 }
