@@ -36,7 +36,15 @@ func migrate(cfg config.Config, args []string) int {
 			fmt.Fprintln(os.Stderr, "vms: migrate up:", err)
 			return 1
 		}
-		if len(res) == 0 {
+		jobs, err := db.MigrateJobs(ctx)
+		for _, v := range jobs {
+			fmt.Println("applied job tables version", v)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "vms: migrate up:", err)
+			return 1
+		}
+		if len(res) == 0 && len(jobs) == 0 {
 			fmt.Println("schema is up to date")
 		}
 	case "down":

@@ -15,13 +15,14 @@ import (
 	"vms/platform/database"
 	"vms/platform/events"
 	"vms/platform/httpserver"
+	"vms/platform/jobs"
 	"vms/platform/observability"
 	"vms/platform/scheduler"
 )
 
 // Module provides the platform to the application. Modules add routes (group "routes"),
-// readiness checks (group "checks"), event handlers (group "event_handlers") and jobs
-// (group "jobs").
+// readiness checks (group "checks"), event handlers (group "event_handlers"), periodic
+// jobs timed by the scheduler (group "periodic") and River job workers (group "workers").
 var Module = fx.Module("platform",
 	fx.Provide(
 		observability.NewLogger,
@@ -30,14 +31,18 @@ var Module = fx.Module("platform",
 		fx.Annotate(events.NewBus, fx.ParamTags(`group:"event_handlers"`), fx.As(fx.Self()), fx.As(new(events.Publisher))),
 		fx.Annotate(httpserver.NewEngine, fx.ParamTags(``, ``, ``, `group:"routes"`)),
 		httpserver.New,
-		fx.Annotate(scheduler.New, fx.ParamTags(``, ``, ``, `group:"jobs"`)),
+		fx.Annotate(scheduler.New, fx.ParamTags(``, ``, ``, `group:"periodic"`)),
 		httpserver.NewGuard,
+		jobs.NewMetrics,
+		fx.Annotate(jobs.Provide, fx.ParamTags(``, ``, ``, ``, ``, `group:"workers"`)),
 	),
 	fx.Provide(
 		fx.Annotate(httpserver.NewHealth, fx.ParamTags(`group:"checks"`), fx.As(new(httpserver.Registrar)), fx.ResultTags(`group:"routes"`)),
 		fx.Annotate(databaseCheck, fx.ResultTags(`group:"checks"`)),
 	),
 	fx.Invoke(registerLifecycle),
+	// Jobs are worked on every replica, whether or not a module inserts any.
+	fx.Invoke(func(*jobs.Jobs) {}),
 )
 
 // OpenDatabase opens the configured database, applies migrations and registers pool metrics.

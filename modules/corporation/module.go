@@ -29,6 +29,6 @@ var Module = fx.Module("corporation",
 	fx.Provide(
 		service.New,
 		fx.Annotate(httpapi.New, fx.As(new(httpserver.Registrar)), fx.ResultTags(`group:"routes"`)),
-		fx.Annotate(planjob.NewJob, fx.ResultTags(`group:"jobs"`)),
+		fx.Annotate(planjob.NewJob, fx.ResultTags(`group:"periodic"`)),
 	),
 )

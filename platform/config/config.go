@@ -39,6 +39,14 @@ type Config struct {
 	DBMaxOpenConns      int
 	DBMaxIdleConns      int
 	ShutdownTimeout     time.Duration
+	// Background jobs.
+	JobWorkers     int
+	JobTimeout     time.Duration
+	JobRescueAfter time.Duration
+	// Media processing.
+	MediaProcessing string // auto, off or required
+	FFmpegPath      string
+	FFprobePath     string
 }
 
 // Production reports whether APP_ENV is production.
@@ -99,11 +107,21 @@ func Load(env Lookup) (Config, error) {
 	// costs more than keeping them.
 	c.DBMaxIdleConns = r.intRange("DB_MAX_IDLE_CONNS", c.DBMaxOpenConns, 0, 1000)
 	c.ShutdownTimeout = r.duration("SHUTDOWN_TIMEOUT", 20*time.Second)
+	c.JobWorkers = r.intRange("JOB_WORKERS", 2, 1, 1000)
+	c.JobTimeout = r.duration("JOB_TIMEOUT", time.Hour)
+	c.JobRescueAfter = r.duration("JOB_RESCUE_AFTER", c.JobTimeout+15*time.Minute)
+	c.MediaProcessing = r.oneOf("MEDIA_PROCESSING", "auto", "auto", "off", "required")
+	c.FFmpegPath = r.str("FFMPEG_PATH", "ffmpeg")
+	c.FFprobePath = r.str("FFPROBE_PATH", "ffprobe")
 	if r.err != nil {
 		return Config{}, r.err
 	}
 	if err := c.validateURLs(); err != nil {
 		return Config{}, err
+	}
+	if c.JobRescueAfter <= c.JobTimeout {
+		return Config{}, &SettingError{Name: "JOB_RESCUE_AFTER", Value: c.JobRescueAfter.String(),
+			Reason: "must be longer than JOB_TIMEOUT (" + c.JobTimeout.String() + "), or a job still running would be started again"}
 	}
 	if err := c.loadSecret(env); err != nil {
 		return Config{}, err

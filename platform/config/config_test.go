@@ -44,6 +44,12 @@ func TestDefaults(t *testing.T) {
 		DBMaxOpenConns:      20,
 		DBMaxIdleConns:      20,
 		ShutdownTimeout:     20 * time.Second,
+		JobWorkers:          2,
+		JobTimeout:          time.Hour,
+		JobRescueAfter:      75 * time.Minute,
+		MediaProcessing:     "auto",
+		FFmpegPath:          "ffmpeg",
+		FFprobePath:         "ffprobe",
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("defaults:\n got %+v\nwant %+v", c, want)
@@ -91,6 +97,12 @@ func TestExplicitValues(t *testing.T) {
 		"DB_MAX_OPEN_CONNS":     "5",
 		"DB_MAX_IDLE_CONNS":     "2",
 		"SHUTDOWN_TIMEOUT":      "3s",
+		"JOB_WORKERS":           "4",
+		"JOB_TIMEOUT":           "2s",
+		"JOB_RESCUE_AFTER":      "3s",
+		"MEDIA_PROCESSING":      "Required",
+		"FFMPEG_PATH":           "/opt/ff/ffmpeg",
+		"FFPROBE_PATH":          "/opt/ff/ffprobe",
 	}))
 	if err != nil {
 		t.Fatalf("Load: %v", err)
@@ -105,6 +117,10 @@ func TestExplicitValues(t *testing.T) {
 		t.Fatalf("values: %+v", c)
 	case c.DBMaxOpenConns != 5, c.DBMaxIdleConns != 2, string(c.JWTSecret) != strings.Repeat("s", 40), c.JWTSecretGenerated:
 		t.Fatalf("pool/secret: %+v", c)
+	case c.JobWorkers != 4, c.JobTimeout != 2*time.Second, c.JobRescueAfter != 3*time.Second:
+		t.Fatalf("jobs: %+v", c)
+	case c.MediaProcessing != "required", c.FFmpegPath != "/opt/ff/ffmpeg", c.FFprobePath != "/opt/ff/ffprobe":
+		t.Fatalf("media: %+v", c)
 	case !reflect.DeepEqual(c.TrustedProxies, wantProxies):
 		t.Fatalf("TrustedProxies = %v, want %v", c.TrustedProxies, wantProxies)
 	case !reflect.DeepEqual(c.TrustedProxyStrings(), []string{"10.0.0.0/8", "172.18.0.5/32"}):
@@ -143,6 +159,10 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{"DB_MAX_OPEN_CONNS", "0"},
 		{"DB_MAX_IDLE_CONNS", "many"},
 		{"JWT_SECRET", "short"},
+		{"JOB_WORKERS", "0"},
+		{"JOB_TIMEOUT", "forever"},
+		{"JOB_RESCUE_AFTER", "30m"}, // not longer than the 1h JOB_TIMEOUT
+		{"MEDIA_PROCESSING", "sometimes"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {

@@ -34,7 +34,7 @@ func (d *DB) Migrator() (*goose.Provider, error) {
 	return goose.NewProvider(goose.DialectPostgres, sqlDB, sub, goose.WithSessionLocker(locker))
 }
 
-// MigrateUp applies every pending migration.
+// MigrateUp applies every pending migration: the schema's, then River's job tables.
 func (d *DB) MigrateUp(ctx context.Context) error {
 	p, err := d.Migrator()
 	if err != nil {
@@ -42,6 +42,9 @@ func (d *DB) MigrateUp(ctx context.Context) error {
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate up: %w", err)
+	}
+	if _, err := d.MigrateJobs(ctx); err != nil {
+		return err
 	}
 	return nil
 }

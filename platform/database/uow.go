@@ -2,6 +2,7 @@ package database
 
 import (
 	"context"
+	"database/sql"
 
 	"gorm.io/gorm"
 )
@@ -52,4 +53,21 @@ func (d *DB) ForNoKeyUpdate(q *gorm.DB) *gorm.DB {
 		return q.Clauses(lockForNoKeyUpdate)
 	}
 	return q
+}
+
+// SQLTx returns the database/sql transaction behind the unit of work carried by ctx, for
+// libraries that take one (River's transactional insert).
+func SQLTx(ctx context.Context) (*sql.Tx, bool) {
+	tx, ok := ctx.Value(txKey{}).(*gorm.DB)
+	if !ok {
+		return nil, false
+	}
+	switch p := tx.Statement.ConnPool.(type) {
+	case *sql.Tx:
+		return p, true
+	case *gorm.PreparedStmtTX:
+		t, ok := p.Tx.(*sql.Tx)
+		return t, ok
+	}
+	return nil, false
 }
