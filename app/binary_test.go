@@ -158,7 +158,7 @@ func TestMigrateCommand(t *testing.T) {
 	if out := run(0, "migrate", "status"); !strings.Contains(out, "pending") || !strings.Contains(out, "00001_schema.sql") {
 		t.Fatalf("status on a new database: %s", out)
 	}
-	if out := run(0, "migrate", "up"); !strings.Contains(out, "applied") || !strings.Contains(out, "00001_schema.sql") {
+	if out := run(0, "migrate", "up"); !strings.Contains(out, "applied") || !strings.Contains(out, "00001_schema.sql") || !strings.Contains(out, "applied job tables version") {
 		t.Fatalf("up: %s", out)
 	}
 	if out := run(0, "migrate", "status"); !strings.Contains(out, "applied") || strings.Contains(out, "pending") {
@@ -167,7 +167,7 @@ func TestMigrateCommand(t *testing.T) {
 	if out := run(0, "migrate", "up"); !strings.Contains(out, "up to date") {
 		t.Fatalf("second up: %s", out)
 	}
-	if out := run(0, "migrate", "down"); !strings.Contains(out, "rolled back") || !strings.Contains(out, "00004_video_visibility.sql") {
+	if out := run(0, "migrate", "down"); !strings.Contains(out, "rolled back") || !strings.Contains(out, "00005_media.sql") {
 		t.Fatalf("down: %s", out)
 	}
 	if out := run(0, "migrate", "status"); !strings.Contains(out, "pending") {

@@ -34,6 +34,7 @@ var Module = fx.Module("platform",
 		fx.Annotate(scheduler.New, fx.ParamTags(``, ``, ``, `group:"periodic"`)),
 		httpserver.NewGuard,
 		jobs.NewMetrics,
+		jobs.NewInserter,
 		fx.Annotate(jobs.Provide, fx.ParamTags(``, ``, ``, ``, ``, `group:"workers"`)),
 	),
 	fx.Provide(

@@ -2215,6 +2215,149 @@ const docTemplate = `{
                 }
             }
         },
+        "/v1/videos/{id}/poster": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The JPEG poster media processing took from the video (at most 1280 px wide, at 1 s or 10 % of the duration, whichever is earlier). The same access rule as reading the video: a public video for anyone, a private one for members of its corporation only. 404 until processing has made one (and always for videos registered from a source URL, which are not processed). Answers carry an ETag; send it back in If-None-Match to get a 304.",
+                "produces": [
+                    "image/jpeg",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "videos"
+                ],
+                "summary": "A video's poster",
+                "operationId": "getVideoPoster",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "video id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "entity tag of this poster"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "Not Modified"
+                    },
+                    "400": {
+                        "description": "id is not a positive integer",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "an Authorization header was sent but its token is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such live video, a private video of another corporation, or no poster yet",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/videos/{id}/process": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Runs media processing of an uploaded video again in the background (for example after it failed): the answer is the video with media.status \"processing\"; poll GET /v1/videos/id/{id} until it is \"ready\" or \"failed\". Needs an admin of the owning corporation. 409 for a video registered from a source URL (source URLs are never handed to the media tools) and when media processing is off on this server.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "videos"
+                ],
+                "summary": "Process a video's media again",
+                "operationId": "processVideo",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "video id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.videoResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "id is not a positive integer",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "caller is not an admin",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such live video in the caller's corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "the video comes from a source URL, or media processing is off",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/v1/videos/{id}/restore": {
             "put": {
                 "security": [
@@ -2825,6 +2968,98 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.mediaResponse": {
+            "type": "object",
+            "required": [
+                "audio_codec",
+                "bitrate",
+                "duration_seconds",
+                "error",
+                "height",
+                "hls_url",
+                "poster_url",
+                "renditions",
+                "status",
+                "video_codec",
+                "width"
+            ],
+            "properties": {
+                "audio_codec": {
+                    "type": "string",
+                    "maxLength": 64,
+                    "x-nullable": true,
+                    "example": "aac"
+                },
+                "bitrate": {
+                    "description": "bits per second",
+                    "type": "integer",
+                    "minimum": 0,
+                    "x-nullable": true,
+                    "example": 141000
+                },
+                "duration_seconds": {
+                    "type": "number",
+                    "minimum": 0,
+                    "x-nullable": true,
+                    "example": 5.02
+                },
+                "error": {
+                    "description": "why processing failed",
+                    "type": "string",
+                    "maxLength": 2000,
+                    "x-nullable": true,
+                    "example": "ffprobe could not read the file: Invalid data found when processing input"
+                },
+                "height": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "x-nullable": true,
+                    "example": 240
+                },
+                "hls_url": {
+                    "description": "the HLS master playlist, once renditions exist",
+                    "type": "string",
+                    "format": "uri-reference",
+                    "x-nullable": true,
+                    "example": "/v1/videos/7/hls/master.m3u8"
+                },
+                "poster_url": {
+                    "description": "GET it with the same access as the video",
+                    "type": "string",
+                    "format": "uri-reference",
+                    "x-nullable": true,
+                    "example": "/v1/videos/7/poster"
+                },
+                "renditions": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.renditionResponse"
+                    }
+                },
+                "status": {
+                    "description": "processing after an upload until the background job ends: ready or failed",
+                    "type": "string",
+                    "enum": [
+                        "processing",
+                        "ready",
+                        "failed"
+                    ],
+                    "example": "ready"
+                },
+                "video_codec": {
+                    "type": "string",
+                    "maxLength": 64,
+                    "x-nullable": true,
+                    "example": "h264"
+                },
+                "width": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "x-nullable": true,
+                    "example": 320
+                }
+            }
+        },
         "httpapi.playbackResponse": {
             "type": "object",
             "required": [
@@ -2855,6 +3090,25 @@ const docTemplate = `{
                     "maxLength": 512,
                     "minLength": 1,
                     "example": "q3V0yG4m1b6H0Y9uQx7wG3pN2dF5sK8aT1cJ4eR6vZ0"
+                }
+            }
+        },
+        "httpapi.renditionResponse": {
+            "type": "object",
+            "required": [
+                "bandwidth",
+                "height"
+            ],
+            "properties": {
+                "bandwidth": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 2800000
+                },
+                "height": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 720
                 }
             }
         },
@@ -2894,6 +3148,7 @@ const docTemplate = `{
                 "deleted_at",
                 "file_path",
                 "id",
+                "media",
                 "name",
                 "size_bytes",
                 "source_kind",
@@ -2936,6 +3191,9 @@ const docTemplate = `{
                     "type": "integer",
                     "minimum": 1,
                     "example": 7
+                },
+                "media": {
+                    "$ref": "#/definitions/httpapi.mediaResponse"
                 },
                 "name": {
                     "type": "string",

@@ -2,6 +2,7 @@ package wiring
 
 import (
 	"context"
+	"io"
 
 	"go.uber.org/fx"
 
@@ -11,18 +12,23 @@ import (
 	"vms/modules/corporation"
 	corpports "vms/modules/corporation/ports"
 	corpservice "vms/modules/corporation/service"
+	"vms/modules/media"
+	mediaports "vms/modules/media/ports"
+	mediaservice "vms/modules/media/service"
 	"vms/modules/points"
 	"vms/modules/user"
 	userdomain "vms/modules/user/domain"
 	userports "vms/modules/user/ports"
 	userservice "vms/modules/user/service"
 	"vms/modules/video"
+	videodomain "vms/modules/video/domain"
 	videoports "vms/modules/video/ports"
 )
 
 // Modules lists every business module of the application.
 var Modules = fx.Options(
 	video.Module,
+	media.Module,
 	points.Module,
 	corporation.Module,
 	user.Module,
@@ -43,6 +49,9 @@ var Bindings = fx.Provide(
 	func(b *userservice.Balances) points.Balances { return b },
 	// auth serves video.
 	func(p *authservice.Playback) videoports.PlaybackTokens { return p },
+	// media serves video; video's storage serves media.
+	func(s *mediaservice.Service) videoports.Media { return mediaFacts{s} },
+	func(s videoports.Storage) mediaports.Files { return mediaFiles{s} },
 )
 
 // adminAccounts lets sign-up create its first admin through the user module.
@@ -78,3 +87,49 @@ func (a accounts) LockActive(ctx context.Context, userID int64) (authports.Ident
 func identity(a userdomain.Account) authports.Identity {
 	return authports.Identity{UserID: a.UserID, CorporationID: a.CorporationID, Role: string(a.Role), PasswordChangedAt: a.PasswordChangedAt}
 }
+
+// mediaFacts lets the video module read and request media facts from the media module.
+type mediaFacts struct{ media *mediaservice.Service }
+
+func (m mediaFacts) Of(ctx context.Context, ids []int64) (map[int64]videodomain.Media, error) {
+	ms, err := m.media.Of(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]videodomain.Media, len(ms))
+	for id, f := range ms {
+		out[id] = videodomain.Media{
+			Status: videodomain.MediaStatus(f.Status), Error: f.Error, DurationSeconds: f.DurationSeconds,
+			Width: f.Width, Height: f.Height, VideoCodec: f.VideoCodec, AudioCodec: f.AudioCodec,
+			Bitrate: f.Bitrate, HasPoster: f.PosterKey != "",
+		}
+	}
+	return out, nil
+}
+
+func (m mediaFacts) Poster(ctx context.Context, videoID int64) (videodomain.Poster, error) {
+	body, f, err := m.media.Poster(ctx, videoID)
+	if err != nil {
+		return videodomain.Poster{}, err
+	}
+	return videodomain.Poster{Body: body, ETag: `"` + f.PosterKey + `"`, ModTime: f.UpdatedAt}, nil
+}
+
+func (m mediaFacts) Reprocess(ctx context.Context, videoID int64, storageKey string) error {
+	return m.media.Reprocess(ctx, videoID, storageKey)
+}
+
+// mediaFiles lets the media module read originals from, and keep derived files in, the
+// video storage.
+type mediaFiles struct{ storage videoports.Storage }
+
+func (f mediaFiles) Open(ctx context.Context, key string) (io.ReadSeekCloser, error) {
+	return f.storage.Open(ctx, key)
+}
+
+func (f mediaFiles) Put(ctx context.Context, r io.Reader, contentType string) (string, error) {
+	obj, err := f.storage.Put(ctx, r, videoports.PutOptions{ContentType: contentType})
+	return obj.Key, err
+}
+
+func (f mediaFiles) Delete(ctx context.Context, key string) error { return f.storage.Delete(ctx, key) }

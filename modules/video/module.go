@@ -28,11 +28,11 @@ import (
 
 // Module provides the video routes, the storage readiness check and the handler that
 // removes a deleted corporation's videos. It needs ports.CorporationPlans, ports.Users
-// and ports.PlaybackTokens from the corporation, user and auth modules.
+// and ports.PlaybackTokens from the corporation, user and auth modules, and ports.Media
+// from the media module.
 var Module = fx.Module("video",
 	fx.Provide(
 		fx.Private,
-		provideStorage,
 		NewSources,
 		fx.Annotate(gormrepo.NewVideos, fx.As(new(ports.Videos))),
 		fx.Annotate(gormrepo.NewViewLogs, fx.As(new(ports.ViewLogs))),
@@ -42,6 +42,8 @@ var Module = fx.Module("video",
 		NewService,
 	),
 	fx.Provide(
+		// The storage also keeps the media module's derived files (bound in app/wiring).
+		provideStorage,
 		fx.Annotate(httpapi.New, fx.As(new(httpserver.Registrar)), fx.ResultTags(`group:"routes"`)),
 		fx.Annotate(storageCheck, fx.ResultTags(`group:"checks"`)),
 		fx.Annotate(service.NewCorporationCleanup, fx.ResultTags(`group:"event_handlers"`)),
@@ -83,6 +85,7 @@ type ServiceParams struct {
 	Plans     ports.CorporationPlans
 	Users     ports.Users
 	Tokens    ports.PlaybackTokens
+	Media     ports.Media
 	UoW       ports.UnitOfWork
 	Publisher events.Publisher
 	Clock     ports.Clock
@@ -93,7 +96,7 @@ type ServiceParams struct {
 func NewService(p ServiceParams) *service.Service {
 	return service.New(service.Deps{
 		Videos: p.Videos, ViewLogs: p.ViewLogs, Storage: p.Storage, Sources: p.Sources,
-		Plans: p.Plans, Users: p.Users, Tokens: p.Tokens, UoW: p.UoW, Publisher: p.Publisher, Clock: p.Clock, Live: p.Live,
+		Plans: p.Plans, Users: p.Users, Tokens: p.Tokens, Media: p.Media, UoW: p.UoW, Publisher: p.Publisher, Clock: p.Clock, Live: p.Live,
 	}, service.Settings{
 		PointsPerView:   p.Config.PointsPerView,
 		MaxUploadBytes:  p.Config.MaxUploadBytes,

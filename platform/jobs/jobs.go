@@ -27,6 +27,47 @@ import (
 // inserted with the *sql.Tx behind the unit of work.
 type Client = river.Client[*sql.Tx]
 
+// Inserter inserts jobs. It is an insert-only client, apart from the working one, so that
+// the modules whose workers the working client runs can insert jobs without depending on
+// it. On PostgreSQL an insert also notifies the replicas' working clients.
+type Inserter struct {
+	db     *database.DB
+	client *Client
+}
+
+// NewInserter builds the insert-only client.
+func NewInserter(db *database.DB) (*Inserter, error) {
+	sqlDB, err := db.Gorm.DB()
+	if err != nil {
+		return nil, err
+	}
+	var client *Client
+	if db.Dialect == database.Postgres {
+		client, err = river.NewClient(riverdatabasesql.New(sqlDB), &river.Config{})
+	} else {
+		client, err = river.NewClient(riversqlite.New(sqlDB), &river.Config{})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("job inserter: %w", err)
+	}
+	return &Inserter{db: db, client: client}, nil
+}
+
+// Insert inserts a job inside the unit of work carried by ctx (or a new one when there is
+// none), so the job exists exactly when that unit of work commits.
+func (i *Inserter) Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error {
+	return i.db.Do(ctx, func(ctx context.Context) error {
+		tx, ok := database.SQLTx(ctx)
+		if !ok {
+			return errors.New("insert job: the unit of work has no database/sql transaction")
+		}
+		if _, err := i.client.InsertTx(ctx, tx, args, opts); err != nil {
+			return fmt.Errorf("insert %s job: %w", args.Kind(), err)
+		}
+		return nil
+	})
+}
+
 // Registration adds a module's workers to River's registry (river.AddWorkerSafely).
 type Registration func(*river.Workers) error
 
@@ -125,21 +166,6 @@ func listenerPoolOptions(url string) string {
 
 // Client is the River client, for tests and tools that inspect the queue.
 func (j *Jobs) Client() *Client { return j.client }
-
-// Insert inserts a job inside the unit of work carried by ctx (or a new one when there is
-// none), so the job exists exactly when that unit of work commits.
-func (j *Jobs) Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error {
-	return j.db.Do(ctx, func(ctx context.Context) error {
-		tx, ok := database.SQLTx(ctx)
-		if !ok {
-			return errors.New("insert job: the unit of work has no database/sql transaction")
-		}
-		if _, err := j.client.InsertTx(ctx, tx, args, opts); err != nil {
-			return fmt.Errorf("insert %s job: %w", args.Kind(), err)
-		}
-		return nil
-	})
-}
 
 // Start starts working jobs until Stop.
 func (j *Jobs) Start(context.Context) error {

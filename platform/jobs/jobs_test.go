@@ -37,7 +37,7 @@ func (w *echoWorker) Work(_ context.Context, j *river.Job[echoArgs]) error {
 	return nil
 }
 
-func start(t *testing.T, db *database.DB, url string, w *echoWorker) (*jobs.Jobs, *prometheus.Registry) {
+func start(t *testing.T, db *database.DB, url string, w *echoWorker) (*jobs.Inserter, *prometheus.Registry) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	reg := prometheus.NewRegistry()
@@ -60,7 +60,11 @@ func start(t *testing.T, db *database.DB, url string, w *echoWorker) (*jobs.Jobs
 			t.Errorf("stop: %v", err)
 		}
 	})
-	return j, reg
+	ins, err := jobs.NewInserter(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ins, reg
 }
 
 func each(t *testing.T, fn func(t *testing.T, db *database.DB, url string)) {

@@ -11,6 +11,11 @@ var (
 	ErrViewLogForbidden = kind.New(kind.Forbidden, "only the user or an admin of the user's corporation may read this view log")
 	ErrNotVideo         = kind.New(kind.UnsupportedMedia, "the uploaded file is not a video")
 	ErrTooLarge         = kind.New(kind.TooLarge, "the uploaded file is larger than the upload limit")
+	ErrNoPoster         = kind.New(kind.NotFound, "no poster for this video yet")
+	ErrProcessingOff    = kind.New(kind.Conflict, "media processing is off on this server")
+	// ErrSourceNotProcessed: a source URL is never handed to the media tools, which would
+	// bypass the source fetcher's address checks.
+	ErrSourceNotProcessed = kind.New(kind.Conflict, "videos registered from a source URL are not processed")
 )
 
 // Invalid returns a validation error for one field of a video.

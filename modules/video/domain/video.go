@@ -36,6 +36,8 @@ type Video struct {
 	DeletedAt     *time.Time
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	// Media is filled from the media module when a video is read for a response.
+	Media Media
 }
 
 // ETag is the strong entity tag of an uploaded video's bytes, or "" when unknown.

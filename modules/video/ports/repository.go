@@ -51,3 +51,14 @@ type UnitOfWork interface {
 type Clock interface {
 	Now() time.Time
 }
+
+// Media reads and requests the media facts of videos (the media module).
+type Media interface {
+	// Of returns the media of each video (ready and empty when it has none).
+	Of(ctx context.Context, videoIDs []int64) (map[int64]domain.Media, error)
+	// Poster opens a video's poster; an error of kind not_found until there is one.
+	Poster(ctx context.Context, videoID int64) (domain.Poster, error)
+	// Reprocess runs the processing of a stored original again; an error of kind
+	// conflict when processing is off.
+	Reprocess(ctx context.Context, videoID int64, storageKey string) error
+}

@@ -40,5 +40,5 @@ func (s *Service) CreateFromURL(ctx context.Context, caller principal.Principal,
 	if err != nil {
 		return domain.Video{}, fmt.Errorf("create video: %w", err)
 	}
-	return v, nil
+	return s.withMedia(ctx, v)
 }

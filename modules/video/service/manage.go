@@ -19,7 +19,11 @@ func viewer(caller principal.Principal) domain.Viewer {
 // Get returns one live video the caller sees: a public one, or any of the caller's
 // corporation. Anyone else's private video is not found.
 func (s *Service) Get(ctx context.Context, caller principal.Principal, id int64) (domain.Video, error) {
-	return s.Videos.GetLive(ctx, viewer(caller), id)
+	v, err := s.Videos.GetLive(ctx, viewer(caller), id)
+	if err != nil {
+		return domain.Video{}, err
+	}
+	return s.withMedia(ctx, v)
 }
 
 // ListLive lists the live videos the caller sees, by id: public ones, plus the caller's
@@ -31,7 +35,11 @@ func (s *Service) ListLive(ctx context.Context, caller principal.Principal, q st
 	if err != nil {
 		return nil, err
 	}
-	return s.Videos.List(ctx, domain.ListFilter{Viewer: viewer(caller), Query: q}, afterID, limit)
+	vs, err := s.Videos.List(ctx, domain.ListFilter{Viewer: viewer(caller), Query: q}, afterID, limit)
+	if err != nil {
+		return nil, err
+	}
+	return s.withMediaAll(ctx, vs)
 }
 
 // ListByCorporation lists a corporation's live videos the caller sees (all of them for
@@ -46,7 +54,11 @@ func (s *Service) ListByCorporation(ctx context.Context, caller principal.Princi
 		return nil, err
 	}
 	f := domain.ListFilter{Viewer: viewer(caller), CorporationID: corporationID, Deleted: deleted, Query: q}
-	return s.Videos.List(ctx, f, afterID, limit)
+	vs, err := s.Videos.List(ctx, f, afterID, limit)
+	if err != nil {
+		return nil, err
+	}
+	return s.withMediaAll(ctx, vs)
 }
 
 // Update renames a live video of the caller's corporation, changes a url video's source
@@ -100,7 +112,7 @@ func (s *Service) Update(ctx context.Context, caller principal.Principal, id int
 	if err != nil {
 		return domain.Video{}, fmt.Errorf("update video: %w", err)
 	}
-	return v, nil
+	return s.withMedia(ctx, v)
 }
 
 // Delete soft-deletes a live video of the caller's corporation.
@@ -138,5 +150,5 @@ func (s *Service) Restore(ctx context.Context, caller principal.Principal, id in
 	if err != nil {
 		return domain.Video{}, fmt.Errorf("restore video: %w", err)
 	}
-	return v, nil
+	return s.withMedia(ctx, v)
 }

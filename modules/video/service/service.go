@@ -28,6 +28,8 @@ type Deps struct {
 	UoW       ports.UnitOfWork
 	Publisher events.Publisher
 	Clock     ports.Clock
+	// Media reads the media facts of videos; nil means none are known.
+	Media ports.Media
 	// Live caches live videos for stream and view requests; nil disables it.
 	Live *LiveCache
 }

@@ -136,8 +136,15 @@ func (s *Service) redirect(ctx context.Context, v domain.Video) (domain.Stream, 
 	if !s.cfg.RedirectStreams {
 		return domain.Stream{}, false, nil
 	}
-	// Videos carry no duration until media processing records one: 0 is unknown.
+	// The duration media processing found; 0 (unknown) until it has.
 	var duration time.Duration
+	if s.Media != nil {
+		ms, err := s.Media.Of(ctx, []int64{v.ID})
+		if err != nil {
+			return domain.Stream{}, false, fmt.Errorf("read media: %w", err)
+		}
+		duration = ms[v.ID].Duration()
+	}
 	url, ok, err := s.Storage.PresignGet(ctx, v.StorageKey, ports.PresignOptions{
 		TTL: domain.PresignTTL(duration), ContentType: v.ContentType,
 	})

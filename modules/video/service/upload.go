@@ -12,6 +12,7 @@ import (
 
 	"vms/modules/video/domain"
 	"vms/modules/video/ports"
+	"vms/modules/video/videoevents"
 	"vms/platform/kind"
 	"vms/platform/principal"
 )
@@ -87,14 +88,23 @@ func (s *Service) upload(ctx context.Context, caller principal.Principal, parts 
 		return domain.Video{}, err
 	}
 	f := **stored
-	v, err := s.Videos.Create(ctx, domain.Video{
-		Name: clean, CorporationID: caller.CorporationID, Visibility: vis, SourceKind: domain.SourceUpload,
-		StorageKey: f.Key, ContentType: f.ContentType, SizeBytes: f.Size, SHA256: f.SHA256,
+	var v domain.Video
+	err = s.UoW.Do(ctx, func(ctx context.Context) error {
+		var err error
+		v, err = s.Videos.Create(ctx, domain.Video{
+			Name: clean, CorporationID: caller.CorporationID, Visibility: vis, SourceKind: domain.SourceUpload,
+			StorageKey: f.Key, ContentType: f.ContentType, SizeBytes: f.Size, SHA256: f.SHA256,
+		})
+		if err != nil {
+			return fmt.Errorf("create video: %w", err)
+		}
+		// The media module starts processing (its row and its job) in this unit of work.
+		return s.Publisher.Publish(ctx, videoevents.VideoStored{VideoID: v.ID, CorporationID: v.CorporationID, StorageKey: v.StorageKey})
 	})
 	if err != nil {
-		return domain.Video{}, fmt.Errorf("create video: %w", err)
+		return domain.Video{}, err
 	}
-	return v, nil
+	return s.withMedia(ctx, v)
 }
 
 // readName reads the name part, refusing more bytes than a valid name can have.

@@ -12,3 +12,14 @@ type VideoViewed struct {
 
 // EventName identifies the event.
 func (VideoViewed) EventName() string { return "video.viewed" }
+
+// VideoStored is published inside the unit of work that registers an uploaded file as a
+// video: its original is in storage under StorageKey.
+type VideoStored struct {
+	VideoID       int64
+	CorporationID int64
+	StorageKey    string
+}
+
+// EventName identifies the event.
+func (VideoStored) EventName() string { return "video.stored" }

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"strconv"
 	"time"
 
 	"vms/modules/video/domain"
@@ -29,13 +30,72 @@ type videoResponse struct {
 	Visibility    string `json:"visibility" validate:"required" enums:"private,public" example:"private"`
 	SourceKind    string `json:"source_kind" validate:"required" enums:"upload,url" example:"upload"`
 	// The source URL of a video registered from a URL; null for an uploaded file.
-	FilePath    *string    `json:"file_path" validate:"required" format:"uri" extensions:"x-nullable" example:"https://media.example.com/tour.mp4"`
-	ContentType string     `json:"content_type" validate:"required" example:"video/mp4"`
-	SizeBytes   int64      `json:"size_bytes" validate:"required" minimum:"0" example:"88925"`
-	Deleted     bool       `json:"deleted" validate:"required" example:"false"`
-	DeletedAt   *time.Time `json:"deleted_at" validate:"required" format:"date-time" extensions:"x-nullable" example:"2026-01-02T03:04:05Z"`
-	CreatedAt   time.Time  `json:"created_at" validate:"required" format:"date-time" example:"2026-01-02T03:04:05Z"`
-	UpdatedAt   time.Time  `json:"updated_at" validate:"required" format:"date-time" example:"2026-01-02T03:04:05Z"`
+	FilePath    *string       `json:"file_path" validate:"required" format:"uri" extensions:"x-nullable" example:"https://media.example.com/tour.mp4"`
+	ContentType string        `json:"content_type" validate:"required" example:"video/mp4"`
+	SizeBytes   int64         `json:"size_bytes" validate:"required" minimum:"0" example:"88925"`
+	Deleted     bool          `json:"deleted" validate:"required" example:"false"`
+	DeletedAt   *time.Time    `json:"deleted_at" validate:"required" format:"date-time" extensions:"x-nullable" example:"2026-01-02T03:04:05Z"`
+	CreatedAt   time.Time     `json:"created_at" validate:"required" format:"date-time" example:"2026-01-02T03:04:05Z"`
+	UpdatedAt   time.Time     `json:"updated_at" validate:"required" format:"date-time" example:"2026-01-02T03:04:05Z"`
+	Media       mediaResponse `json:"media" validate:"required"`
+}
+
+// mediaResponse is what media processing learned about a video. Fields are null while
+// unknown: during processing, after a failure, for videos registered from a source URL
+// (never handed to the media tools) and on servers without ffprobe.
+type mediaResponse struct {
+	// processing after an upload until the background job ends: ready or failed
+	Status string `json:"status" validate:"required" enums:"processing,ready,failed" example:"ready"`
+	// why processing failed
+	Error           *string  `json:"error" validate:"required" extensions:"x-nullable" maxLength:"2000" example:"ffprobe could not read the file: Invalid data found when processing input"`
+	DurationSeconds *float64 `json:"duration_seconds" validate:"required" extensions:"x-nullable" minimum:"0" example:"5.02"`
+	Width           *int     `json:"width" validate:"required" extensions:"x-nullable" minimum:"1" example:"320"`
+	Height          *int     `json:"height" validate:"required" extensions:"x-nullable" minimum:"1" example:"240"`
+	VideoCodec      *string  `json:"video_codec" validate:"required" extensions:"x-nullable" maxLength:"64" example:"h264"`
+	AudioCodec      *string  `json:"audio_codec" validate:"required" extensions:"x-nullable" maxLength:"64" example:"aac"`
+	// bits per second
+	Bitrate *int64 `json:"bitrate" validate:"required" extensions:"x-nullable" minimum:"0" example:"141000"`
+	// GET it with the same access as the video
+	PosterURL *string `json:"poster_url" validate:"required" extensions:"x-nullable" format:"uri-reference" example:"/v1/videos/7/poster"`
+	// the HLS master playlist, once renditions exist
+	HLSURL     *string             `json:"hls_url" validate:"required" extensions:"x-nullable" format:"uri-reference" example:"/v1/videos/7/hls/master.m3u8"`
+	Renditions []renditionResponse `json:"renditions" validate:"required"`
+}
+
+// renditionResponse is one HLS rendition.
+type renditionResponse struct {
+	Height    int   `json:"height" validate:"required" minimum:"1" example:"720"`
+	Bandwidth int64 `json:"bandwidth" validate:"required" minimum:"1" example:"2800000"`
+}
+
+func toMediaResponse(id int64, m domain.Media) mediaResponse {
+	r := mediaResponse{Status: string(m.Status), Renditions: []renditionResponse{}}
+	if r.Status == "" {
+		r.Status = string(domain.MediaReady)
+	}
+	if m.Error != "" {
+		r.Error = &m.Error
+	}
+	if m.DurationSeconds > 0 {
+		r.DurationSeconds = &m.DurationSeconds
+	}
+	if m.Width > 0 && m.Height > 0 {
+		r.Width, r.Height = &m.Width, &m.Height
+	}
+	if m.VideoCodec != "" {
+		r.VideoCodec = &m.VideoCodec
+	}
+	if m.AudioCodec != "" {
+		r.AudioCodec = &m.AudioCodec
+	}
+	if m.Bitrate > 0 {
+		r.Bitrate = &m.Bitrate
+	}
+	if m.HasPoster {
+		u := "/v1/videos/" + strconv.FormatInt(id, 10) + "/poster"
+		r.PosterURL = &u
+	}
+	return r
 }
 
 func toResponse(v domain.Video) videoResponse {
@@ -43,6 +103,7 @@ func toResponse(v domain.Video) videoResponse {
 		ID: v.ID, Name: v.Name, CorporationID: v.CorporationID, Visibility: string(v.Visibility), SourceKind: string(v.SourceKind),
 		ContentType: v.ContentType, SizeBytes: v.SizeBytes, Deleted: v.Deleted,
 		CreatedAt: v.CreatedAt.UTC(), UpdatedAt: v.UpdatedAt.UTC(),
+		Media: toMediaResponse(v.ID, v.Media),
 	}
 	if v.SourceKind == domain.SourceURL {
 		src := v.SourceURL

@@ -36,6 +36,8 @@ func (h *Handler) Register(r gin.IRouter) {
 	v.DELETE("/:id", signed, h.delete)
 	v.PUT("/:id/restore", signed, h.restore)
 	v.GET("/:id/playback", signed, h.playback)
+	v.GET("/:id/poster", maybe, h.poster)
+	v.POST("/:id/process", signed, h.process)
 	v.GET("/stream/:id", h.guard.Stream(), h.stream)
 	v.HEAD("/stream/:id", h.guard.Stream(), h.streamHead)
 
