@@ -173,6 +173,7 @@ func TestMigrateCommand(t *testing.T) {
 	if out := run(0, "migrate", "status"); !strings.Contains(out, "pending") {
 		t.Fatalf("status after down: %s", out)
 	}
+	run(0, "migrate", "down") // 00004_video_visibility.sql
 	run(0, "migrate", "down") // 00003_password_changed_at.sql
 	if out := run(0, "migrate", "down"); !strings.Contains(out, "rolled back") || !strings.Contains(out, "00002_drop_scheduler_runs.sql") {
 		t.Fatalf("down again: %s", out)

@@ -12,7 +12,9 @@ import (
 
 const video = `{"id": 7, "name": "Product tour", "corporation_id": 1, "visibility": "private", "source_kind": "upload", "file_path": null,
  "content_type": "video/mp4", "size_bytes": 88925, "deleted": false, "deleted_at": null,
- "created_at": "2026-01-02T03:04:05Z", "updated_at": "2026-01-02T03:04:05Z"}`
+ "created_at": "2026-01-02T03:04:05Z", "updated_at": "2026-01-02T03:04:05Z",
+ "media": {"status": "ready", "error": null, "duration_seconds": 2.0, "width": 320, "height": 240, "video_codec": "h264",
+  "audio_codec": "aac", "bitrate": 355700, "poster_url": "/v1/videos/7/poster", "hls_url": null, "renditions": []}}`
 
 func jsonHeader(mt string) http.Header { return http.Header{"Content-Type": {mt + "; charset=utf-8"}} }
 
