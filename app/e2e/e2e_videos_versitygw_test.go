@@ -150,7 +150,7 @@ func TestVideoRealS3(t *testing.T) {
 		t.Run(string(backend), func(t *testing.T) {
 			storage := gw.bucket(t, "videos-"+string(backend))
 			t.Run("proxy", func(t *testing.T) {
-				a := apptest.Start(t, backend, map[string]string{"STORAGE_URL": storage, "STREAM_MODE": "proxy"})
+				a := apptest.Start(t, backend, map[string]string{"STORAGE_URL": storage, "STREAM_MODE": "proxy", "MEDIA_PROCESSING": "required"})
 				a.Do(http.MethodGet, "/readyz", nil, "").Expect(t, 200)
 				acme := newVideoTenant(t, a, "acme", "FREE", nil)
 				vid := videoUpload(t, a, acme.adminToken, "Clip", data)
@@ -169,23 +169,47 @@ func TestVideoRealS3(t *testing.T) {
 				if !bytes.Equal(res.Body, data[:1024]) || res.Header.Get("Content-Range") != fmt.Sprintf("bytes 0-1023/%d", len(data)) {
 					t.Fatalf("ranged stream: %d bytes, Content-Range %q", len(res.Body), res.Header.Get("Content-Range"))
 				}
+				// Media processing reads the object through ranged GETs and keeps the
+				// poster in the bucket.
+				m := awaitMedia(t, a, acme.guestToken, vid)
+				if m.Status != "ready" || m.DurationSeconds == nil || *m.Width != 320 || m.PosterURL == nil {
+					t.Fatalf("media over S3 = %+v", m)
+				}
+				poster := a.Do(http.MethodGet, *m.PosterURL, nil, acme.guestToken).Expect(t, 200)
+				if len(poster.Body) < 3 || poster.Body[0] != 0xFF || poster.Body[1] != 0xD8 {
+					t.Fatal("the poster read back from S3 is not a JPEG")
+				}
+				var posterKey string
+				if err := a.DB.Gorm.Raw("SELECT poster_key FROM media WHERE video_id = ?", vid).Scan(&posterKey).Error; err != nil || posterKey == "" {
+					t.Fatalf("poster key: %q, %v", posterKey, err)
+				}
+				ph, err := gw.client.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String("videos-" + string(backend)), Key: aws.String(posterKey)})
+				if err != nil || aws.ToString(ph.ContentType) != "image/jpeg" {
+					t.Fatalf("poster object: %v, Content-Type %q", err, aws.ToString(ph.ContentType))
+				}
 			})
 			t.Run("redirect", func(t *testing.T) {
-				a := apptest.Start(t, backend, map[string]string{"STORAGE_URL": storage, "STREAM_MODE": "redirect"})
+				a := apptest.Start(t, backend, map[string]string{"STORAGE_URL": storage, "STREAM_MODE": "redirect", "MEDIA_PROCESSING": "required"})
 				acme := newVideoTenant(t, a, "acme", "FREE", nil)
 				vid := videoUpload(t, a, acme.adminToken, "Clip", data)
+				// Once processing knows the duration, the URL lives for it plus a margin.
+				m := awaitMedia(t, a, acme.guestToken, vid)
+				if m.DurationSeconds == nil {
+					t.Fatalf("media = %+v, want a duration", m)
+				}
+				duration := time.Duration(*m.DurationSeconds * float64(time.Second))
 				res := a.Do(http.MethodGet, fmt.Sprintf("/v1/videos/stream/%d", vid), nil, acme.guestToken, rangeHeader).Expect(t, http.StatusFound)
 				loc, err := url.Parse(res.Header.Get("Location"))
 				if err != nil {
 					t.Fatal(err)
 				}
 				q := loc.Query()
-				wantExpires := strconv.FormatInt(int64(domain.PresignTTL(0)/time.Second), 10)
+				wantExpires := strconv.FormatInt(int64(domain.PresignTTL(duration)/time.Second), 10)
 				if q.Get("X-Amz-Expires") != wantExpires || q.Get("response-content-type") != "video/mp4" ||
 					!strings.Contains(loc.RawQuery, "response-content-type=video%2Fmp4") {
 					t.Fatalf("presigned URL %s: want X-Amz-Expires=%s and response-content-type=video%%2Fmp4", loc, wantExpires)
 				}
-				wantCache := fmt.Sprintf("private, max-age=%d", int64(domain.RedirectMaxAge(0)/time.Second))
+				wantCache := fmt.Sprintf("private, max-age=%d", int64(domain.RedirectMaxAge(duration)/time.Second))
 				if cc := res.Header.Get("Cache-Control"); cc != wantCache {
 					t.Fatalf("redirect Cache-Control %q, want %q", cc, wantCache)
 				}

@@ -9,6 +9,8 @@
 #   deploy/http/run.sh scenario.http        # only the named files
 #
 # httpyac is installed once, pinned, under .cache/httpyac (HTTPYAC_CACHE overrides it).
+# The server runs with MEDIA_PROCESSING=required (videos.http checks the media facts), so
+# ffmpeg must be installed (apt-get install ffmpeg).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -79,6 +81,7 @@ env ${db_url:+DATABASE_URL="$db_url"} \
   JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')" \
   LOG_LEVEL="${LOG_LEVEL:-warn}" \
   LOG_FORMAT=text \
+  MEDIA_PROCESSING="${MEDIA_PROCESSING:-required}" \
   "$work/vms" >"$work/server.log" 2>&1 &
 server_pid=$!
 

@@ -144,8 +144,12 @@ func TestProcessAudioOnlyIsReadyWithoutPoster(t *testing.T) {
 
 func TestProcessUnreadableFileFailsWithoutRetry(t *testing.T) {
 	for name, setup := range map[string]func(e *env){
-		"probe":    func(e *env) { e.tools.ProbeErr = &domain.UnreadableError{Reason: "ffprobe could not read the file: Invalid data"} },
-		"poster":   func(e *env) { e.tools.ShotErr = &domain.UnreadableError{Reason: "ffmpeg could not decode a frame for the poster"} },
+		"probe": func(e *env) {
+			e.tools.ProbeErr = &domain.UnreadableError{Reason: "ffprobe could not read the file: Invalid data"}
+		},
+		"poster": func(e *env) {
+			e.tools.ShotErr = &domain.UnreadableError{Reason: "ffmpeg could not decode a frame for the poster"}
+		},
 		"original": func(e *env) { _ = e.files.Delete(context.Background(), "orig") },
 	} {
 		t.Run(name, func(t *testing.T) {
