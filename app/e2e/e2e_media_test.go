@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -255,6 +256,20 @@ func TestMediaFiftyUploadsAllReady(t *testing.T) {
 				t.Fatal("the 50 processing jobs did not all complete")
 			}
 			time.Sleep(50 * time.Millisecond)
+		}
+		// The job metrics follow (this replica's counters are fed by River's events).
+		for _, want := range []string{
+			`vms_jobs{kind="media_process",state="completed"} 50`,
+			`vms_job_attempts_total{kind="media_process",outcome="completed"} 50`,
+			`vms_job_duration_seconds_count{kind="media_process"} 50`,
+		} {
+			deadline := time.Now().Add(10 * time.Second)
+			for !strings.Contains(string(a.Do(http.MethodGet, "/metrics", nil, "").Expect(t, 200).Body), want) {
+				if time.Now().After(deadline) {
+					t.Fatalf("/metrics lacks %s", want)
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
 		}
 	})
 }
