@@ -17,7 +17,7 @@ type ProcessArgs struct {
 // Kind names the job in River's table and the metrics.
 func (ProcessArgs) Kind() string { return "media_process" }
 
-// InsertOpts: a few attempts. Jobs are not unique per video: River's uniqueness always
+// InsertOpts gives a few attempts. Jobs are not unique per video: River's uniqueness always
 // covers running jobs, and a request to process again while a job runs (or has run but
 // is not yet recorded complete) must not be dropped.
 func (ProcessArgs) InsertOpts() river.InsertOpts {
