@@ -39,6 +39,7 @@ core=(
   modules/video/service
   modules/video/domain
   modules/video/adapters/stream
+  modules/media/service
   modules/auth/service
   modules/auth/adapters/jwttoken
   modules/corporation/domain

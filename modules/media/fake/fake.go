@@ -99,8 +99,11 @@ type Files struct {
 	mu      sync.Mutex
 	objects map[string][]byte
 	next    int
-	// PutErr, when set, fails every Put.
-	PutErr error
+	// PutErr, when set, fails every Put; DeleteErr every Delete.
+	PutErr    error
+	DeleteErr error
+	// Deleted lists the keys Delete was called with.
+	Deleted []string
 }
 
 var _ ports.Files = (*Files)(nil)
@@ -158,6 +161,10 @@ func (f *Files) Put(_ context.Context, r io.Reader, _ string) (string, error) {
 func (f *Files) Delete(_ context.Context, key string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.Deleted = append(f.Deleted, key)
+	if f.DeleteErr != nil {
+		return f.DeleteErr
+	}
 	delete(f.objects, key)
 	return nil
 }
@@ -175,12 +182,16 @@ type Tools struct {
 	ShotErr  error
 	Offsets  []float64
 	Widths   []int
+	Probes   int
 }
 
 var _ ports.Tools = (*Tools)(nil)
 
 // Probe returns the scripted probe after reading the input once.
 func (t *Tools) Probe(ctx context.Context, in ports.Input) (domain.Probe, error) {
+	t.mu.Lock()
+	t.Probes++
+	t.mu.Unlock()
 	r, err := in.Open(ctx)
 	if err != nil {
 		return domain.Probe{}, err

@@ -91,7 +91,10 @@ func (s *Service) Poster(ctx context.Context, videoID int64) (io.ReadSeekCloser,
 	if err != nil {
 		return nil, domain.Media{}, fmt.Errorf("read media: %w", err)
 	}
-	if !ok || m.PosterKey == "" {
+	if !ok {
+		return nil, domain.Media{}, domain.ErrNotFound
+	}
+	if m.PosterKey == "" {
 		return nil, domain.Media{}, domain.ErrNotFound
 	}
 	r, err := s.Files.Open(ctx, m.PosterKey)
@@ -112,8 +115,11 @@ func (s *Service) Process(ctx context.Context, videoID int64) error {
 	if err != nil {
 		return fmt.Errorf("read media: %w", err)
 	}
-	if !ok || m.OriginalKey == "" || !s.Enabled() {
-		return nil // nothing to process
+	if !ok {
+		return nil // not tracked: nothing to process
+	}
+	if !s.Enabled() {
+		return nil
 	}
 	in := ports.Input{Open: func(ctx context.Context) (io.ReadSeekCloser, error) { return s.Files.Open(ctx, m.OriginalKey) }}
 	probe, err := s.Tools.Probe(ctx, in)
@@ -156,14 +162,16 @@ func (s *Service) GiveUp(ctx context.Context, videoID int64, err error) error {
 
 func (s *Service) failOrRetry(ctx context.Context, videoID int64, err error) error {
 	var unreadable *domain.UnreadableError
-	if errors.As(err, &unreadable) || kind.Of(err) == kind.NotFound {
+	switch {
+	case errors.As(err, &unreadable):
 		s.Log.WarnContext(ctx, "media processing failed", "video_id", videoID, "err", err)
-		if kind.Of(err) == kind.NotFound && unreadable == nil {
-			return s.Repo.Fail(ctx, videoID, "the original file is missing from storage")
-		}
 		return s.Repo.Fail(ctx, videoID, err.Error())
+	case kind.Of(err) == kind.NotFound:
+		s.Log.WarnContext(ctx, "media processing failed", "video_id", videoID, "err", err)
+		return s.Repo.Fail(ctx, videoID, "the original file is missing from storage")
+	default:
+		return err
 	}
-	return err
 }
 
 func (s *Service) deleteFile(ctx context.Context, key string) {

@@ -165,8 +165,9 @@ func TestProcessUnreadableFileFailsWithoutRetry(t *testing.T) {
 			if m.Status != domain.Failed || m.Error == "" || m.PosterKey != "" {
 				t.Fatalf("media = %+v, want failed with an error", m)
 			}
-			if name == "original" && !strings.Contains(m.Error, "missing") {
-				t.Fatalf("error = %q, want it to say the original is missing", m.Error)
+			want := map[string]string{"probe": "Invalid data", "poster": "decode a frame", "original": "missing"}[name]
+			if !strings.Contains(m.Error, want) {
+				t.Fatalf("error = %q, want it to say %q", m.Error, want)
 			}
 		})
 	}
@@ -198,8 +199,56 @@ func TestProcessWithoutRowOrToolsDoesNothing(t *testing.T) {
 	if err := e.svc.Process(context.Background(), 99); err != nil {
 		t.Fatalf("Process of an untracked video = %v", err)
 	}
-	if len(e.tools.Offsets) != 0 {
+	if e.tools.Probes != 0 {
 		t.Fatal("an untracked video was processed")
+	}
+	// A row left from when the tools were there, on a server without them now.
+	off := newEnv(false)
+	if err := off.repo.Begin(context.Background(), 7, "orig", domain.Processing); err != nil {
+		t.Fatal(err)
+	}
+	if err := off.svc.Process(context.Background(), 7); err != nil {
+		t.Fatalf("Process without tools = %v", err)
+	}
+	if m := off.media(t, 7); m.Status != domain.Processing {
+		t.Fatalf("media = %+v, want untouched", m)
+	}
+}
+
+func TestFirstPosterDeletesNothingAndFailedDeletesAreLogged(t *testing.T) {
+	var logs strings.Builder
+	e := newEnv(true)
+	e.svc = service.New(service.Deps{Repo: e.repo, Files: e.files, Tools: e.tools, Queue: e.queue, UoW: fake.UoW{},
+		Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	ctx := context.Background()
+	e.tools.Probed = domain.Probe{DurationSeconds: 2, Width: 320, Height: 240, VideoCodec: "h264"}
+	_ = e.svc.Track(ctx, 7, "orig")
+	if err := e.svc.Process(ctx, 7); err != nil {
+		t.Fatal(err)
+	}
+	if len(e.files.Deleted) != 0 {
+		t.Fatalf("the first processing deleted %v", e.files.Deleted)
+	}
+	if strings.Contains(logs.String(), "delete derived file") {
+		t.Fatalf("a delete warning without a failed delete:\n%s", logs.String())
+	}
+	e.files.DeleteErr = fake.ErrStorage
+	if err := e.svc.Process(ctx, 7); err != nil {
+		t.Fatal(err)
+	}
+	if len(e.files.Deleted) != 1 || !strings.Contains(logs.String(), "delete derived file") {
+		t.Fatalf("deleted %v; logs:\n%s", e.files.Deleted, logs.String())
+	}
+}
+
+func TestServiceWithoutLoggerLogsToDefault(t *testing.T) {
+	repo, files, tools := fake.NewRepository(), fake.NewFiles(), &fake.Tools{JPEG: jpegBytes, ProbeErr: &domain.UnreadableError{Reason: "junk"}}
+	files.Add("orig", []byte("x"))
+	svc := service.New(service.Deps{Repo: repo, Files: files, Tools: tools, Queue: &fake.Queue{}, UoW: fake.UoW{}})
+	ctx := context.Background()
+	_ = svc.Track(ctx, 7, "orig")
+	if err := svc.Process(ctx, 7); err != nil { // logs a warning: must not panic
+		t.Fatal(err)
 	}
 }
 
