@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -85,14 +86,15 @@ func TestWorkSucceedsAtTheLastAttempt(t *testing.T) {
 	}
 }
 
-// The last attempt cancelled (job timeout, shutdown) still records the failure: GiveUp
-// runs on a context that is not cancelled. A GiveUp that fails is what Work returns.
+// A last attempt cut off by JOB_TIMEOUT still records the failure: GiveUp runs on a
+// context that has not expired. (River counts a timed-out attempt, so the job is
+// discarded.) A GiveUp that fails is what Work returns.
 func TestWorkGiveUpOutlivesTheJobContext(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	p := &fakeProcessor{processErr: context.Canceled}
-	if err := NewWorker(p).Work(ctx, job(3, 2, 2)); !errors.Is(err, context.Canceled) {
-		t.Fatalf("Work = %v, want the cancellation", err)
+	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	p := &fakeProcessor{processErr: ctx.Err()}
+	if err := NewWorker(p).Work(ctx, job(3, 2, 2)); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Work = %v, want the timeout", err)
 	}
 	if len(p.gaveUp) != 1 || p.giveUpCtx == nil || p.giveUpCtx.Err() != nil {
 		t.Fatalf("GiveUp calls %v on a context with error %v, want one on a live context", p.gaveUp, p.giveUpCtx.Err())
