@@ -201,7 +201,13 @@ type server struct {
 
 func startServer(t *testing.T, env map[string]string) *server {
 	t.Helper()
-	cmd := command(t, env)
+	return startCommand(t, command(t, env))
+}
+
+// startCommand starts a server command built by command (its SysProcAttr set as the test
+// needs) and waits until it listens.
+func startCommand(t *testing.T, cmd *exec.Cmd) *server {
+	t.Helper()
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
