@@ -28,7 +28,10 @@ var _ ports.Repository = (*Repository)(nil)
 func NewRepository() *Repository { return &Repository{rows: map[int64]domain.Media{}} }
 
 // Get returns a video's media.
-func (r *Repository) Get(_ context.Context, videoID int64) (domain.Media, bool, error) {
+func (r *Repository) Get(ctx context.Context, videoID int64) (domain.Media, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return domain.Media{}, false, err
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.Err != nil {
@@ -80,8 +83,11 @@ func (r *Repository) Save(_ context.Context, m domain.Media) error {
 	return nil
 }
 
-// Fail marks processing failed.
-func (r *Repository) Fail(_ context.Context, videoID int64, reason string) error {
+// Fail marks processing failed; like a database, it refuses an ended context.
+func (r *Repository) Fail(ctx context.Context, videoID int64, reason string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.Err != nil {
@@ -183,6 +189,8 @@ type Tools struct {
 	Offsets  []float64
 	Widths   []int
 	Probes   int
+	// OnProbe, when set, runs during Probe (e.g. to end the job's context).
+	OnProbe func()
 }
 
 var _ ports.Tools = (*Tools)(nil)
@@ -192,6 +200,9 @@ func (t *Tools) Probe(ctx context.Context, in ports.Input) (domain.Probe, error)
 	t.mu.Lock()
 	t.Probes++
 	t.mu.Unlock()
+	if t.OnProbe != nil {
+		t.OnProbe()
+	}
 	r, err := in.Open(ctx)
 	if err != nil {
 		return domain.Probe{}, err

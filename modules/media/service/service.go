@@ -165,10 +165,11 @@ func (s *Service) failOrRetry(ctx context.Context, videoID int64, err error) err
 	switch {
 	case errors.As(err, &unreadable):
 		s.Log.WarnContext(ctx, "media processing failed", "video_id", videoID, "err", err)
-		return s.Repo.Fail(ctx, videoID, err.Error())
+		// Recorded even when the job's context has just ended.
+		return s.Repo.Fail(context.WithoutCancel(ctx), videoID, err.Error())
 	case kind.Of(err) == kind.NotFound:
 		s.Log.WarnContext(ctx, "media processing failed", "video_id", videoID, "err", err)
-		return s.Repo.Fail(ctx, videoID, "the original file is missing from storage")
+		return s.Repo.Fail(context.WithoutCancel(ctx), videoID, "the original file is missing from storage")
 	default:
 		return err
 	}

@@ -276,3 +276,19 @@ func TestPosterOffset(t *testing.T) {
 		}
 	}
 }
+
+// An unreadable file found as the job's context ends is still recorded failed.
+func TestUnreadableFileIsRecordedAsTheJobEnds(t *testing.T) {
+	e := newEnv(true)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_ = e.svc.Track(ctx, 7, "orig")
+	e.tools.ProbeErr = &domain.UnreadableError{Reason: "ffprobe could not read the file"}
+	e.tools.OnProbe = cancel
+	if err := e.svc.Process(ctx, 7); err != nil {
+		t.Fatalf("Process = %v", err)
+	}
+	if m := e.media(t, 7); m.Status != domain.Failed {
+		t.Fatalf("media = %+v, want failed", m)
+	}
+}

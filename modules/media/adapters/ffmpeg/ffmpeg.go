@@ -81,13 +81,13 @@ type probeOutput struct {
 }
 
 // Probe runs ffprobe with JSON output.
-func (t Tools) Probe(ctx context.Context, in ports.Input) (domain.Probe, error) {
-	ctx, cancel := context.WithTimeout(ctx, ProbeTimeout)
+func (t Tools) Probe(job context.Context, in ports.Input) (domain.Probe, error) {
+	ctx, cancel := context.WithTimeout(job, ProbeTimeout)
 	defer cancel()
 	var out []byte
 	err := t.withInput(ctx, in, func(src string, whitelist string) error {
 		var err error
-		out, err = run(ctx, t.FFprobe, "ffprobe", "-v", "error", "-protocol_whitelist", whitelist,
+		out, err = run(job, ctx, t.FFprobe, "ffprobe", "-v", "error", "-protocol_whitelist", whitelist,
 			"-print_format", "json", "-show_format", "-show_streams", "-i", src)
 		return err
 	})
@@ -120,13 +120,13 @@ func (t Tools) Probe(ctx context.Context, in ports.Input) (domain.Probe, error) 
 }
 
 // Poster extracts one frame as a JPEG.
-func (t Tools) Poster(ctx context.Context, in ports.Input, offset float64, maxWidth int) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, PosterTimeout)
+func (t Tools) Poster(job context.Context, in ports.Input, offset float64, maxWidth int) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(job, PosterTimeout)
 	defer cancel()
 	var out []byte
 	err := t.withInput(ctx, in, func(src string, whitelist string) error {
 		var err error
-		out, err = run(ctx, t.FFmpeg, "ffmpeg", "-nostdin", "-v", "error", "-protocol_whitelist", whitelist,
+		out, err = run(job, ctx, t.FFmpeg, "ffmpeg", "-nostdin", "-v", "error", "-protocol_whitelist", whitelist,
 			"-ss", strconv.FormatFloat(offset, 'f', 3, 64), "-i", src,
 			"-frames:v", "1", "-vf", fmt.Sprintf("scale='min(%d,iw)':-2", maxWidth),
 			"-q:v", "3", "-f", "image2", "-c:v", "mjpeg", "pipe:1")
@@ -141,15 +141,21 @@ func (t Tools) Poster(ctx context.Context, in ports.Input, offset float64, maxWi
 	return out, nil
 }
 
-// run runs a tool and returns its standard output. A tool that exits with an error is
-// an UnreadableError carrying its first error line; a timeout says so.
-func run(ctx context.Context, path, name string, args ...string) ([]byte, error) {
+// run runs a tool under ctx (the job's context job with the tool's own timeout) and
+// returns its standard output. A tool that exits with an error is an UnreadableError
+// carrying its first error line, and so is the tool's own timeout; the end of the job's
+// context (JOB_TIMEOUT, or the replica stopping) is returned as it is, so the job is
+// retried rather than the file taken for unreadable.
+func run(job, ctx context.Context, path, name string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, path, args...) //nolint:gosec // G204: fixed arguments, the operator's configured tool
 	var stdout, stderr limitedBuffer
 	stdout.max, stderr.max = maxOutput, 64<<10
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.WaitDelay = 5 * time.Second
 	err := cmd.Run()
+	if job.Err() != nil {
+		return nil, fmt.Errorf("%s: %w", name, job.Err())
+	}
 	if ctx.Err() != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return nil, &domain.UnreadableError{Reason: name + " took too long reading the file"}

@@ -162,3 +162,21 @@ func TestFindRefusesMissingOrWrongTools(t *testing.T) {
 		t.Fatal("Find accepted /bin/true as ffmpeg")
 	}
 }
+
+// The end of the job's context (JOB_TIMEOUT, or the replica stopping) is not an unreadable
+// file: the job is retried.
+func TestEndOfTheJobIsNotAnUnreadableFile(t *testing.T) {
+	tl := tools(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for name, call := range map[string]func() error{
+		"probe":  func() error { _, err := tl.Probe(ctx, fileInput("testdata/sample.mp4")); return err },
+		"poster": func() error { _, err := tl.Poster(ctx, fileInput("testdata/sample.mp4"), 0, 1280); return err },
+	} {
+		err := call()
+		var unreadable *domain.UnreadableError
+		if !errors.Is(err, context.Canceled) || errors.As(err, &unreadable) {
+			t.Fatalf("%s with an ended job = %v, want the cancellation, not an unreadable file", name, err)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package worker
 
 import (
 	"context"
+	"errors"
 
 	"github.com/riverqueue/river"
 
@@ -45,12 +46,22 @@ func NewWorker(p Processor) *Worker { return &Worker{p: p} }
 // Work processes the video; after the last failed attempt the media is marked failed.
 func (w *Worker) Work(ctx context.Context, job *river.Job[ProcessArgs]) error {
 	err := w.p.Process(ctx, job.Args.VideoID)
+	if err != nil && stopping(ctx) {
+		// The replica is stopping: River puts the job back without counting the attempt.
+		return err
+	}
 	if err != nil && job.Attempt >= job.MaxAttempts {
 		if gerr := w.p.GiveUp(context.WithoutCancel(ctx), job.Args.VideoID, err); gerr != nil {
 			return gerr
 		}
 	}
 	return err
+}
+
+// stopping reports whether the job's context was cancelled (the client stopping) rather
+// than timed out (JOB_TIMEOUT, which River counts as a failed attempt).
+func stopping(ctx context.Context) bool {
+	return ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded)
 }
 
 // Register adds the worker to River's registry.

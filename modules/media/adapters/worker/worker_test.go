@@ -107,6 +107,20 @@ func TestWorkGiveUpOutlivesTheJobContext(t *testing.T) {
 	}
 }
 
+// A last attempt interrupted because the replica stops is not counted by River (the job
+// goes back to the queue), so the media is not given up on.
+func TestWorkStoppingReplicaGivesNothingUp(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	p := &fakeProcessor{processErr: ctx.Err()}
+	if err := NewWorker(p).Work(ctx, job(5, MaxAttempts, MaxAttempts)); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Work = %v, want the cancellation", err)
+	}
+	if len(p.gaveUp) != 0 {
+		t.Fatalf("GiveUp called for %v while the replica stops", p.gaveUp)
+	}
+}
+
 // Jobs are inserted with the module's attempts and tag.
 func TestProcessArgsInsertOpts(t *testing.T) {
 	opts := ProcessArgs{}.InsertOpts()
