@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -47,6 +48,10 @@ type Config struct {
 	MediaProcessing string // auto, off or required
 	FFmpegPath      string
 	FFprobePath     string
+	// HLSLadder lists the rendition heights, ascending (HLS_LADDER).
+	HLSLadder []int
+	// CORSOrigins lists the origins whose players may fetch streams and playlists.
+	CORSOrigins []string
 }
 
 // Production reports whether APP_ENV is production.
@@ -113,6 +118,8 @@ func Load(env Lookup) (Config, error) {
 	c.MediaProcessing = r.oneOf("MEDIA_PROCESSING", "auto", "auto", "off", "required")
 	c.FFmpegPath = r.str("FFMPEG_PATH", "ffmpeg")
 	c.FFprobePath = r.str("FFPROBE_PATH", "ffprobe")
+	c.HLSLadder = r.heights("HLS_LADDER", []int{360, 720, 1080})
+	c.CORSOrigins = r.origins("CORS_ORIGINS")
 	if r.err != nil {
 		return Config{}, r.err
 	}
@@ -309,6 +316,54 @@ func (r *reader) prefixes(name string) []netip.Prefix {
 		}
 		r.fail(name, v, "must be a comma-separated list of CIDRs or IP addresses")
 		return nil
+	}
+	return out
+}
+
+// heights reads a comma-separated list of rendition heights (even, 144 to 4320), sorted
+// ascending without repeats.
+func (r *reader) heights(name string, def []int) []int {
+	v, ok := r.raw(name)
+	if !ok {
+		return def
+	}
+	seen := map[int]bool{}
+	var out []int
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		h, err := strconv.Atoi(strings.TrimSuffix(strings.ToLower(part), "p"))
+		if err != nil || h < 144 || h > 4320 || h%2 != 0 {
+			r.fail(name, v, "must be a comma-separated list of even heights from 144 to 4320, e.g. 360,720,1080")
+			return def
+		}
+		if !seen[h] {
+			seen[h] = true
+			out = append(out, h)
+		}
+	}
+	sort.Ints(out)
+	return out
+}
+
+// origins reads a comma-separated list of web origins (scheme://host[:port]); "*" is
+// refused, as answers carry credentials in their URLs.
+func (r *reader) origins(name string) []string {
+	v, ok := r.raw(name)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		u, err := url.Parse(part)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "" || u.User != nil || u.Fragment != "" {
+			r.fail(name, v, "must be a comma-separated list of origins such as https://app.example.com (scheme and host, no path; no *)")
+			return nil
+		}
+		out = append(out, strings.ToLower(u.Scheme+"://"+u.Host))
 	}
 	return out
 }

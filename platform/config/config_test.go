@@ -50,6 +50,7 @@ func TestDefaults(t *testing.T) {
 		MediaProcessing:     "auto",
 		FFmpegPath:          "ffmpeg",
 		FFprobePath:         "ffprobe",
+		HLSLadder:           []int{360, 720, 1080},
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("defaults:\n got %+v\nwant %+v", c, want)
@@ -103,6 +104,8 @@ func TestExplicitValues(t *testing.T) {
 		"MEDIA_PROCESSING":      "Required",
 		"FFMPEG_PATH":           "/opt/ff/ffmpeg",
 		"FFPROBE_PATH":          "/opt/ff/ffprobe",
+		"HLS_LADDER":            "1080p, 240,720,240",
+		"CORS_ORIGINS":          "https://App.example.com, http://localhost:5173",
 	}))
 	if err != nil {
 		t.Fatalf("Load: %v", err)
@@ -121,6 +124,10 @@ func TestExplicitValues(t *testing.T) {
 		t.Fatalf("jobs: %+v", c)
 	case c.MediaProcessing != "required", c.FFmpegPath != "/opt/ff/ffmpeg", c.FFprobePath != "/opt/ff/ffprobe":
 		t.Fatalf("media: %+v", c)
+	case !reflect.DeepEqual(c.HLSLadder, []int{240, 720, 1080}):
+		t.Fatalf("HLSLadder = %v", c.HLSLadder)
+	case !reflect.DeepEqual(c.CORSOrigins, []string{"https://app.example.com", "http://localhost:5173"}):
+		t.Fatalf("CORSOrigins = %v", c.CORSOrigins)
 	case !reflect.DeepEqual(c.TrustedProxies, wantProxies):
 		t.Fatalf("TrustedProxies = %v, want %v", c.TrustedProxies, wantProxies)
 	case !reflect.DeepEqual(c.TrustedProxyStrings(), []string{"10.0.0.0/8", "172.18.0.5/32"}):
@@ -163,6 +170,12 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{"JOB_TIMEOUT", "forever"},
 		{"JOB_RESCUE_AFTER", "30m"}, // not longer than the 1h JOB_TIMEOUT
 		{"MEDIA_PROCESSING", "sometimes"},
+		{"HLS_LADDER", "720,abc"},
+		{"HLS_LADDER", "100"},
+		{"HLS_LADDER", "721"},
+		{"CORS_ORIGINS", "*"},
+		{"CORS_ORIGINS", "https://app.example.com/path"},
+		{"CORS_ORIGINS", "ftp://files.example.com"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
