@@ -1739,6 +1739,43 @@ const docTemplate = `{
                     }
                 }
             },
+            "options": {
+                "description": "204. For an Origin listed in CORS_ORIGINS the answer allows GET and HEAD with the Authorization, Range and validator headers; for any other origin it allows nothing.",
+                "tags": [
+                    "videos"
+                ],
+                "summary": "CORS preflight of a video stream",
+                "operationId": "streamVideoPreflight",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "video id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "minLength": 1,
+                        "type": "string",
+                        "x-example": "https://app.example.com",
+                        "description": "the page's origin",
+                        "name": "Origin",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content",
+                        "headers": {
+                            "Access-Control-Allow-Origin": {
+                                "type": "string",
+                                "description": "the Origin, when allowed"
+                            }
+                        }
+                    }
+                }
+            },
             "head": {
                 "security": [
                     {
@@ -2141,6 +2178,648 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "no such live video",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/videos/{id}/hls/master.m3u8": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    },
+                    {
+                        "PlaybackToken": []
+                    }
+                ],
+                "description": "The adaptive (HLS, fMP4) renditions media processing made of an upload: the master playlist master.m3u8, then per rendition (its height, e.g. 720p) index.m3u8, init.mp4 and seg_NNNNN.m4s. The same access as the stream: a Bearer token, or a playback token (?token=) from GET /v1/videos/{id}/playback. Playlists answered to a playback-token caller carry a token of their own in every child URI, bound to the same user and video and valid for the video's duration plus 15 minutes, so a viewing outlives the 10-minute playback window; like every token they stop working at once when the user is deleted or changes password. Child URIs also carry v, the version of the rendition set, so segments can be cached for good. The first media segment a user fetches records the first view and credits points, once; playlists and init sections record nothing. 404 until the renditions exist (media.hls_url is set then), and for any other path. Origins in CORS_ORIGINS may fetch these files from the browser.",
+                "produces": [
+                    "application/vnd.apple.mpegurl",
+                    "video/mp4",
+                    "video/iso.segment",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "videos"
+                ],
+                "summary": "HLS master playlist of a video",
+                "operationId": "hlsMaster",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "video id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "minLength": 1,
+                        "type": "string",
+                        "x-example": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...",
+                        "description": "playback token (instead of the Authorization header)",
+                        "name": "token",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 64,
+                        "type": "string",
+                        "x-example": "3fa1b2c4d5e6",
+                        "description": "version of the rendition set, added by the playlists; ignored",
+                        "name": "v",
+                        "in": "query"
+                    },
+                    {
+                        "minLength": 1,
+                        "type": "string",
+                        "x-example": "bytes=0-1023",
+                        "description": "byte range per RFC 9110 (segments and init sections)",
+                        "name": "Range",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "private, no-cache (playlists) or private, max-age=31536000, immutable (init sections and segments)"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "entity tag of the file (init sections and segments)"
+                            }
+                        }
+                    },
+                    "206": {
+                        "description": "Partial Content",
+                        "schema": {
+                            "type": "file"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "private, no-cache (playlists) or private, max-age=31536000, immutable (init sections and segments)"
+                            },
+                            "Content-Range": {
+                                "type": "string",
+                                "description": "bytes 0-1023/88925"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "entity tag of the file (init sections and segments)"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "Not Modified"
+                    },
+                    "400": {
+                        "description": "id is not a positive integer",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token or playback token",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such live video, no HLS renditions (yet), or no such file",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "If-Match or If-Unmodified-Since does not hold for the file",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "416": {
+                        "description": "the range cannot be satisfied; Content-Range: bytes */size",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            },
+            "options": {
+                "description": "204. For an Origin listed in CORS_ORIGINS the answer allows GET and HEAD with the Authorization, Range and validator headers; for any other origin it allows nothing.",
+                "tags": [
+                    "videos"
+                ],
+                "summary": "CORS preflight of HLS files",
+                "operationId": "hlsMasterPreflight",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "video id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "minLength": 1,
+                        "type": "string",
+                        "x-example": "https://app.example.com",
+                        "description": "the page's origin",
+                        "name": "Origin",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content",
+                        "headers": {
+                            "Access-Control-Allow-Origin": {
+                                "type": "string",
+                                "description": "the Origin, when allowed"
+                            }
+                        }
+                    }
+                }
+            },
+            "head": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    },
+                    {
+                        "PlaybackToken": []
+                    }
+                ],
+                "description": "What GET would answer, without the body and without recording a view.",
+                "produces": [
+                    "application/vnd.apple.mpegurl",
+                    "video/mp4",
+                    "video/iso.segment",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "videos"
+                ],
+                "summary": "Headers of the HLS master playlist",
+                "operationId": "hlsMasterHead",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "video id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "minLength": 1,
+                        "type": "string",
+                        "x-example": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...",
+                        "description": "playback token (instead of the Authorization header)",
+                        "name": "token",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 64,
+                        "type": "string",
+                        "x-example": "3fa1b2c4d5e6",
+                        "description": "version of the rendition set, added by the playlists; ignored",
+                        "name": "v",
+                        "in": "query"
+                    },
+                    {
+                        "minLength": 1,
+                        "type": "string",
+                        "x-example": "bytes=0-1023",
+                        "description": "byte range per RFC 9110 (segments and init sections)",
+                        "name": "Range",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "private, no-cache (playlists) or private, max-age=31536000, immutable (init sections and segments)"
+                            }
+                        }
+                    },
+                    "206": {
+                        "description": "Partial Content",
+                        "schema": {
+                            "type": "file"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "private, no-cache (playlists) or private, max-age=31536000, immutable (init sections and segments)"
+                            },
+                            "Content-Range": {
+                                "type": "string",
+                                "description": "bytes 0-1023/88925"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "Not Modified"
+                    },
+                    "400": {
+                        "description": "id is not a positive integer",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token or playback token",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such live video, no HLS renditions (yet), or no such file",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "If-Match or If-Unmodified-Since does not hold for the file",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "416": {
+                        "description": "the range cannot be satisfied; Content-Range: bytes */size",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/videos/{id}/hls/{rendition}/{file}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    },
+                    {
+                        "PlaybackToken": []
+                    }
+                ],
+                "description": "The adaptive (HLS, fMP4) renditions media processing made of an upload: the master playlist master.m3u8, then per rendition (its height, e.g. 720p) index.m3u8, init.mp4 and seg_NNNNN.m4s. The same access as the stream: a Bearer token, or a playback token (?token=) from GET /v1/videos/{id}/playback. Playlists answered to a playback-token caller carry a token of their own in every child URI, bound to the same user and video and valid for the video's duration plus 15 minutes, so a viewing outlives the 10-minute playback window; like every token they stop working at once when the user is deleted or changes password. Child URIs also carry v, the version of the rendition set, so segments can be cached for good. The first media segment a user fetches records the first view and credits points, once; playlists and init sections record nothing. 404 until the renditions exist (media.hls_url is set then), and for any other path. Origins in CORS_ORIGINS may fetch these files from the browser.",
+                "produces": [
+                    "application/vnd.apple.mpegurl",
+                    "video/mp4",
+                    "video/iso.segment",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "videos"
+                ],
+                "summary": "A file of an HLS rendition",
+                "operationId": "hlsFile",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "video id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "x-example": "720p",
+                        "description": "a rendition: its height and p",
+                        "name": "rendition",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "x-example": "seg_00001.m4s",
+                        "description": "index.m3u8, init.mp4 or seg_NNNNN.m4s",
+                        "name": "file",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "minLength": 1,
+                        "type": "string",
+                        "x-example": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...",
+                        "description": "playback token (instead of the Authorization header)",
+                        "name": "token",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 64,
+                        "type": "string",
+                        "x-example": "3fa1b2c4d5e6",
+                        "description": "version of the rendition set, added by the playlists; ignored",
+                        "name": "v",
+                        "in": "query"
+                    },
+                    {
+                        "minLength": 1,
+                        "type": "string",
+                        "x-example": "bytes=0-1023",
+                        "description": "byte range per RFC 9110 (segments and init sections)",
+                        "name": "Range",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "private, no-cache (playlists) or private, max-age=31536000, immutable (init sections and segments)"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "entity tag of the file (init sections and segments)"
+                            }
+                        }
+                    },
+                    "206": {
+                        "description": "Partial Content",
+                        "schema": {
+                            "type": "file"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "private, no-cache (playlists) or private, max-age=31536000, immutable (init sections and segments)"
+                            },
+                            "Content-Range": {
+                                "type": "string",
+                                "description": "bytes 0-1023/88925"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "entity tag of the file (init sections and segments)"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "Not Modified"
+                    },
+                    "400": {
+                        "description": "id is not a positive integer",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token or playback token",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such live video, no HLS renditions (yet), or no such file",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "If-Match or If-Unmodified-Since does not hold for the file",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "416": {
+                        "description": "the range cannot be satisfied; Content-Range: bytes */size",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            },
+            "options": {
+                "description": "204. For an Origin listed in CORS_ORIGINS the answer allows GET and HEAD with the Authorization, Range and validator headers; for any other origin it allows nothing.",
+                "tags": [
+                    "videos"
+                ],
+                "summary": "CORS preflight of HLS files",
+                "operationId": "hlsFilePreflight",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "video id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "x-example": "720p",
+                        "description": "a rendition",
+                        "name": "rendition",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "x-example": "index.m3u8",
+                        "description": "a file of the rendition",
+                        "name": "file",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "minLength": 1,
+                        "type": "string",
+                        "x-example": "https://app.example.com",
+                        "description": "the page's origin",
+                        "name": "Origin",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content",
+                        "headers": {
+                            "Access-Control-Allow-Origin": {
+                                "type": "string",
+                                "description": "the Origin, when allowed"
+                            }
+                        }
+                    }
+                }
+            },
+            "head": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    },
+                    {
+                        "PlaybackToken": []
+                    }
+                ],
+                "description": "What GET would answer, without the body and without recording a view.",
+                "produces": [
+                    "application/vnd.apple.mpegurl",
+                    "video/mp4",
+                    "video/iso.segment",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "videos"
+                ],
+                "summary": "Headers of a file of an HLS rendition",
+                "operationId": "hlsFileHead",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "video id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "x-example": "720p",
+                        "description": "a rendition: its height and p",
+                        "name": "rendition",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "x-example": "seg_00001.m4s",
+                        "description": "index.m3u8, init.mp4 or seg_NNNNN.m4s",
+                        "name": "file",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "minLength": 1,
+                        "type": "string",
+                        "x-example": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...",
+                        "description": "playback token (instead of the Authorization header)",
+                        "name": "token",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 64,
+                        "type": "string",
+                        "x-example": "3fa1b2c4d5e6",
+                        "description": "version of the rendition set, added by the playlists; ignored",
+                        "name": "v",
+                        "in": "query"
+                    },
+                    {
+                        "minLength": 1,
+                        "type": "string",
+                        "x-example": "bytes=0-1023",
+                        "description": "byte range per RFC 9110 (segments and init sections)",
+                        "name": "Range",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "private, no-cache (playlists) or private, max-age=31536000, immutable (init sections and segments)"
+                            }
+                        }
+                    },
+                    "206": {
+                        "description": "Partial Content",
+                        "schema": {
+                            "type": "file"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "private, no-cache (playlists) or private, max-age=31536000, immutable (init sections and segments)"
+                            },
+                            "Content-Range": {
+                                "type": "string",
+                                "description": "bytes 0-1023/88925"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "Not Modified"
+                    },
+                    "400": {
+                        "description": "id is not a positive integer",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token or playback token",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such live video, no HLS renditions (yet), or no such file",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "If-Match or If-Unmodified-Since does not hold for the file",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "416": {
+                        "description": "the range cannot be satisfied; Content-Range: bytes */size",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }

@@ -119,6 +119,10 @@ func (m mediaFacts) Reprocess(ctx context.Context, videoID int64, storageKey str
 	return m.media.Reprocess(ctx, videoID, storageKey)
 }
 
+func (m mediaFacts) HLSFile(ctx context.Context, videoID int64, path string) (string, error) {
+	return m.media.HLSFile(ctx, videoID, path)
+}
+
 // mediaFiles lets the media module read originals from, and keep derived files in, the
 // video storage.
 type mediaFiles struct{ storage videoports.Storage }

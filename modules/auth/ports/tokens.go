@@ -31,6 +31,8 @@ type TokenSigner interface {
 	SignAccessAt(id Identity, issuedAt time.Time) (token string, expiresAt time.Time, err error)
 	ParseAccess(token string) (AccessClaims, error)
 	SignPlaybackAt(id Identity, videoID int64, issuedAt time.Time) (token string, expiresAt time.Time, err error)
+	// SignPlaybackFor is SignPlaybackAt with a lifetime of ttl (bounded by the signer).
+	SignPlaybackFor(id Identity, videoID int64, issuedAt time.Time, ttl time.Duration) (token string, expiresAt time.Time, err error)
 	ParsePlayback(token string) (PlaybackClaims, error)
 	// AccessTTL is the lifetime of an access token.
 	AccessTTL() time.Duration

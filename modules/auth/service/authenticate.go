@@ -94,6 +94,21 @@ func NewPlayback(signer ports.TokenSigner, auth *Authenticator, clock ports.Cloc
 // authenticated with a token no older than the user's last password change, so the new
 // token is dated no earlier than that change, even within its millisecond.
 func (p *Playback) IssuePlayback(ctx context.Context, userID, corporationID int64, role string, videoID int64) (string, time.Time, error) {
+	return p.issue(ctx, userID, corporationID, role, videoID, 0)
+}
+
+// IssuePlaybackFor is IssuePlayback with a lifetime of ttl: the tokens an HLS playlist
+// puts in its child URIs, so that a viewer who started a video can watch it to the end.
+// They are bound to the same user and video, and die with the user or a password change
+// like any other token.
+func (p *Playback) IssuePlaybackFor(ctx context.Context, userID, corporationID int64, role string, videoID int64, ttl time.Duration) (string, time.Time, error) {
+	if ttl <= 0 {
+		return "", time.Time{}, fmt.Errorf("issue playback token: lifetime %s", ttl)
+	}
+	return p.issue(ctx, userID, corporationID, role, videoID, ttl)
+}
+
+func (p *Playback) issue(ctx context.Context, userID, corporationID int64, role string, videoID int64, ttl time.Duration) (string, time.Time, error) {
 	if userID <= 0 || videoID <= 0 {
 		return "", time.Time{}, fmt.Errorf("issue playback token: user %d, video %d", userID, videoID)
 	}
@@ -105,7 +120,11 @@ func (p *Playback) IssuePlayback(ctx context.Context, userID, corporationID int6
 		return "", time.Time{}, domain.ErrUnauthenticated
 	}
 	at := issueTime(p.clock.Now(), id)
-	return p.signer.SignPlaybackAt(ports.Identity{UserID: userID, CorporationID: corporationID, Role: role}, videoID, at)
+	who := ports.Identity{UserID: userID, CorporationID: corporationID, Role: role}
+	if ttl == 0 {
+		return p.signer.SignPlaybackAt(who, videoID, at)
+	}
+	return p.signer.SignPlaybackFor(who, videoID, at, ttl)
 }
 
 // issueTime dates a token issued now for a user whose identity was just read: now, or

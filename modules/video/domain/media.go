@@ -26,6 +26,14 @@ type Media struct {
 	AudioCodec      string
 	Bitrate         int64
 	HasPoster       bool
+	// Renditions are the HLS renditions, ascending; none until HLS is ready.
+	Renditions []Rendition
+}
+
+// Rendition is one HLS rendition of a video.
+type Rendition struct {
+	Height    int
+	Bandwidth int64
 }
 
 // Duration is the media's duration, 0 when unknown.

@@ -48,6 +48,8 @@ type Stream struct {
 	ETag         string
 	LastModified time.Time
 	ContentType  string
+	// CacheControl is how clients may keep the answer; "" is "private, no-cache".
+	CacheControl string
 	// Content is the opened bytes; nil when none go out (HEAD, 304, 412).
 	Content io.ReadSeekCloser
 

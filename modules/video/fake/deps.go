@@ -54,6 +54,11 @@ func (t Tokens) IssuePlayback(_ context.Context, userID, _ int64, _ string, vide
 	return "play-" + itoa(videoID) + "-" + itoa(userID), t.Now.Add(5 * time.Minute), nil
 }
 
+// IssuePlaybackFor returns "hls-<video>-<user>" valid for ttl.
+func (t Tokens) IssuePlaybackFor(_ context.Context, userID, _ int64, _ string, videoID int64, ttl time.Duration) (string, time.Time, error) {
+	return "hls-" + itoa(videoID) + "-" + itoa(userID), t.Now.Add(ttl), nil
+}
+
 func itoa(n int64) string {
 	if n == 0 {
 		return "0"

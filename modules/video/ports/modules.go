@@ -24,4 +24,6 @@ type Users interface {
 // The auth module implements it.
 type PlaybackTokens interface {
 	IssuePlayback(ctx context.Context, userID, corporationID int64, role string, videoID int64) (token string, expiresAt time.Time, err error)
+	// IssuePlaybackFor issues one that lives for ttl: the tokens of HLS child URIs.
+	IssuePlaybackFor(ctx context.Context, userID, corporationID int64, role string, videoID int64, ttl time.Duration) (token string, expiresAt time.Time, err error)
 }

@@ -61,4 +61,8 @@ type Media interface {
 	// Reprocess runs the processing of a stored original again; an error of kind
 	// conflict when processing is off.
 	Reprocess(ctx context.Context, videoID int64, storageKey string) error
+	// HLSFile returns the storage key of a file of the video's HLS renditions, by its
+	// path under the HLS root ("master.m3u8", "720p/index.m3u8", "720p/seg_00001.m4s", …);
+	// an error of kind not_found for any other path.
+	HLSFile(ctx context.Context, videoID int64, path string) (key string, err error)
 }

@@ -24,6 +24,8 @@ const (
 	TypePlayback     = "playback"
 	// PlaybackTTL is the lifetime of a playback token.
 	PlaybackTTL = 10 * time.Minute
+	// MaxPlaybackTTL bounds the lifetime of the playback tokens of HLS child URIs.
+	MaxPlaybackTTL = 13 * time.Hour
 	// Leeway absorbs small clock differences between replicas when checking exp and iat.
 	Leeway = 5 * time.Second
 )
@@ -120,6 +122,16 @@ func (s *Signer) SignPlayback(id ports.Identity, videoID int64) (string, time.Ti
 // the given time (truncated to IssuePrecision).
 func (s *Signer) SignPlaybackAt(id ports.Identity, videoID int64, issuedAt time.Time) (string, time.Time, error) {
 	return s.sign(id, TypePlayback, PlaybackAudience, videoID, issuedAt, PlaybackTTL)
+}
+
+// SignPlaybackFor issues a playback token that lives for ttl instead of PlaybackTTL (at
+// most MaxPlaybackTTL): the tokens in an HLS playlist's child URIs, which must outlive
+// the viewing of the video.
+func (s *Signer) SignPlaybackFor(id ports.Identity, videoID int64, issuedAt time.Time, ttl time.Duration) (string, time.Time, error) {
+	if ttl <= 0 || ttl > MaxPlaybackTTL {
+		return "", time.Time{}, fmt.Errorf("sign playback token: lifetime %s out of (0, %s]", ttl, MaxPlaybackTTL)
+	}
+	return s.sign(id, TypePlayback, PlaybackAudience, videoID, issuedAt, ttl)
 }
 
 func (s *Signer) sign(id ports.Identity, typ, aud string, videoID int64, issuedAt time.Time, ttl time.Duration) (string, time.Time, error) {

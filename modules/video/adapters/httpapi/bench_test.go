@@ -22,6 +22,7 @@ import (
 	"vms/modules/video/ports"
 	"vms/modules/video/service"
 	"vms/platform/clock"
+	"vms/platform/config"
 	"vms/platform/database/dbtest"
 	"vms/platform/events"
 	"vms/platform/events/eventstest"
@@ -62,7 +63,7 @@ func BenchmarkStreamRange(b *testing.B) {
 		Plans: fake.NewPlans(), Users: fake.Users{}, Tokens: fake.Tokens{}, UoW: &fake.UnitOfWork{}, Publisher: &eventstest.Recorder{}, Clock: clock.System{},
 	}, service.Settings{PointsPerView: 10, MaxUploadBytes: 1 << 20})
 	engine := gin.New()
-	httpapi.New(svc, httpserver.NewGuard(callers())).Register(engine)
+	httpapi.New(svc, httpserver.NewGuard(callers()), httpserver.NewCORS(config.Config{})).Register(engine)
 	srv := httptest.NewServer(engine)
 	defer srv.Close()
 	client := srv.Client()
@@ -105,7 +106,7 @@ func BenchmarkRepeatView(b *testing.B) {
 	token := "guest"
 	tokens := httptestkit.Tokens{token: {UserID: user, CorporationID: corp, Role: principal.RoleGuest}}
 	engine := gin.New()
-	httpapi.New(svc, httpserver.NewGuard(tokens)).Register(engine)
+	httpapi.New(svc, httpserver.NewGuard(tokens), httpserver.NewCORS(config.Config{})).Register(engine)
 	body := `{"video_id":` + id(v) + `}`
 	post := func() int {
 		req := httptest.NewRequest(http.MethodPost, "/v1/view-logs", strings.NewReader(body))
@@ -162,7 +163,7 @@ func BenchmarkStreamSmallRanges(b *testing.B) {
 			token := "guest"
 			tokens := httptestkit.Tokens{token: {UserID: user, CorporationID: corp, Role: principal.RoleGuest}}
 			engine := gin.New()
-			httpapi.New(svc, httpserver.NewGuard(tokens)).Register(engine)
+			httpapi.New(svc, httpserver.NewGuard(tokens), httpserver.NewCORS(config.Config{})).Register(engine)
 			get := func() int {
 				req := httptest.NewRequest(http.MethodGet, "/v1/videos/stream/"+id(v), nil)
 				req.Header.Set("Authorization", "Bearer "+token)

@@ -17,6 +17,7 @@ import (
 	"vms/modules/video/fake"
 	"vms/modules/video/service"
 	"vms/platform/clock"
+	"vms/platform/config"
 	"vms/platform/events/eventstest"
 	"vms/platform/httpserver"
 	"vms/platform/httpserver/httptestkit"
@@ -77,7 +78,7 @@ func newEnv(t testing.TB, opts ...option) *env {
 		Tokens: fake.Tokens{Now: time.Now()}, UoW: &fake.UnitOfWork{}, Publisher: e.pub, Clock: clock.System{},
 	}, settings)
 	tokens := callers()
-	e.engine = httptestkit.Engine(t, httpapi.New(svc, httpserver.NewGuard(tokens)))
+	e.engine = httptestkit.Engine(t, httpapi.New(svc, httpserver.NewGuard(tokens), httpserver.NewCORS(config.Config{})))
 
 	ctx := context.Background()
 	e.storage.Add("k-live", data)

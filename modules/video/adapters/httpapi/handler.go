@@ -14,13 +14,14 @@ import (
 type Handler struct {
 	svc   *service.Service
 	guard *httpserver.Guard
+	cors  *httpserver.CORS
 }
 
 var _ httpserver.Registrar = (*Handler)(nil)
 
 // New builds the handler.
-func New(svc *service.Service, guard *httpserver.Guard) *Handler {
-	return &Handler{svc: svc, guard: guard}
+func New(svc *service.Service, guard *httpserver.Guard, cors *httpserver.CORS) *Handler {
+	return &Handler{svc: svc, guard: guard, cors: cors}
 }
 
 // Register adds the routes. Within one method gin needs the same wildcard name at the
@@ -38,8 +39,14 @@ func (h *Handler) Register(r gin.IRouter) {
 	v.GET("/:id/playback", signed, h.playback)
 	v.GET("/:id/poster", maybe, h.poster)
 	v.POST("/:id/process", signed, h.process)
-	v.GET("/stream/:id", h.guard.Stream(), h.stream)
-	v.HEAD("/stream/:id", h.guard.Stream(), h.streamHead)
+	// Streams and HLS files: web players on CORS_ORIGINS may fetch them.
+	cors, stream := h.cors.Allow(), h.guard.Stream()
+	v.GET("/stream/:id", cors, stream, h.stream)
+	v.HEAD("/stream/:id", cors, stream, h.streamHead)
+	v.OPTIONS("/stream/:id", h.streamPreflight)
+	v.GET("/:id/hls/*path", cors, stream, byHLSPath(h.hlsMaster, h.hlsFile))
+	v.HEAD("/:id/hls/*path", cors, stream, byHLSPath(h.hlsMasterHead, h.hlsFileHead))
+	v.OPTIONS("/:id/hls/*path", byHLSPath(h.hlsMasterPreflight, h.hlsFilePreflight))
 
 	l := r.Group("/v1/view-logs")
 	l.POST("", signed, h.createViewLog)
@@ -52,4 +59,16 @@ func (h *Handler) Register(r gin.IRouter) {
 func caller(c *gin.Context) principal.Principal {
 	p, _ := httpserver.Caller(c)
 	return p
+}
+
+// byHLSPath sends the master playlist to master and any other HLS path to file: one gin
+// route serves what the API document describes as two paths.
+func byHLSPath(master, file gin.HandlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Param("path") == "/master.m3u8" {
+			master(c)
+			return
+		}
+		file(c)
+	}
 }

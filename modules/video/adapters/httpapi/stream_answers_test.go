@@ -20,6 +20,7 @@ import (
 	"vms/modules/video/fake"
 	"vms/modules/video/service"
 	"vms/platform/clock"
+	"vms/platform/config"
 	"vms/platform/events/eventstest"
 	"vms/platform/httpserver"
 	"vms/platform/httpserver/httptestkit"
@@ -182,7 +183,7 @@ func TestStreamContentThatCannotSeekIsAProblem(t *testing.T) {
 		Videos: videos, ViewLogs: fake.NewViewLogs(), Storage: unseekableStorage{storage}, Sources: fake.NewSources(),
 		Plans: fake.NewPlans(), Users: fake.Users{}, Tokens: fake.Tokens{}, UoW: &fake.UnitOfWork{}, Publisher: &eventstest.Recorder{}, Clock: clock.System{},
 	}, service.Settings{PointsPerView: 10, MaxUploadBytes: 1 << 20})
-	engine := httptestkit.Engine(t, httpapi.New(svc, httpserver.NewGuard(callers())))
+	engine := httptestkit.Engine(t, httpapi.New(svc, httpserver.NewGuard(callers()), httpserver.NewCORS(config.Config{})))
 	req := httptest.NewRequest(http.MethodGet, "/v1/videos/stream/"+id(v), nil)
 	req.Header.Set("Authorization", "Bearer "+guestA)
 	req.Header.Set("Range", "bytes=10-19")
