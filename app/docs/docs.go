@@ -2840,7 +2840,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "A short-lived URL with a token bound to the caller and the video, for a video element that cannot send an Authorization header. For a public video or one of the caller's corporation.",
+                "description": "A short-lived URL with a token bound to the caller and the video, for a video element that cannot send an Authorization header. For a public video or one of the caller's corporation. Once the video has HLS renditions, hls_url is the master playlist with the same token (for hls.js, Safari, ffmpeg); the playlists it leads to carry tokens of their own that last the whole viewing.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -3743,6 +3743,7 @@ const docTemplate = `{
             "type": "object",
             "required": [
                 "expires_at",
+                "hls_url",
                 "url"
             ],
             "properties": {
@@ -3750,6 +3751,13 @@ const docTemplate = `{
                     "type": "string",
                     "format": "date-time",
                     "example": "2026-01-02T03:14:05Z"
+                },
+                "hls_url": {
+                    "description": "the HLS master playlist with the same token, once the video has renditions",
+                    "type": "string",
+                    "format": "uri-reference",
+                    "x-nullable": true,
+                    "example": "/v1/videos/7/hls/master.m3u8?token=eyJhbGciOi..."
                 },
                 "url": {
                     "type": "string",

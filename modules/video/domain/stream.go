@@ -118,6 +118,8 @@ func (e *SourceStatusError) Kind() kind.Kind { return kind.BadGateway }
 type PlaybackToken struct {
 	Token     string
 	ExpiresAt time.Time
+	// HLS tells that the video has HLS renditions the token also opens.
+	HLS bool
 }
 
 // View is the outcome of recording a view: the log and the points credited by this call.

@@ -164,5 +164,13 @@ func (s *Service) Playback(ctx context.Context, caller principal.Principal, id i
 	if err != nil {
 		return domain.PlaybackToken{}, fmt.Errorf("issue playback token: %w", err)
 	}
-	return domain.PlaybackToken{Token: token, ExpiresAt: exp}, nil
+	out := domain.PlaybackToken{Token: token, ExpiresAt: exp}
+	if s.Media != nil {
+		ms, err := s.Media.Of(ctx, []int64{id})
+		if err != nil {
+			return domain.PlaybackToken{}, fmt.Errorf("read media: %w", err)
+		}
+		out.HLS = len(ms[id].Renditions) > 0
+	}
+	return out, nil
 }

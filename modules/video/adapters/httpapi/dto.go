@@ -95,6 +95,13 @@ func toMediaResponse(id int64, m domain.Media) mediaResponse {
 		u := "/v1/videos/" + strconv.FormatInt(id, 10) + "/poster"
 		r.PosterURL = &u
 	}
+	if len(m.Renditions) > 0 {
+		u := "/v1/videos/" + strconv.FormatInt(id, 10) + "/hls/master.m3u8"
+		r.HLSURL = &u
+		for _, rd := range m.Renditions {
+			r.Renditions = append(r.Renditions, renditionResponse{Height: rd.Height, Bandwidth: rd.Bandwidth})
+		}
+	}
 	return r
 }
 
@@ -147,6 +154,8 @@ func viewToResponse(v domain.View) viewLogResponse {
 
 // playbackResponse is a short-lived stream URL.
 type playbackResponse struct {
-	URL       string    `json:"url" validate:"required" format:"uri-reference" example:"/v1/videos/stream/7?token=eyJhbGciOi..."`
+	URL string `json:"url" validate:"required" format:"uri-reference" example:"/v1/videos/stream/7?token=eyJhbGciOi..."`
+	// the HLS master playlist with the same token, once the video has renditions
+	HLSURL    *string   `json:"hls_url" validate:"required" extensions:"x-nullable" format:"uri-reference" example:"/v1/videos/7/hls/master.m3u8?token=eyJhbGciOi..."`
 	ExpiresAt time.Time `json:"expires_at" validate:"required" format:"date-time" example:"2026-01-02T03:14:05Z"`
 }

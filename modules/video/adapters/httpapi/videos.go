@@ -275,7 +275,7 @@ func (h *Handler) restore(c *gin.Context) {
 //
 //	@Summary		Get a playback URL
 //	@ID			getPlaybackURL
-//	@Description	A short-lived URL with a token bound to the caller and the video, for a video element that cannot send an Authorization header. For a public video or one of the caller's corporation.
+//	@Description	A short-lived URL with a token bound to the caller and the video, for a video element that cannot send an Authorization header. For a public video or one of the caller's corporation. Once the video has HLS renditions, hls_url is the master playlist with the same token (for hls.js, Safari, ffmpeg); the playlists it leads to carry tokens of their own that last the whole viewing.
 //	@Tags			videos
 //	@Produce		json,application/problem+json
 //	@Param			id	path		int	true	"video id"	minimum(1)
@@ -297,8 +297,13 @@ func (h *Handler) playback(c *gin.Context) {
 		httpserver.Fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, playbackResponse{
+	res := playbackResponse{
 		URL:       "/v1/videos/stream/" + strconv.FormatInt(id, 10) + "?token=" + url.QueryEscape(p.Token),
 		ExpiresAt: p.ExpiresAt.UTC(),
-	})
+	}
+	if p.HLS {
+		u := "/v1/videos/" + strconv.FormatInt(id, 10) + "/hls/master.m3u8?token=" + url.QueryEscape(p.Token)
+		res.HLSURL = &u
+	}
+	c.JSON(http.StatusOK, res)
 }
