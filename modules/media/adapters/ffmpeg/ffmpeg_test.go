@@ -292,21 +292,30 @@ func TestTranscodeLadderIsPlayable(t *testing.T) {
 		t.Fatalf("plan = %+v", plan)
 	}
 	dir := hlsCopy(t, tl, in, plan)
-	checkHLS(t, dir, plan, 8)
 	// Six-second segments: two per rendition (6 s and 2 s).
 	pl, _ := domain.ParseMediaPlaylist(readFile(t, filepath.Join(dir, "720p", "index.m3u8")))
 	if len(pl.Segments) != 2 || math.Abs(pl.Segments[0].Seconds-6) > 0.1 {
 		t.Fatalf("720p segments = %+v, want 6 s and 2 s", pl.Segments)
 	}
-	// A player's view: ffprobe reads the master playlist and every rendition's stream.
-	probe, err := exec.Command(tl.FFprobe, "-v", "error", "-show_entries", "stream=codec_name,width,height",
-		"-of", "csv=p=0", filepath.Join(dir, "master.m3u8")).CombinedOutput()
-	if err != nil {
-		t.Fatalf("ffprobe master.m3u8: %v\n%s", err, probe)
+	// A player's view: ffprobe reads the master playlist, ffmpeg's and the one the service
+	// writes from it, and every rendition's stream.
+	var rs []domain.Rendition
+	for i, v := range checkHLS(t, dir, plan, 8) {
+		rs = append(rs, domain.Rendition{Name: plan.Rungs[i].Name, Width: v.Width, Height: v.Height, Bandwidth: v.Bandwidth, AverageBandwidth: v.Bandwidth, Codecs: v.Codecs})
 	}
-	for _, want := range []string{"h264,640,360", "h264,1280,720", "aac"} {
-		if !strings.Contains(string(probe), want) {
-			t.Fatalf("ffprobe of master.m3u8 lacks %q:\n%s", want, probe)
+	if err := os.WriteFile(filepath.Join(dir, "own.m3u8"), []byte(domain.MasterPlaylist(rs)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, master := range []string{"master.m3u8", "own.m3u8"} {
+		probe, err := exec.Command(tl.FFprobe, "-v", "error", "-show_entries", "stream=codec_name,width,height",
+			"-of", "csv=p=0", filepath.Join(dir, master)).CombinedOutput()
+		if err != nil {
+			t.Fatalf("ffprobe %s: %v\n%s", master, err, probe)
+		}
+		for _, want := range []string{"h264,640,360", "h264,1280,720", "aac"} {
+			if !strings.Contains(string(probe), want) {
+				t.Fatalf("ffprobe of %s lacks %q:\n%s", master, want, probe)
+			}
 		}
 	}
 }
