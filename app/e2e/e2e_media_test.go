@@ -128,8 +128,10 @@ func TestMediaProcessingEndToEnd(t *testing.T) {
 		if etag2 := a.Do(http.MethodGet, path, nil, acme.adminToken).Expect(t, 200).Header.Get("ETag"); etag2 == etag {
 			t.Fatalf("the reprocessed poster kept the ETag %s", etag)
 		}
-		if n := len(videoFiles(t, a)); n != 2 {
-			t.Fatalf("storage holds %d files, want the original and one poster (the old poster deleted)", n)
+		// The original, one poster and the HLS of one rendition (240p: master.m3u8,
+		// index.m3u8, init.mp4, one segment); the first run's poster and HLS deleted.
+		if n := len(videoFiles(t, a)); n != 6 {
+			t.Fatalf("storage holds %d files, want the original, one poster and four HLS files (the old ones deleted)", n)
 		}
 		// The original streamed through it all.
 		a.Do(http.MethodGet, "/v1/videos/stream/"+strconv.FormatInt(id, 10), nil, acme.guestToken).Expect(t, 200)

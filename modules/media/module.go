@@ -1,6 +1,6 @@
 // Package media is the media module: it learns what a stored video is (ffprobe: duration,
-// size, codecs, bitrate), derives its poster (ffmpeg), and keeps the processing status,
-// in background jobs. It is its own module rather than part of video because it owns its
+// size, codecs, bitrate), derives its poster and its HLS renditions (ffmpeg), and keeps
+// the processing status, in background jobs. It is its own module rather than part of video because it owns its
 // own table, tools and jobs, and grows with the renditions; the video module keeps the
 // routes and their access rules and asks this module for the facts through a port.
 package media
@@ -60,11 +60,11 @@ func NewService(p ServiceParams) (*service.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := service.Deps{Repo: p.Repo, Files: p.Files, Queue: p.Queue, UoW: p.UoW, Log: p.Log}
+	d := service.Deps{Repo: p.Repo, Files: p.Files, Queue: p.Queue, UoW: p.UoW, Log: p.Log, Ladder: p.Config.HLSLadder}
 	switch {
 	case tools != nil:
 		d.Tools = tools
-		p.Log.Info("media processing on", "ffprobe", tools.FFprobe, "ffmpeg", tools.FFmpeg)
+		p.Log.Info("media processing on", "ffprobe", tools.FFprobe, "ffmpeg", tools.FFmpeg, "hls_ladder", p.Config.HLSLadder)
 	case p.Config.MediaProcessing == "auto":
 		p.Log.Warn("media processing off: ffprobe/ffmpeg not found (install ffmpeg, or set FFPROBE_PATH and FFMPEG_PATH); uploads are ready without duration or poster")
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 
@@ -54,6 +55,20 @@ func TestOffNeverProcessesAndDoesNotWarn(t *testing.T) {
 	enabled, logs, err := newService(t, "off", "ffprobe")
 	if err != nil || enabled || strings.Contains(logs, "WARN") {
 		t.Fatalf("off: enabled=%v err=%v logs=%s", enabled, err, logs)
+	}
+}
+
+// The service encodes the ladder of HLS_LADDER.
+func TestServiceGetsTheLadder(t *testing.T) {
+	svc, err := media.NewService(media.ServiceParams{
+		Config: config.Config{MediaProcessing: "off", HLSLadder: []int{240, 480}},
+		Log:    slog.New(slog.DiscardHandler), Repo: fake.NewRepository(), Files: fake.NewFiles(), Queue: &fake.Queue{}, UoW: fake.UoW{},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(svc.Ladder, []int{240, 480}) {
+		t.Fatalf("ladder = %v", svc.Ladder)
 	}
 }
 

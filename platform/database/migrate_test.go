@@ -16,6 +16,8 @@ var schema = map[string][]string{
 	"video_view_logs":    {"id", "user_id", "video_id", "created_at"},
 	"point_transactions": {"id", "user_id", "amount", "reason", "ref_id", "created_at"},
 	"refresh_tokens":     {"id", "user_id", "token_hash", "family_id", "expires_at", "last_used_at", "revoked_at", "created_at"},
+	"media":              {"video_id", "status", "error", "original_key", "duration_seconds", "width", "height", "video_codec", "audio_codec", "bitrate", "poster_key", "renditions", "created_at", "updated_at"},
+	"media_hls_files":    {"video_id", "path", "storage_key", "size_bytes"},
 }
 
 func TestMigrationsUpDownUp(t *testing.T) {

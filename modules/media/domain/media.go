@@ -31,8 +31,14 @@ type Media struct {
 	AudioCodec      string
 	Bitrate         int64 // bits per second
 	PosterKey       string
-	UpdatedAt       time.Time
+	// Renditions are the variant streams of the video's HLS, ascending by height; empty
+	// until the video has HLS.
+	Renditions []Rendition
+	UpdatedAt  time.Time
 }
+
+// HasHLS reports whether the video has HLS renditions to stream.
+func (m Media) HasHLS() bool { return len(m.Renditions) > 0 }
 
 // Duration is the media's duration, 0 when unknown.
 func (m Media) Duration() time.Duration {
@@ -70,6 +76,7 @@ func PosterOffset(durationSeconds float64) float64 {
 // Sentinel errors of the media domain.
 var (
 	ErrNotFound    = kind.New(kind.NotFound, "no poster for this video yet")
+	ErrNoHLSFile   = kind.New(kind.NotFound, "no such HLS file for this video")
 	ErrUnavailable = kind.New(kind.Conflict, "media processing is off on this server (MEDIA_PROCESSING, or ffprobe/ffmpeg not found)")
 )
 

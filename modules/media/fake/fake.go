@@ -7,7 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"slices"
 	"sync"
+	"testing/fstest"
 
 	"vms/modules/media/domain"
 	"vms/modules/media/ports"
@@ -18,14 +21,19 @@ import (
 type Repository struct {
 	mu   sync.Mutex
 	rows map[int64]domain.Media
-	// Err, when set, fails every call.
-	Err error
+	hls  map[int64][]domain.HLSFile
+	// Err, when set, fails every call; SaveErr fails Save, ReplaceErr ReplaceHLSFiles.
+	Err        error
+	SaveErr    error
+	ReplaceErr error
 }
 
 var _ ports.Repository = (*Repository)(nil)
 
 // NewRepository builds an empty repository.
-func NewRepository() *Repository { return &Repository{rows: map[int64]domain.Media{}} }
+func NewRepository() *Repository {
+	return &Repository{rows: map[int64]domain.Media{}, hls: map[int64][]domain.HLSFile{}}
+}
 
 // Get returns a video's media.
 func (r *Repository) Get(ctx context.Context, videoID int64) (domain.Media, bool, error) {
@@ -77,6 +85,9 @@ func (r *Repository) Save(_ context.Context, m domain.Media) error {
 	if r.Err != nil {
 		return r.Err
 	}
+	if r.SaveErr != nil {
+		return r.SaveErr
+	}
 	if _, ok := r.rows[m.VideoID]; ok {
 		r.rows[m.VideoID] = m
 	}
@@ -100,14 +111,55 @@ func (r *Repository) Fail(ctx context.Context, videoID int64, reason string) err
 	return nil
 }
 
+// ReplaceHLSFiles replaces the video's HLS file set.
+func (r *Repository) ReplaceHLSFiles(_ context.Context, videoID int64, files []domain.HLSFile) ([]domain.HLSFile, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.Err != nil {
+		return nil, r.Err
+	}
+	if r.ReplaceErr != nil {
+		return nil, r.ReplaceErr
+	}
+	old := r.hls[videoID]
+	r.hls[videoID] = slices.Clone(files)
+	return old, nil
+}
+
+// HLSFile returns the key of one of the video's HLS files.
+func (r *Repository) HLSFile(_ context.Context, videoID int64, path string) (string, bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.Err != nil {
+		return "", false, r.Err
+	}
+	for _, f := range r.hls[videoID] {
+		if f.Path == path {
+			return f.Key, true, nil
+		}
+	}
+	return "", false, nil
+}
+
+// HLSFiles lists the video's HLS file set.
+func (r *Repository) HLSFiles(videoID int64) []domain.HLSFile {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.hls[videoID])
+}
+
 // Files is an in-memory ports.Files.
 type Files struct {
 	mu      sync.Mutex
 	objects map[string][]byte
+	types   map[string]string
 	next    int
+	puts    int
 	// PutErr, when set, fails every Put; DeleteErr every Delete.
 	PutErr    error
 	DeleteErr error
+	// FailPut, when set, fails the Put with that number (1 for the first) with ErrStorage.
+	FailPut int
 	// Deleted lists the keys Delete was called with.
 	Deleted []string
 }
@@ -115,7 +167,7 @@ type Files struct {
 var _ ports.Files = (*Files)(nil)
 
 // NewFiles builds an empty store.
-func NewFiles() *Files { return &Files{objects: map[string][]byte{}} }
+func NewFiles() *Files { return &Files{objects: map[string][]byte{}, types: map[string]string{}} }
 
 // Add stores an object under key.
 func (f *Files) Add(key string, b []byte) {
@@ -135,6 +187,13 @@ func (f *Files) Keys() map[string][]byte {
 	return out
 }
 
+// ContentType returns the content type the object at key was stored with.
+func (f *Files) ContentType(key string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.types[key]
+}
+
 // Open opens an object.
 func (f *Files) Open(_ context.Context, key string) (io.ReadSeekCloser, error) {
 	f.mu.Lock()
@@ -147,7 +206,7 @@ func (f *Files) Open(_ context.Context, key string) (io.ReadSeekCloser, error) {
 }
 
 // Put stores a derived file under a generated key.
-func (f *Files) Put(_ context.Context, r io.Reader, _ string) (string, error) {
+func (f *Files) Put(_ context.Context, r io.Reader, contentType string) (string, error) {
 	if f.PutErr != nil {
 		return "", f.PutErr
 	}
@@ -157,9 +216,14 @@ func (f *Files) Put(_ context.Context, r io.Reader, _ string) (string, error) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.puts++
+	if f.puts == f.FailPut {
+		return "", ErrStorage
+	}
 	f.next++
 	key := fmt.Sprintf("derived-%d", f.next)
 	f.objects[key] = b
+	f.types[key] = contentType
 	return key, nil
 }
 
@@ -191,6 +255,13 @@ type Tools struct {
 	Probes   int
 	// OnProbe, when set, runs during Probe (e.g. to end the job's context).
 	OnProbe func()
+	// Plans lists the transcode plans asked for. Output, when set, replaces HLS(plan) as
+	// the transcode's output; TranscodeErr fails the transcode before its output is used;
+	// NoOutput makes it succeed without handing any output to use.
+	Plans        []domain.TranscodePlan
+	Output       func(plan domain.TranscodePlan) fstest.MapFS
+	TranscodeErr error
+	NoOutput     bool
 }
 
 var _ ports.Tools = (*Tools)(nil)
@@ -224,6 +295,64 @@ func (t *Tools) Poster(ctx context.Context, in ports.Input, offset float64, maxW
 	_ = r.Close()
 	return t.JPEG, t.ShotErr
 }
+
+// Transcode hands HLS(plan) (or Output(plan)) to use after reading the input once.
+func (t *Tools) Transcode(ctx context.Context, in ports.Input, plan domain.TranscodePlan, use func(out fs.FS) error) error {
+	t.mu.Lock()
+	t.Plans = append(t.Plans, plan)
+	t.mu.Unlock()
+	r, err := in.Open(ctx)
+	if err != nil {
+		return err
+	}
+	_ = r.Close()
+	if t.TranscodeErr != nil || t.NoOutput {
+		return t.TranscodeErr
+	}
+	out := HLS(plan)
+	if t.Output != nil {
+		out = t.Output(plan)
+	}
+	return use(out)
+}
+
+// HLS is a small transcode output as ffmpeg writes it: a master playlist with each
+// rung's RESOLUTION and CODECS (avc1.64001f, with mp4a.40.2 when the plan has audio), and
+// per rung an index.m3u8 of two segments, seg_00001.m4s of 6 s and 750 bytes per line of
+// height (1000 × height bit/s) and seg_00002.m4s of 2 s and 500 bytes per line (2000 ×
+// height bit/s, the peak), with a 100-byte init.mp4.
+func HLS(plan domain.TranscodePlan) fstest.MapFS {
+	codecs := "avc1.64001f"
+	if plan.Audio {
+		codecs += ",mp4a.40.2"
+	}
+	master := "#EXTM3U\n#EXT-X-VERSION:7\n"
+	out := fstest.MapFS{}
+	for _, r := range plan.Rungs {
+		master += fmt.Sprintf("#EXT-X-STREAM-INF:BANDWIDTH=%d,RESOLUTION=%dx%d,CODECS=\"%s\"\n%s/index.m3u8\n\n", r.MaxRate, r.Width, r.Height, codecs, r.Name)
+		out[r.Name+"/index.m3u8"] = &fstest.MapFile{Data: []byte(MediaPlaylist)}
+		out[r.Name+"/init.mp4"] = &fstest.MapFile{Data: bytes.Repeat([]byte{'i'}, 100)}
+		out[r.Name+"/seg_00001.m4s"] = &fstest.MapFile{Data: bytes.Repeat([]byte{'1'}, 750*r.Height)}
+		out[r.Name+"/seg_00002.m4s"] = &fstest.MapFile{Data: bytes.Repeat([]byte{'2'}, 500*r.Height)}
+	}
+	out["master.m3u8"] = &fstest.MapFile{Data: []byte(master)}
+	return out
+}
+
+// MediaPlaylist is the media playlist of every rung of HLS.
+const MediaPlaylist = `#EXTM3U
+#EXT-X-VERSION:7
+#EXT-X-TARGETDURATION:6
+#EXT-X-MEDIA-SEQUENCE:1
+#EXT-X-PLAYLIST-TYPE:VOD
+#EXT-X-INDEPENDENT-SEGMENTS
+#EXT-X-MAP:URI="init.mp4"
+#EXTINF:6.000000,
+seg_00001.m4s
+#EXTINF:2.000000,
+seg_00002.m4s
+#EXT-X-ENDLIST
+`
 
 // Queue records enqueued videos.
 type Queue struct {

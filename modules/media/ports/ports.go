@@ -4,6 +4,7 @@ package ports
 import (
 	"context"
 	"io"
+	"io/fs"
 
 	"vms/modules/media/domain"
 )
@@ -22,6 +23,12 @@ type Repository interface {
 	Save(ctx context.Context, m domain.Media) error
 	// Fail marks processing failed with a reason.
 	Fail(ctx context.Context, videoID int64, reason string) error
+	// ReplaceHLSFiles makes files the video's HLS file set and returns the set it
+	// replaced (whose stored objects the caller deletes once this commits).
+	ReplaceHLSFiles(ctx context.Context, videoID int64, files []domain.HLSFile) (old []domain.HLSFile, err error)
+	// HLSFile returns the storage key of the video's HLS file at path (relative to the
+	// video's HLS root); ok is false when the video's current set has no such file.
+	HLSFile(ctx context.Context, videoID int64, path string) (key string, ok bool, err error)
 }
 
 // Files reads originals and keeps derived files in the video storage.
@@ -49,6 +56,13 @@ type Tools interface {
 	// Poster extracts one frame at offset seconds as a JPEG at most maxWidth pixels
 	// wide. A file the tool cannot decode is a *domain.UnreadableError.
 	Poster(ctx context.Context, in Input, offset float64, maxWidth int) ([]byte, error)
+	// Transcode encodes the file into the plan's renditions as HLS with fMP4 segments in
+	// one run and hands the output to use, as a file system holding the tool's master
+	// playlist (master.m3u8) and, per rendition, <name>/index.m3u8, whose EXT-X-MAP is
+	// init.mp4, <name>/init.mp4 and the segments <name>/seg_00001.m4s, … the playlist
+	// lists. The output is removed when use returns; use's error is returned as it is. A
+	// file the tool cannot transcode is a *domain.UnreadableError.
+	Transcode(ctx context.Context, in Input, plan domain.TranscodePlan, use func(out fs.FS) error) error
 }
 
 // Queue schedules processing in the background.

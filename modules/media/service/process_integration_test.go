@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"log/slog"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	"vms/modules/media/adapters/gormrepo"
 	"vms/modules/media/adapters/worker"
 	"vms/modules/media/domain"
+	"vms/modules/media/fake"
 	"vms/modules/media/ports"
 	"vms/modules/media/service"
 	"vms/platform/database"
@@ -80,6 +82,10 @@ func (readableTools) Probe(context.Context, ports.Input) (domain.Probe, error) {
 
 func (readableTools) Poster(context.Context, ports.Input, float64, int) ([]byte, error) {
 	return []byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 0, 0xFF, 0xD9}, nil
+}
+
+func (readableTools) Transcode(_ context.Context, _ ports.Input, plan domain.TranscodePlan, use func(fs.FS) error) error {
+	return use(fake.HLS(plan))
 }
 
 // eachDatabase runs fn on SQLite and on PostgreSQL (skipped without TEST_DATABASE_URL,

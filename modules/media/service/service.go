@@ -8,7 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"path"
+	"strings"
 
 	"vms/modules/media/domain"
 	"vms/modules/media/ports"
@@ -20,9 +23,12 @@ type Deps struct {
 	Repo  ports.Repository
 	Files ports.Files
 	Tools ports.Tools // nil when processing is off
-	Queue ports.Queue
-	UoW   ports.UnitOfWork
-	Log   *slog.Logger
+	// Ladder lists the heights of the HLS renditions (HLS_LADDER); a video gets those
+	// not above its own height, or one rendition at its height when none is.
+	Ladder []int
+	Queue  ports.Queue
+	UoW    ports.UnitOfWork
+	Log    *slog.Logger
 }
 
 // Service holds the media use cases.
@@ -107,9 +113,10 @@ func (s *Service) Poster(ctx context.Context, videoID int64) (io.ReadSeekCloser,
 	return r, m, nil
 }
 
-// Process probes a video's original, stores its poster and marks the media ready. A file
-// the tools cannot read ends failed and is not retried (nil error); any other failure
-// (storage, database) is returned so the job is retried.
+// Process probes a video's original, stores its poster and, for a file with a picture,
+// its HLS renditions, and marks the media ready. A file the tools cannot read ends failed
+// and is not retried (nil error); any other failure (storage, database) is returned so
+// the job is retried.
 func (s *Service) Process(ctx context.Context, videoID int64) error {
 	m, ok, err := s.Repo.Get(ctx, videoID)
 	if err != nil {
@@ -127,6 +134,7 @@ func (s *Service) Process(ctx context.Context, videoID int64) error {
 		return s.failOrRetry(ctx, videoID, err)
 	}
 	var posterKey string
+	var hls hlsOutput
 	if probe.HasVideo() {
 		jpeg, err := s.Tools.Poster(ctx, in, domain.PosterOffset(probe.DurationSeconds), domain.PosterMaxWidth)
 		if err != nil {
@@ -135,24 +143,177 @@ func (s *Service) Process(ctx context.Context, videoID int64) error {
 		if posterKey, err = s.Files.Put(ctx, bytes.NewReader(jpeg), "image/jpeg"); err != nil {
 			return fmt.Errorf("store poster: %w", err)
 		}
+		plan := domain.PlanTranscode(s.Ladder, probe)
+		err = s.Tools.Transcode(ctx, in, plan, func(out fs.FS) error { return s.storeHLS(ctx, out, plan, &hls) })
+		if err == nil && len(hls.renditions) != len(plan.Rungs) {
+			err = unusable("the transcode gave no output")
+		}
+		if err != nil {
+			s.deleteKeys(ctx, append(keys(hls.files), posterKey))
+			return s.failOrRetry(ctx, videoID, err)
+		}
 	}
 	next := domain.Media{
 		VideoID: videoID, Status: domain.Ready, OriginalKey: m.OriginalKey,
 		DurationSeconds: probe.DurationSeconds, Width: probe.Width, Height: probe.Height,
 		VideoCodec: probe.VideoCodec, AudioCodec: probe.AudioCodec, Bitrate: probe.Bitrate,
-		PosterKey: posterKey,
+		PosterKey: posterKey, Renditions: hls.renditions,
 	}
-	if err := s.Repo.Save(ctx, next); err != nil {
-		if posterKey != "" {
-			s.deleteFile(ctx, posterKey)
+	var old []domain.HLSFile
+	err = s.UoW.Do(ctx, func(ctx context.Context) error {
+		if err := s.Repo.Save(ctx, next); err != nil {
+			return err
 		}
+		var err error
+		old, err = s.Repo.ReplaceHLSFiles(ctx, videoID, hls.files)
+		return err
+	})
+	if err != nil {
+		s.deleteKeys(ctx, append(keys(hls.files), posterKey))
 		return fmt.Errorf("save media: %w", err)
 	}
-	if m.PosterKey != "" && m.PosterKey != posterKey {
-		s.deleteFile(ctx, m.PosterKey)
+	stale := keys(old)
+	if m.PosterKey != posterKey {
+		stale = append(stale, m.PosterKey)
 	}
-	s.Log.InfoContext(ctx, "media ready", "video_id", videoID, "duration_s", probe.DurationSeconds, "width", probe.Width, "height", probe.Height)
+	s.deleteKeys(ctx, stale)
+	s.Log.InfoContext(ctx, "media ready", "video_id", videoID, "duration_s", probe.DurationSeconds,
+		"width", probe.Width, "height", probe.Height, "renditions", len(hls.renditions))
 	return nil
+}
+
+// HLSFile returns the storage key of a file of the video's HLS by its path relative to
+// the video's HLS root: master.m3u8, <name>/index.m3u8, <name>/init.mp4 or
+// <name>/seg_00001.m4s, …. Any path not in the video's current HLS file set is an error
+// of kind not_found (domain.ErrNoHLSFile).
+func (s *Service) HLSFile(ctx context.Context, videoID int64, path string) (string, error) {
+	key, ok, err := s.Repo.HLSFile(ctx, videoID, path)
+	if err != nil {
+		return "", fmt.Errorf("read HLS file: %w", err)
+	}
+	if !ok {
+		return "", domain.ErrNoHLSFile
+	}
+	return key, nil
+}
+
+// hlsOutput is what storing a transcode's output produced: the renditions and the files
+// stored so far (deleted again when processing does not finish).
+type hlsOutput struct {
+	renditions []domain.Rendition
+	files      []domain.HLSFile
+}
+
+// storeHLS stores the files of a transcode's output and the master playlist written from
+// them: per rendition its media playlist, initialization segment and media segments, with
+// RESOLUTION and CODECS from the tool's master playlist and the bandwidths measured on the
+// segments.
+func (s *Service) storeHLS(ctx context.Context, out fs.FS, plan domain.TranscodePlan, hls *hlsOutput) error {
+	text, err := fs.ReadFile(out, domain.MasterPlaylistName)
+	if err != nil {
+		return unusable("no master playlist: " + err.Error())
+	}
+	variants, err := domain.ParseMaster(string(text))
+	if err != nil {
+		return unusable("master playlist: " + err.Error())
+	}
+	byURI := make(map[string]domain.Variant, len(variants))
+	for _, v := range variants {
+		byURI[v.URI] = v
+	}
+	renditions := make([]domain.Rendition, 0, len(plan.Rungs))
+	for _, rung := range plan.Rungs {
+		v, ok := byURI[path.Join(rung.Name, domain.MediaPlaylistName)]
+		if !ok {
+			return unusable("the master playlist lacks the rendition " + rung.Name)
+		}
+		r, err := s.storeRendition(ctx, out, rung.Name, hls)
+		if err != nil {
+			return err
+		}
+		r.Width, r.Height, r.Codecs = v.Width, v.Height, v.Codecs
+		renditions = append(renditions, r)
+	}
+	if _, err := s.put(ctx, domain.MasterPlaylistName, strings.NewReader(domain.MasterPlaylist(renditions)), hls); err != nil {
+		return err
+	}
+	hls.renditions = renditions
+	return nil
+}
+
+// storeRendition stores one rendition's media playlist, initialization segment and
+// segments, and measures its bandwidths.
+func (s *Service) storeRendition(ctx context.Context, out fs.FS, name string, hls *hlsOutput) (domain.Rendition, error) {
+	playlist := path.Join(name, domain.MediaPlaylistName)
+	text, err := fs.ReadFile(out, playlist)
+	if err != nil {
+		return domain.Rendition{}, unusable("no media playlist: " + err.Error())
+	}
+	pl, err := domain.ParseMediaPlaylist(string(text))
+	if err != nil {
+		return domain.Rendition{}, unusable(playlist + ": " + err.Error())
+	}
+	if pl.Map != domain.InitSegmentName || len(pl.Segments) == 0 {
+		return domain.Rendition{}, unusable(fmt.Sprintf("%s has the initialization segment %q and %d segments", playlist, pl.Map, len(pl.Segments)))
+	}
+	if _, err := s.put(ctx, playlist, bytes.NewReader(text), hls); err != nil {
+		return domain.Rendition{}, err
+	}
+	if _, err := s.putFile(ctx, out, path.Join(name, domain.InitSegmentName), hls); err != nil {
+		return domain.Rendition{}, err
+	}
+	sized := make([]domain.SizedSegment, 0, len(pl.Segments))
+	for _, seg := range pl.Segments {
+		if strings.Contains(seg.URI, "/") {
+			return domain.Rendition{}, unusable(playlist + " lists the segment " + seg.URI + " outside its folder")
+		}
+		size, err := s.putFile(ctx, out, path.Join(name, seg.URI), hls)
+		if err != nil {
+			return domain.Rendition{}, err
+		}
+		sized = append(sized, domain.SizedSegment{Bytes: size, Seconds: seg.Seconds})
+	}
+	r := domain.Rendition{Name: name}
+	r.Bandwidth, r.AverageBandwidth = domain.Bandwidths(sized)
+	return r, nil
+}
+
+// putFile stores a file of the output and returns its size.
+func (s *Service) putFile(ctx context.Context, out fs.FS, name string, hls *hlsOutput) (int64, error) {
+	f, err := out.Open(name)
+	if err != nil {
+		return 0, unusable("missing " + name)
+	}
+	defer f.Close()
+	return s.put(ctx, name, f, hls)
+}
+
+// put stores one HLS file and adds it to the output.
+func (s *Service) put(ctx context.Context, name string, r io.Reader, hls *hlsOutput) (int64, error) {
+	counted := &countingReader{r: r}
+	key, err := s.Files.Put(ctx, counted, domain.ContentType(name))
+	if err != nil {
+		return 0, fmt.Errorf("store %s: %w", name, err)
+	}
+	hls.files = append(hls.files, domain.HLSFile{Path: name, Key: key, Size: counted.n})
+	return counted.n, nil
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// unusable is transcode output the service cannot use: the tool did not do what it was
+// asked, which another attempt would not change.
+func unusable(reason string) error {
+	return &domain.UnreadableError{Reason: "ffmpeg gave unusable HLS output: " + reason}
 }
 
 // GiveUp marks processing failed after the job's last attempt failed with err.
@@ -175,8 +336,22 @@ func (s *Service) failOrRetry(ctx context.Context, videoID int64, err error) err
 	}
 }
 
-func (s *Service) deleteFile(ctx context.Context, key string) {
-	if err := s.Files.Delete(context.WithoutCancel(ctx), key); err != nil {
-		s.Log.WarnContext(ctx, "delete derived file", "key", key, "err", err)
+// deleteKeys deletes derived files that are no longer (or were never) recorded; an empty
+// key is no file.
+func (s *Service) deleteKeys(ctx context.Context, keys []string) {
+	for _, key := range keys {
+		if key != "" {
+			if err := s.Files.Delete(context.WithoutCancel(ctx), key); err != nil {
+				s.Log.WarnContext(ctx, "delete derived file", "key", key, "err", err)
+			}
+		}
 	}
+}
+
+func keys(files []domain.HLSFile) []string {
+	out := make([]string, 0, len(files)+1)
+	for _, f := range files {
+		out = append(out, f.Key)
+	}
+	return out
 }

@@ -121,7 +121,9 @@ func TestProcessStoresFactsAndPoster(t *testing.T) {
 		t.Fatal(err)
 	}
 	keys := e.files.Keys()
-	if _, ok := keys[old]; ok || len(keys) != 2 {
+	// The original, the poster and the HLS of one rendition (1080p, the source's height
+	// without a ladder): master, index, init and two segments.
+	if _, ok := keys[old]; ok || len(keys) != 7 {
 		t.Fatalf("stored objects after reprocessing: %d, old poster kept: %v", len(keys), ok)
 	}
 }
@@ -236,7 +238,8 @@ func TestFirstPosterDeletesNothingAndFailedDeletesAreLogged(t *testing.T) {
 	if err := e.svc.Process(ctx, 7); err != nil {
 		t.Fatal(err)
 	}
-	if len(e.files.Deleted) != 1 || !strings.Contains(logs.String(), "delete derived file") {
+	// The old poster and the five files of the old HLS.
+	if len(e.files.Deleted) != 6 || strings.Count(logs.String(), "delete derived file") != 6 {
 		t.Fatalf("deleted %v; logs:\n%s", e.files.Deleted, logs.String())
 	}
 }

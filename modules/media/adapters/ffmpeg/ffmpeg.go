@@ -13,10 +13,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,10 +28,12 @@ import (
 	"vms/modules/media/ports"
 )
 
-// Timeouts of one tool run.
+// Timeouts of one tool run. A transcode is bounded by the job's context (JOB_TIMEOUT) as
+// well; its own timeout only stops a run that would otherwise go on for ever.
 const (
-	ProbeTimeout  = 30 * time.Second
-	PosterTimeout = 60 * time.Second
+	ProbeTimeout     = 30 * time.Second
+	PosterTimeout    = 60 * time.Second
+	TranscodeTimeout = 2 * time.Hour
 )
 
 // maxOutput bounds what is read from a tool's output: ffprobe's JSON, a poster JPEG.
@@ -141,13 +145,118 @@ func (t Tools) Poster(job context.Context, in ports.Input, offset float64, maxWi
 	return out, nil
 }
 
+// Transcode encodes the ladder in one ffmpeg run into a temporary folder: the source's
+// first video stream is split and scaled to each rung and encoded with libx264, each
+// rendition muxed with its own copy of the first audio stream as stereo AAC (none when
+// the plan has no audio), key frames forced every domain.SegmentSeconds so that the fMP4
+// segments of every rendition start at the same instants. ffmpeg names a rendition's
+// initialization segment init_<n>.mp4 when there are several; it is renamed init.mp4.
+func (t Tools) Transcode(job context.Context, in ports.Input, plan domain.TranscodePlan, use func(out fs.FS) error) error {
+	if len(plan.Rungs) == 0 {
+		return errors.New("transcode: the plan has no renditions")
+	}
+	dir, err := os.MkdirTemp("", "vms-hls-*")
+	if err != nil {
+		return fmt.Errorf("transcode: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	ctx, cancel := context.WithTimeout(job, TranscodeTimeout)
+	defer cancel()
+	err = t.withInput(ctx, in, func(src string, whitelist string) error {
+		_, err := runIn(job, ctx, dir, t.FFmpeg, "ffmpeg", TranscodeArgs(src, whitelist, plan)...)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range plan.Rungs {
+		if err := renameInit(dir, r.Name); err != nil {
+			return err
+		}
+	}
+	return use(os.DirFS(dir))
+}
+
+// TranscodeArgs are ffmpeg's arguments for a transcode of src, run in the output folder.
+func TranscodeArgs(src, whitelist string, plan domain.TranscodePlan) []string {
+	n := len(plan.Rungs)
+	var graph strings.Builder
+	fmt.Fprintf(&graph, "[0:v:0]split=%d", n)
+	for i := range n {
+		fmt.Fprintf(&graph, "[s%d]", i)
+	}
+	args := []string{"-nostdin", "-v", "error", "-protocol_whitelist", whitelist, "-i", src}
+	var maps, rates, streams []string
+	for i, r := range plan.Rungs {
+		fmt.Fprintf(&graph, ";[s%d]scale=%d:%d[v%d]", i, r.Width, r.Height, i)
+		maps = append(maps, "-map", fmt.Sprintf("[v%d]", i))
+		stream := fmt.Sprintf("v:%d", i)
+		if plan.Audio {
+			maps = append(maps, "-map", "0:a:0")
+			stream += fmt.Sprintf(",a:%d", i)
+		}
+		streams = append(streams, stream+",name:"+r.Name)
+		rates = append(rates,
+			fmt.Sprintf("-b:v:%d", i), strconv.FormatInt(r.Bitrate, 10),
+			fmt.Sprintf("-maxrate:v:%d", i), strconv.FormatInt(r.MaxRate, 10),
+			fmt.Sprintf("-bufsize:v:%d", i), strconv.FormatInt(r.BufSize, 10))
+	}
+	args = append(args, "-filter_complex", graph.String())
+	args = append(args, maps...)
+	args = append(args, "-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high", "-pix_fmt", "yuv420p")
+	args = append(args, rates...)
+	args = append(args, "-force_key_frames", fmt.Sprintf("expr:gte(t,n_forced*%d)", domain.SegmentSeconds), "-sc_threshold", "0")
+	if plan.Audio {
+		args = append(args, "-c:a", "aac", "-ac", "2", "-b:a", strconv.Itoa(domain.AudioBitrate))
+	}
+	return append(args,
+		"-f", "hls", "-hls_time", strconv.Itoa(domain.SegmentSeconds), "-hls_playlist_type", "vod",
+		"-hls_segment_type", "fmp4", "-hls_flags", "independent_segments", "-start_number", "1",
+		"-hls_fmp4_init_filename", domain.InitSegmentName,
+		"-hls_segment_filename", "%v/seg_%05d.m4s",
+		"-master_pl_name", domain.MasterPlaylistName,
+		"-var_stream_map", strings.Join(streams, " "),
+		"%v/"+domain.MediaPlaylistName)
+}
+
+// renameInit names a rendition's initialization segment init.mp4 and points the media
+// playlist's EXT-X-MAP at it.
+func renameInit(dir, name string) error {
+	playlist := filepath.Join(dir, name, domain.MediaPlaylistName)
+	text, err := os.ReadFile(playlist) //nolint:gosec // G304: a file of our own temporary folder
+	if err != nil {
+		return &domain.UnreadableError{Reason: "ffmpeg wrote no playlist for " + name}
+	}
+	pl, err := domain.ParseMediaPlaylist(string(text))
+	if err != nil || pl.Map == "" || pl.Map != filepath.Base(pl.Map) {
+		return &domain.UnreadableError{Reason: "ffmpeg wrote an unexpected playlist for " + name}
+	}
+	if pl.Map == domain.InitSegmentName {
+		return nil
+	}
+	if err := os.Rename(filepath.Join(dir, name, pl.Map), filepath.Join(dir, name, domain.InitSegmentName)); err != nil {
+		return &domain.UnreadableError{Reason: "ffmpeg wrote no initialization segment for " + name}
+	}
+	fixed := strings.Replace(string(text), `#EXT-X-MAP:URI="`+pl.Map+`"`, `#EXT-X-MAP:URI="`+domain.InitSegmentName+`"`, 1)
+	if err := os.WriteFile(playlist, []byte(fixed), 0o600); err != nil { //nolint:gosec // G703: a file of our own temporary folder
+		return fmt.Errorf("transcode: %w", err)
+	}
+	return nil
+}
+
 // run runs a tool under ctx (the job's context job with the tool's own timeout) and
 // returns its standard output. A tool that exits with an error is an UnreadableError
 // carrying its first error line, and so is the tool's own timeout; the end of the job's
 // context (JOB_TIMEOUT, or the replica stopping) is returned as it is, so the job is
 // retried rather than the file taken for unreadable.
 func run(job, ctx context.Context, path, name string, args ...string) ([]byte, error) {
+	return runIn(job, ctx, "", path, name, args...)
+}
+
+// runIn is run in the working directory dir ("" for the process's own).
+func runIn(job, ctx context.Context, dir, path, name string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, path, args...) //nolint:gosec // G204: fixed arguments, the operator's configured tool
+	cmd.Dir = dir
 	var stdout, stderr limitedBuffer
 	stdout.max, stderr.max = maxOutput, 64<<10
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -194,7 +303,11 @@ func (t Tools) withInput(ctx context.Context, in ports.Input, fn func(src, white
 	}
 	if f, ok := first.(*os.File); ok {
 		defer f.Close()
-		return fn("file:"+f.Name(), "file")
+		name, err := filepath.Abs(f.Name()) // the tool may run in another directory
+		if err != nil {
+			return fmt.Errorf("open original: %w", err)
+		}
+		return fn("file:"+name, "file")
 	}
 	_ = first.Close()
 	srv, err := serve(ctx, in)
