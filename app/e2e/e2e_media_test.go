@@ -86,7 +86,7 @@ func TestMediaProcessingEndToEnd(t *testing.T) {
 			t.Fatalf("codecs/bitrate = %v %v %v", m.VideoCodec, m.AudioCodec, m.Bitrate)
 		}
 		path := "/v1/videos/" + strconv.FormatInt(id, 10) + "/poster"
-		if m.PosterURL == nil || *m.PosterURL != path || m.HLSURL != nil || m.Renditions == nil || len(m.Renditions) != 0 {
+		if m.PosterURL == nil || *m.PosterURL != path || m.HLSURL == nil || *m.HLSURL != "/v1/videos/"+strconv.FormatInt(id, 10)+"/hls/master.m3u8" || len(m.Renditions) != 1 {
 			t.Fatalf("poster_url = %v, hls_url = %v, renditions = %v", m.PosterURL, m.HLSURL, m.Renditions)
 		}
 		poster := a.Do(http.MethodGet, path, nil, acme.guestToken).Expect(t, 200)

@@ -13,6 +13,7 @@ import (
 	corpports "vms/modules/corporation/ports"
 	corpservice "vms/modules/corporation/service"
 	"vms/modules/media"
+	mediadomain "vms/modules/media/domain"
 	mediaports "vms/modules/media/ports"
 	mediaservice "vms/modules/media/service"
 	"vms/modules/points"
@@ -101,7 +102,7 @@ func (m mediaFacts) Of(ctx context.Context, ids []int64) (map[int64]videodomain.
 		out[id] = videodomain.Media{
 			Status: videodomain.MediaStatus(f.Status), Error: f.Error, DurationSeconds: f.DurationSeconds,
 			Width: f.Width, Height: f.Height, VideoCodec: f.VideoCodec, AudioCodec: f.AudioCodec,
-			Bitrate: f.Bitrate, HasPoster: f.PosterKey != "",
+			Bitrate: f.Bitrate, HasPoster: f.PosterKey != "", Renditions: renditions(f.Renditions),
 		}
 	}
 	return out, nil
@@ -121,6 +122,14 @@ func (m mediaFacts) Reprocess(ctx context.Context, videoID int64, storageKey str
 
 func (m mediaFacts) HLSFile(ctx context.Context, videoID int64, path string) (string, error) {
 	return m.media.HLSFile(ctx, videoID, path)
+}
+
+func renditions(rs []mediadomain.Rendition) []videodomain.Rendition {
+	out := make([]videodomain.Rendition, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, videodomain.Rendition{Height: r.Height, Bandwidth: r.Bandwidth})
+	}
+	return out
 }
 
 // mediaFiles lets the media module read originals from, and keep derived files in, the
