@@ -187,6 +187,18 @@ func TestVideoRealS3(t *testing.T) {
 				if err != nil || aws.ToString(ph.ContentType) != "image/jpeg" {
 					t.Fatalf("poster object: %v, Content-Type %q", err, aws.ToString(ph.ContentType))
 				}
+				// The HLS renditions live in the bucket too and play through vms.
+				if m.HLSURL == nil {
+					t.Fatalf("media over S3 has no hls_url: %+v", m)
+				}
+				master := a.Do(http.MethodGet, *m.HLSURL, nil, acme.guestToken).Expect(t, 200)
+				if !strings.Contains(string(master.Body), "RESOLUTION=320x240") {
+					t.Fatalf("master playlist over S3:\n%s", master.Body)
+				}
+				seg := a.Do(http.MethodGet, fmt.Sprintf("/v1/videos/%d/hls/240p/seg_00001.m4s", vid), nil, acme.guestToken, "Range: bytes=0-99").Expect(t, http.StatusPartialContent)
+				if len(seg.Body) != 100 {
+					t.Fatalf("ranged segment over S3: %d bytes", len(seg.Body))
+				}
 			})
 			t.Run("redirect", func(t *testing.T) {
 				a := apptest.Start(t, backend, map[string]string{"STORAGE_URL": storage, "STREAM_MODE": "redirect", "MEDIA_PROCESSING": "required"})
