@@ -83,7 +83,8 @@ func TestUploadAndWaitPollsUntilReady(t *testing.T) {
 				}
 			}))
 			defer srv.Close()
-			r, err := uploadAndWait(srv.Client(), srv.URL, "tok", []byte("x"), "text/plain", time.Millisecond, time.Second)
+			u := uploader{client: srv.Client(), base: srv.URL, token: "tok", body: []byte("x"), contentType: "text/plain", poll: time.Millisecond}
+			r, err := u.uploadAndWait(time.Second)
 			if (err == nil) != tc.ok {
 				t.Fatalf("err = %v, want ok=%v", err, tc.ok)
 			}
@@ -91,5 +92,19 @@ func TestUploadAndWaitPollsUntilReady(t *testing.T) {
 				t.Fatalf("polls=%d video=%d, want 3 polls of video 7", r.polls, r.video)
 			}
 		})
+	}
+}
+
+// TestUploadRefusesAnUnprocessedAnswer: a server that does not process media (its upload
+// answer is already ready) must not pass for an instant one.
+func TestUploadRefusesAnUnprocessedAnswer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write([]byte(`{"id":7,"media":{"status":"ready"}}`))
+	}))
+	defer srv.Close()
+	u := uploader{client: srv.Client(), base: srv.URL, token: "tok", body: []byte("x"), contentType: "text/plain", poll: time.Millisecond}
+	if _, err := u.upload(); err == nil {
+		t.Fatal("an upload answered ready passed")
 	}
 }
