@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Measure 8: media processing overhead, on SQLite and on PostgreSQL. A 1280x720 H.264 + AAC
-# clip made with ffmpeg's lavfi sources (about 1.5 Mbit/s) is uploaded through POST /v1/videos (vmsload media,
-# polling GET /v1/videos/id/{id} every POLL_MS); the reference runs the server's own ffprobe
-# and poster commands (as in modules/media/adapters/ffmpeg) on the very file vms stored.
+# clip made with ffmpeg's lavfi sources (about 1.5 Mbit/s) is uploaded through POST
+# /v1/videos (vmsload media, polling GET /v1/videos/id/{id} every POLL_MS); the reference
+# runs the server's own ffprobe and poster commands (as in modules/media/adapters/ffmpeg)
+# on the very file vms stored.
 #   processing_<db>: N uploads one after the other; the time from the first 201 to the
 #     answer showing the last video ready, vs N direct ffprobe + ffmpeg pairs in JOB_WORKERS
 #     lanes, timed start to end. MEDIA_BATCHES batches, each between two direct runs; the
