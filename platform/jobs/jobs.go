@@ -41,11 +41,17 @@ func NewInserter(db *database.DB) (*Inserter, error) {
 	if err != nil {
 		return nil, err
 	}
+	// An insert-only client fetches nothing: its FetchCooldown only paces its insert
+	// notifications, at most one per queue per cooldown. River's default (100 ms) drops the
+	// notification of a job committed within 100 ms of another, and that job then waits for
+	// a replica's next poll (up to PollInterval, 1 s on PostgreSQL) while workers are idle.
+	// The minimum notifies every insert.
+	cfg := &river.Config{FetchCooldown: river.FetchCooldownMin}
 	var client *Client
 	if db.Dialect == database.Postgres {
-		client, err = river.NewClient(riverdatabasesql.New(sqlDB), &river.Config{})
+		client, err = river.NewClient(riverdatabasesql.New(sqlDB), cfg)
 	} else {
-		client, err = river.NewClient(riversqlite.New(sqlDB), &river.Config{})
+		client, err = river.NewClient(riversqlite.New(sqlDB), cfg)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("job inserter: %w", err)
@@ -94,6 +100,12 @@ func SettingsFrom(cfg config.Config, dialect database.Dialect) Settings {
 	return s
 }
 
+// fetchCooldown is the least time between two fetches of a replica. River's default
+// (100 ms) holds back the fetch for a job notified, or a worker freed, within 100 ms of the
+// previous fetch; jobs here are few and long (media processing), so a fetch is cheap next
+// to a worker left idle.
+const fetchCooldown = 10 * time.Millisecond
+
 // Jobs owns the River client of this replica.
 type Jobs struct {
 	db       *database.DB
@@ -125,7 +137,7 @@ func New(db *database.DB, databaseURL string, s Settings, log *slog.Logger, metr
 		JobTimeout:           s.Timeout,
 		RescueStuckJobsAfter: s.RescueAfter,
 		FetchPollInterval:    s.PollInterval,
-		FetchCooldown:        min(s.PollInterval, 100*time.Millisecond),
+		FetchCooldown:        min(s.PollInterval, fetchCooldown),
 		Logger:               log.With("component", "jobs"),
 		ErrorHandler:         errorLogger{log},
 	}

@@ -1,6 +1,7 @@
 // Command vmsload drives the loads of the benchmark scripts in deploy/bench that wrk cannot
-// express: first views by many users, latency percentiles of one route, a login storm and
-// many slow stream readers. Every mode is bounded by -duration and prints one summary line.
+// express: first views by many users, latency percentiles of one route, a login storm,
+// many slow stream readers and the media processing time of uploads. Every mode is bounded
+// (by -duration, or -n and -timeout) and prints one summary line.
 package main
 
 import (
@@ -14,6 +15,7 @@ modes:
   latency     closed-loop GETs of one URL; prints p50/p90/p99
   logins      concurrent POST /v1/auth/login with one account
   slowread    many clients each reading a stream slowly; samples a process's RSS and fds
+  media       uploads a video n times and times each from its 201 to media.status ready
   mint        print an access token for one user (HS256 with the server's JWT_SECRET)`
 
 func main() {
@@ -26,6 +28,7 @@ func main() {
 		"latency":    runLatency,
 		"logins":     runLogins,
 		"slowread":   runSlowRead,
+		"media":      runMedia,
 		"mint":       runMint,
 	}
 	run, ok := modes[os.Args[1]]
