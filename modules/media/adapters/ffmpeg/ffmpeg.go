@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"io/fs"
 	"net"
 	"net/http"
@@ -77,6 +78,12 @@ type probeOutput struct {
 		Width     int    `json:"width"`
 		Height    int    `json:"height"`
 		Duration  string `json:"duration"`
+		Tags      struct {
+			Rotate string `json:"rotate"`
+		} `json:"tags"`
+		SideData []struct {
+			Rotation float64 `json:"rotation"`
+		} `json:"side_data_list"`
 	} `json:"streams"`
 	Format struct {
 		Duration string `json:"duration"`
@@ -108,6 +115,18 @@ func (t Tools) Probe(job context.Context, in ports.Input) (domain.Probe, error) 
 		case "video":
 			if p.VideoCodec == "" && s.Width > 0 {
 				p.VideoCodec, p.Width, p.Height = s.CodecName, s.Width, s.Height
+				// A phone video stored sideways with a rotation to apply on display: its
+				// size is the displayed one, which is what ffmpeg's frames have (it
+				// rotates them before any filter).
+				rotation, _ := strconv.ParseFloat(s.Tags.Rotate, 64)
+				for _, sd := range s.SideData {
+					if sd.Rotation != 0 {
+						rotation = sd.Rotation
+					}
+				}
+				if q := int(math.Round(math.Abs(rotation))) % 180; q == 90 {
+					p.Width, p.Height = p.Height, p.Width
+				}
 			}
 		case "audio":
 			if p.AudioCodec == "" {

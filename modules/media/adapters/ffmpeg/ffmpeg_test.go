@@ -381,3 +381,33 @@ func TestTranscodeFailures(t *testing.T) {
 		t.Fatalf("Transcode with a failing storage = %v, want the storage error", err)
 	}
 }
+
+// A video stored sideways with a display rotation reports its displayed size, so the
+// renditions are planned (and scaled) upright, not squeezed.
+func TestRotatedVideoReportsItsDisplayedSize(t *testing.T) {
+	tl := tools(t)
+	dir := t.TempDir()
+	plain, rotated := filepath.Join(dir, "plain.mp4"), filepath.Join(dir, "rotated.mp4")
+	if out, err := exec.Command(tl.FFmpeg, "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10", "-t", "1",
+		"-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", plain).CombinedOutput(); err != nil {
+		t.Fatalf("make clip: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(tl.FFmpeg, "-v", "error", "-i", plain, "-c", "copy", "-metadata:s:v:0", "rotate=90", rotated).CombinedOutput(); err != nil {
+		t.Fatalf("rotate clip: %v\n%s", err, out)
+	}
+	p, err := tl.Probe(context.Background(), fileInput(rotated))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Width != 240 || p.Height != 320 {
+		t.Fatalf("rotated clip probed as %dx%d, want 240x320 (as displayed)", p.Width, p.Height)
+	}
+	jpg, err := tl.Poster(context.Background(), fileInput(rotated), 0.1, domain.PosterMaxWidth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := jpeg.Decode(bytes.NewReader(jpg))
+	if err != nil || img.Bounds().Dx() != 240 || img.Bounds().Dy() != 320 {
+		t.Fatalf("poster of the rotated clip: %v, %v", img.Bounds(), err)
+	}
+}
