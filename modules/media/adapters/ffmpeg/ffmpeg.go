@@ -37,6 +37,12 @@ const (
 	TranscodeTimeout = 2 * time.Hour
 )
 
+// InputFormats are the demuxers the tools may use on an original: the containers of the
+// video types an upload may sniff as (MP4/QuickTime, Matroska/WebM, AVI, MPEG program and
+// transport streams). Playlists, concat scripts and image sequences, which can name other
+// files, are refused.
+const InputFormats = "mov,matroska,webm,avi,mpeg,mpegts,mpegvideo"
+
 // maxOutput bounds what is read from a tool's output: ffprobe's JSON, a poster JPEG.
 const maxOutput = 16 << 20
 
@@ -98,7 +104,7 @@ func (t Tools) Probe(job context.Context, in ports.Input) (domain.Probe, error) 
 	var out []byte
 	err := t.withInput(ctx, in, func(src string, whitelist string) error {
 		var err error
-		out, err = run(job, ctx, t.FFprobe, "ffprobe", "-v", "error", "-protocol_whitelist", whitelist,
+		out, err = run(job, ctx, t.FFprobe, "ffprobe", "-v", "error", "-protocol_whitelist", whitelist, "-format_whitelist", InputFormats,
 			"-print_format", "json", "-show_format", "-show_streams", "-i", src)
 		return err
 	})
@@ -149,7 +155,7 @@ func (t Tools) Poster(job context.Context, in ports.Input, offset float64, maxWi
 	var out []byte
 	err := t.withInput(ctx, in, func(src string, whitelist string) error {
 		var err error
-		out, err = run(job, ctx, t.FFmpeg, "ffmpeg", "-nostdin", "-v", "error", "-protocol_whitelist", whitelist,
+		out, err = run(job, ctx, t.FFmpeg, "ffmpeg", "-nostdin", "-v", "error", "-protocol_whitelist", whitelist, "-format_whitelist", InputFormats,
 			"-ss", strconv.FormatFloat(offset, 'f', 3, 64), "-i", src,
 			"-frames:v", "1", "-vf", fmt.Sprintf("scale='min(%d,iw)':-2", maxWidth),
 			"-q:v", "3", "-f", "image2", "-c:v", "mjpeg", "pipe:1")
@@ -204,7 +210,7 @@ func TranscodeArgs(src, whitelist string, plan domain.TranscodePlan) []string {
 	for i := range n {
 		fmt.Fprintf(&graph, "[s%d]", i)
 	}
-	args := []string{"-nostdin", "-v", "error", "-protocol_whitelist", whitelist, "-i", src}
+	args := []string{"-nostdin", "-v", "error", "-protocol_whitelist", whitelist, "-format_whitelist", InputFormats, "-i", src}
 	var maps, rates, streams []string
 	for i, r := range plan.Rungs {
 		fmt.Fprintf(&graph, ";[s%d]scale=%d:%d[v%d]", i, r.Width, r.Height, i)

@@ -411,3 +411,24 @@ func TestRotatedVideoReportsItsDisplayedSize(t *testing.T) {
 		t.Fatalf("poster of the rotated clip: %v, %v", img.Bounds(), err)
 	}
 }
+
+// A playlist that names another file is not a container the tools open.
+func TestPlaylistsAreNotOpened(t *testing.T) {
+	tl := tools(t)
+	dir := t.TempDir()
+	secret := filepath.Join(dir, "secret.mp4")
+	if err := os.Link("testdata/sample.mp4", secret); err != nil {
+		b, _ := os.ReadFile("testdata/sample.mp4")
+		_ = os.WriteFile(secret, b, 0o600)
+	}
+	pl := filepath.Join(dir, "upload.mp4")
+	body := "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nfile:" + secret + "\n#EXT-X-ENDLIST\n"
+	if err := os.WriteFile(pl, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := tl.Probe(context.Background(), fileInput(pl))
+	var unreadable *domain.UnreadableError
+	if !errors.As(err, &unreadable) {
+		t.Fatalf("Probe of a playlist = %v, want it refused as unreadable", err)
+	}
+}
