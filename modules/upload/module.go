@@ -95,4 +95,3 @@ func NewPurgeJob(svc *service.Service, log *slog.Logger) scheduler.Job {
 	j := PurgeJob{svc: svc, log: log}
 	return scheduler.Job{Name: PurgeJobName, Interval: PurgeInterval, Run: j.Run}
 }
-

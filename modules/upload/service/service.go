@@ -185,4 +185,3 @@ func validID(id string) bool {
 	_, err := hex.DecodeString(id)
 	return err == nil && id == strings.ToLower(id)
 }
-

@@ -71,9 +71,11 @@ func NewHandler(store *Store, svc *service.Service, opts Options) (*handler.Unro
 		},
 		PreFinishResponseCallback: func(hook handler.HookEvent) (handler.HTTPResponse, error) {
 			caller, _ := principal.From(hook.Context)
-			videoID, err := svc.Finish(hook.Context, caller, hook.Upload.ID, hook.Upload.Storage[filestore.StorageKeyPath])
+			// tusd holds the upload's lock for this request.
+			ctx := withLockHeld(hook.Context, hook.Upload.ID)
+			videoID, err := svc.Finish(ctx, caller, hook.Upload.ID, hook.Upload.Storage[filestore.StorageKeyPath])
 			if err != nil {
-				return handler.HTTPResponse{}, tusError(hook.Context, err)
+				return handler.HTTPResponse{}, tusError(ctx, err)
 			}
 			return handler.HTTPResponse{Header: handler.HTTPHeader{VideoIDHeader: strconv.FormatInt(videoID, 10)}}, nil
 		},
@@ -130,4 +132,3 @@ func (s *Store) Offset(ctx context.Context, id string) (int64, error) {
 	info, err := u.GetInfo(ctx)
 	return info.Offset, err
 }
-

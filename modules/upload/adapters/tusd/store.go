@@ -66,19 +66,31 @@ func (s *Store) Composer() *handler.StoreComposer {
 	return c
 }
 
-// Remove deletes an upload's parts under its lock; missing parts are not an error.
+// lockHeldKey marks a context whose request already holds the lock of an upload: the
+// tusd request that completes it.
+type lockHeldKey struct{}
+
+// withLockHeld marks ctx as running under the upload's lock.
+func withLockHeld(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, lockHeldKey{}, id)
+}
+
+// Remove deletes an upload's parts under its lock (unless ctx comes from the request that
+// holds it); missing parts are not an error.
 func (s *Store) Remove(ctx context.Context, id string) error {
 	if strings.ContainsAny(id, `/\.`) || id == "" {
 		return nil
 	}
-	lock, err := s.locker.NewLock(id)
-	if err != nil {
-		return err
+	if held, _ := ctx.Value(lockHeldKey{}).(string); held != id {
+		lock, err := s.locker.NewLock(id)
+		if err != nil {
+			return err
+		}
+		if err := lock.Lock(ctx, func() {}); err != nil {
+			return fmt.Errorf("lock upload %s: %w", id, err)
+		}
+		defer func() { _ = lock.Unlock() }()
 	}
-	if err := lock.Lock(ctx, func() {}); err != nil {
-		return fmt.Errorf("lock upload %s: %w", id, err)
-	}
-	defer func() { _ = lock.Unlock() }()
 	var errs []error
 	for _, name := range []string{id, id + ".info"} {
 		if err := os.Remove(filepath.Join(s.dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
