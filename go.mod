@@ -18,6 +18,7 @@ require (
 	github.com/swaggo/swag v1.16.6
 	github.com/tus/tusd/v2 v2.9.1
 	go.uber.org/fx v1.24.0
+	golang.org/x/exp v0.0.0-20261109185158-a52e3aef5920
 	gorm.io/driver/postgres v1.6.3
 	gorm.io/gorm v1.31.2
 )
@@ -32,7 +33,6 @@ require (
 	github.com/tidwall/match v1.2.0 // indirect
 	github.com/tidwall/pretty v1.2.1 // indirect
 	github.com/tidwall/sjson v1.2.5 // indirect
-	golang.org/x/exp v0.0.0-20261109185158-a52e3aef5920 // indirect
 )
 
 require (

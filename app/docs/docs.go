@@ -1087,7 +1087,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/Upload"
+                            "$ref": "#/definitions/httpapi.UploadResponse"
                         }
                     },
                     "401": {
@@ -3790,42 +3790,6 @@ const docTemplate = `{
         }
     },
     "definitions": {
-        "Upload": {
-            "type": "object",
-            "required": [
-                "expires_at",
-                "id",
-                "length",
-                "offset",
-                "video_id"
-            ],
-            "properties": {
-                "expires_at": {
-                    "type": "string",
-                    "format": "date-time"
-                },
-                "id": {
-                    "type": "string",
-                    "example": "9f86d081884c7d659a2feaa0c55ad015"
-                },
-                "length": {
-                    "type": "integer",
-                    "minimum": 0,
-                    "example": 88925
-                },
-                "offset": {
-                    "type": "integer",
-                    "minimum": 0,
-                    "example": 1048576
-                },
-                "video_id": {
-                    "description": "VideoID is the video the upload became; null until the upload is complete.",
-                    "type": "integer",
-                    "x-nullable": true,
-                    "example": 42
-                }
-            }
-        },
         "httpapi.CorporationResponse": {
             "type": "object",
             "required": [
@@ -4082,6 +4046,42 @@ const docTemplate = `{
                         "guest"
                     ],
                     "example": "admin"
+                }
+            }
+        },
+        "httpapi.UploadResponse": {
+            "type": "object",
+            "required": [
+                "expires_at",
+                "id",
+                "length",
+                "offset",
+                "video_id"
+            ],
+            "properties": {
+                "expires_at": {
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "9f86d081884c7d659a2feaa0c55ad015"
+                },
+                "length": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 88925
+                },
+                "offset": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 1048576
+                },
+                "video_id": {
+                    "description": "VideoID is the video the upload became; null until the upload is complete.",
+                    "type": "integer",
+                    "x-nullable": true,
+                    "example": 42
                 }
             }
         },

@@ -298,7 +298,7 @@ type UploadResponse struct {
 	ExpiresAt time.Time `json:"expires_at" validate:"required" format:"date-time"`
 	// VideoID is the video the upload became; null until the upload is complete.
 	VideoID *int64 `json:"video_id" validate:"required" extensions:"x-nullable" example:"42"`
-} //@name Upload
+}
 
 // get godoc
 //
