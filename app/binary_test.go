@@ -167,12 +167,13 @@ func TestMigrateCommand(t *testing.T) {
 	if out := run(0, "migrate", "up"); !strings.Contains(out, "up to date") {
 		t.Fatalf("second up: %s", out)
 	}
-	if out := run(0, "migrate", "down"); !strings.Contains(out, "rolled back") || !strings.Contains(out, "00006_media_hls.sql") {
+	if out := run(0, "migrate", "down"); !strings.Contains(out, "rolled back") || !strings.Contains(out, "00007_uploads.sql") {
 		t.Fatalf("down: %s", out)
 	}
 	if out := run(0, "migrate", "status"); !strings.Contains(out, "pending") {
 		t.Fatalf("status after down: %s", out)
 	}
+	run(0, "migrate", "down") // 00006_media_hls.sql
 	run(0, "migrate", "down") // 00005_media.sql
 	run(0, "migrate", "down") // 00004_video_visibility.sql
 	run(0, "migrate", "down") // 00003_password_changed_at.sql

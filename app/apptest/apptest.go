@@ -24,6 +24,7 @@ import (
 	"vms/platform/database"
 	"vms/platform/database/dbtest"
 	"vms/platform/httpserver"
+	"vms/platform/scheduler"
 )
 
 // App is a running application.
@@ -33,6 +34,14 @@ type App struct {
 	Config  config.Config
 	DB      *database.DB
 	Client  *http.Client
+	// Jobs are the periodic jobs the modules contribute, to run directly.
+	Jobs []scheduler.Job
+}
+
+// periodicJobs collects the scheduler jobs of the graph.
+type periodicJobs struct {
+	fx.In
+	Jobs []scheduler.Job `group:"periodic"`
 }
 
 var (
@@ -108,8 +117,9 @@ func Start(t testing.TB, backend Backend, env map[string]string) *App {
 	var (
 		srv *httpserver.Server
 		db  *database.DB
+		pj  periodicJobs
 	)
-	app := fxtest.New(t, fx.NopLogger, wiring.Options(cfg), fx.Populate(&srv, &db))
+	app := fxtest.New(t, fx.NopLogger, wiring.Options(cfg), fx.Populate(&srv, &db, &pj))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := app.Start(ctx); err != nil {
@@ -135,6 +145,7 @@ func Start(t testing.TB, backend Backend, env map[string]string) *App {
 		BaseURL: "http://" + srv.Addr().String(),
 		Config:  cfg,
 		DB:      db,
+		Jobs:    pj.Jobs,
 		Client: &http.Client{
 			Transport:     checked,
 			Timeout:       60 * time.Second,

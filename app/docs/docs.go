@@ -885,6 +885,526 @@ const docTemplate = `{
                 }
             }
         },
+        "/v1/uploads": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "tus 1.0 creation (admin only): Upload-Length (at most MAX_UPLOAD_BYTES; deferred lengths are refused) and Upload-Metadata with name and optional filetype and visibility (public or private). With Content-Type application/offset+octet-stream the body is the first chunk (creation-with-upload; Upload-Checksum applies). The answer's Location is the upload's URL, Upload-Expires when an unfinished upload is deleted (UPLOAD_EXPIRY). An upload completed by this request carries Video-Id, like the final PATCH.",
+                "consumes": [
+                    "application/octet-stream"
+                ],
+                "produces": [
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "uploads"
+                ],
+                "summary": "Create a resumable upload (tus)",
+                "operationId": "createUpload",
+                "parameters": [
+                    {
+                        "enum": [
+                            "1.0.0"
+                        ],
+                        "type": "string",
+                        "description": "1.0.0",
+                        "name": "Tus-Resumable",
+                        "in": "header",
+                        "required": true
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "the file's size in bytes",
+                        "name": "Upload-Length",
+                        "in": "header",
+                        "required": true
+                    },
+                    {
+                        "minLength": 1,
+                        "type": "string",
+                        "x-example": "name bXkgdmlkZW8=",
+                        "description": "comma-separated key base64(value) pairs: name (required), filetype, visibility",
+                        "name": "Upload-Metadata",
+                        "in": "header",
+                        "required": true
+                    },
+                    {
+                        "minLength": 1,
+                        "type": "string",
+                        "description": "sha256 or sha1 and the base64 digest of the body",
+                        "name": "Upload-Checksum",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the upload's URL"
+                            },
+                            "Upload-Expires": {
+                                "type": "string",
+                                "description": "when the unfinished upload expires (HTTP-date)"
+                            },
+                            "Upload-Offset": {
+                                "type": "integer",
+                                "description": "bytes received (creation-with-upload)"
+                            },
+                            "Video-Id": {
+                                "type": "integer",
+                                "description": "the video the upload became, when this request completed it"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "missing or malformed tus headers",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "the caller is not an admin, or the Origin is not allowed",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Tus-Resumable is not 1.0.0",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Upload-Length is larger than MAX_UPLOAD_BYTES",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "the completed file is not a video; the upload is deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "name or visibility in Upload-Metadata is invalid",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "460": {
+                        "description": "the chunk does not match Upload-Checksum",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            },
+            "options": {
+                "description": "tus 1.0 OPTIONS: the protocol versions, extensions (creation, creation-with-upload, termination, checksum, expiration), checksum algorithms and the largest upload. Also answers CORS preflights from CORS_ORIGINS. No authentication.",
+                "produces": [
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "uploads"
+                ],
+                "summary": "tus discovery",
+                "operationId": "discoverUploads",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "headers": {
+                            "Tus-Checksum-Algorithm": {
+                                "type": "string",
+                                "description": "sha256,sha1"
+                            },
+                            "Tus-Extension": {
+                                "type": "string",
+                                "description": "creation,creation-with-upload,termination,checksum,expiration"
+                            },
+                            "Tus-Max-Size": {
+                                "type": "integer",
+                                "description": "MAX_UPLOAD_BYTES"
+                            },
+                            "Tus-Version": {
+                                "type": "string",
+                                "description": "1.0.0"
+                            }
+                        }
+                    },
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "403": {
+                        "description": "the Origin is not in CORS_ORIGINS",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/uploads/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The upload's offset, length and expiry, and the id of the video it became (null until complete). Another corporation's, a missing and an expired upload answer 404.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "uploads"
+                ],
+                "summary": "State of a resumable upload",
+                "operationId": "getUpload",
+                "parameters": [
+                    {
+                        "minLength": 1,
+                        "type": "string",
+                        "description": "upload id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.UploadResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "the caller is not an admin",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such upload for the caller's corporation, or it expired",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "tus 1.0 termination: the upload's parts and row are deleted. A completed upload's video stays.",
+                "produces": [
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "uploads"
+                ],
+                "summary": "Delete a resumable upload (tus termination)",
+                "operationId": "terminateUpload",
+                "parameters": [
+                    {
+                        "minLength": 1,
+                        "type": "string",
+                        "description": "upload id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "1.0.0"
+                        ],
+                        "type": "string",
+                        "description": "1.0.0",
+                        "name": "Tus-Resumable",
+                        "in": "header",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "no valid access token",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "the caller is not an admin",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such upload for the caller's corporation, or it expired",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Tus-Resumable is not 1.0.0",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            },
+            "options": {
+                "description": "The same answer as OPTIONS /v1/uploads, for CORS preflights of HEAD, PATCH and DELETE.",
+                "produces": [
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "uploads"
+                ],
+                "summary": "tus discovery on an upload",
+                "operationId": "discoverUpload",
+                "parameters": [
+                    {
+                        "minLength": 1,
+                        "type": "string",
+                        "description": "upload id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK"
+                    },
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "403": {
+                        "description": "the Origin is not in CORS_ORIGINS",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            },
+            "head": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "tus 1.0 HEAD: Upload-Offset (bytes received so far) and Upload-Length. An upload of another corporation, a missing and an expired one answer 404. A completed upload answers its full offset and Video-Id.",
+                "produces": [
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "uploads"
+                ],
+                "summary": "Offset of a resumable upload (tus)",
+                "operationId": "headUpload",
+                "parameters": [
+                    {
+                        "minLength": 1,
+                        "type": "string",
+                        "description": "upload id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "headers": {
+                            "Upload-Expires": {
+                                "type": "string",
+                                "description": "when the unfinished upload expires"
+                            },
+                            "Upload-Length": {
+                                "type": "integer",
+                                "description": "the file's size"
+                            },
+                            "Upload-Offset": {
+                                "type": "integer",
+                                "description": "bytes received"
+                            },
+                            "Video-Id": {
+                                "type": "integer",
+                                "description": "the video a completed upload became"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "the caller is not an admin",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such upload for the caller's corporation, or it expired",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "tus 1.0 PATCH with Content-Type application/offset+octet-stream: the bytes from Upload-Offset, which must equal the offset received so far (409 otherwise). With Upload-Checksum a chunk that does not match is discarded (460) and the upload stays at its offset. The request that receives the last byte sniffs the file (415 and the upload deleted when it is not a video), then registers the video (processing) and its processing job in one transaction: Video-Id names it.",
+                "consumes": [
+                    "application/octet-stream"
+                ],
+                "produces": [
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "uploads"
+                ],
+                "summary": "Append to a resumable upload (tus)",
+                "operationId": "patchUpload",
+                "parameters": [
+                    {
+                        "minLength": 1,
+                        "type": "string",
+                        "description": "upload id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "1.0.0"
+                        ],
+                        "type": "string",
+                        "description": "1.0.0",
+                        "name": "Tus-Resumable",
+                        "in": "header",
+                        "required": true
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "the offset the bytes start at",
+                        "name": "Upload-Offset",
+                        "in": "header",
+                        "required": true
+                    },
+                    {
+                        "minLength": 1,
+                        "type": "string",
+                        "description": "sha256 or sha1 and the base64 digest of the body",
+                        "name": "Upload-Checksum",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content",
+                        "headers": {
+                            "Upload-Expires": {
+                                "type": "string",
+                                "description": "when the unfinished upload expires"
+                            },
+                            "Upload-Offset": {
+                                "type": "integer",
+                                "description": "bytes received"
+                            },
+                            "Video-Id": {
+                                "type": "integer",
+                                "description": "the video the upload became, on the response that completed it"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "missing or malformed tus headers",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "the caller is not an admin",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such upload for the caller's corporation, or it expired",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Upload-Offset is not the upload's offset",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Tus-Resumable is not 1.0.0",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "the bytes go past Upload-Length",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "wrong Content-Type, or the completed file is not a video (the upload is deleted)",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "460": {
+                        "description": "the chunk does not match Upload-Checksum",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/v1/users": {
             "get": {
                 "security": [
@@ -3526,6 +4046,42 @@ const docTemplate = `{
                         "guest"
                     ],
                     "example": "admin"
+                }
+            }
+        },
+        "httpapi.UploadResponse": {
+            "type": "object",
+            "required": [
+                "expires_at",
+                "id",
+                "length",
+                "offset",
+                "video_id"
+            ],
+            "properties": {
+                "expires_at": {
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "9f86d081884c7d659a2feaa0c55ad015"
+                },
+                "length": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 88925
+                },
+                "offset": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 1048576
+                },
+                "video_id": {
+                    "description": "VideoID is the video the upload became; null until the upload is complete.",
+                    "type": "integer",
+                    "x-nullable": true,
+                    "example": 42
                 }
             }
         },

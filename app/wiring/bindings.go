@@ -17,6 +17,8 @@ import (
 	mediaports "vms/modules/media/ports"
 	mediaservice "vms/modules/media/service"
 	"vms/modules/points"
+	"vms/modules/upload"
+	uploadports "vms/modules/upload/ports"
 	"vms/modules/user"
 	userdomain "vms/modules/user/domain"
 	userports "vms/modules/user/ports"
@@ -24,11 +26,14 @@ import (
 	"vms/modules/video"
 	videodomain "vms/modules/video/domain"
 	videoports "vms/modules/video/ports"
+	videoservice "vms/modules/video/service"
+	"vms/platform/principal"
 )
 
 // Modules lists every business module of the application.
 var Modules = fx.Options(
 	video.Module,
+	upload.Module,
 	media.Module,
 	points.Module,
 	corporation.Module,
@@ -53,7 +58,21 @@ var Bindings = fx.Provide(
 	// media serves video; video's storage serves media.
 	func(s *mediaservice.Service) videoports.Media { return mediaFacts{s} },
 	func(s videoports.Storage) mediaports.Files { return mediaFiles{s} },
+	// video serves upload: finished resumable uploads become videos.
+	func(s videoservice.Stored) uploadports.Videos { return uploadVideos{s} },
 )
+
+// uploadVideos lets the upload module register finished files through the video module.
+type uploadVideos struct{ stored videoservice.Stored }
+
+func (u uploadVideos) Register(ctx context.Context, caller principal.Principal, name, visibility, path string,
+	also func(ctx context.Context, videoID int64) error,
+) (int64, error) {
+	v, err := u.stored.Register(ctx, caller, name, visibility, path, func(ctx context.Context, v videodomain.Video) error {
+		return also(ctx, v.ID)
+	})
+	return v.ID, err
+}
 
 // adminAccounts lets sign-up create its first admin through the user module.
 type adminAccounts struct{ users *userservice.Service }

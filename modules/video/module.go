@@ -44,6 +44,8 @@ var Module = fx.Module("video",
 	fx.Provide(
 		// The storage also keeps the media module's derived files (bound in app/wiring).
 		provideStorage,
+		// Registering finished resumable uploads serves the upload module (bound in app/wiring).
+		func(s *service.Service) service.Stored { return s.Stored() },
 		fx.Annotate(httpapi.New, fx.As(new(httpserver.Registrar)), fx.ResultTags(`group:"routes"`)),
 		fx.Annotate(storageCheck, fx.ResultTags(`group:"checks"`)),
 		fx.Annotate(service.NewCorporationCleanup, fx.ResultTags(`group:"event_handlers"`)),

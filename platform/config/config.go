@@ -52,6 +52,8 @@ type Config struct {
 	HLSLadder []int
 	// CORSOrigins lists the origins whose players may fetch streams and playlists.
 	CORSOrigins []string
+	// UploadExpiry is how long an unfinished resumable upload is kept (UPLOAD_EXPIRY).
+	UploadExpiry time.Duration
 }
 
 // Production reports whether APP_ENV is production.
@@ -120,6 +122,7 @@ func Load(env Lookup) (Config, error) {
 	c.FFprobePath = r.str("FFPROBE_PATH", "ffprobe")
 	c.HLSLadder = r.heights("HLS_LADDER", []int{360, 720, 1080})
 	c.CORSOrigins = r.origins("CORS_ORIGINS")
+	c.UploadExpiry = r.duration("UPLOAD_EXPIRY", 24*time.Hour)
 	if r.err != nil {
 		return Config{}, r.err
 	}

@@ -51,6 +51,7 @@ func TestDefaults(t *testing.T) {
 		FFmpegPath:          "ffmpeg",
 		FFprobePath:         "ffprobe",
 		HLSLadder:           []int{360, 720, 1080},
+		UploadExpiry:        24 * time.Hour,
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("defaults:\n got %+v\nwant %+v", c, want)
@@ -106,6 +107,7 @@ func TestExplicitValues(t *testing.T) {
 		"FFPROBE_PATH":          "/opt/ff/ffprobe",
 		"HLS_LADDER":            "1080p, 240,720,240",
 		"CORS_ORIGINS":          "https://App.example.com, http://localhost:5173",
+		"UPLOAD_EXPIRY":         "90m",
 	}))
 	if err != nil {
 		t.Fatalf("Load: %v", err)
@@ -114,6 +116,8 @@ func TestExplicitValues(t *testing.T) {
 	switch {
 	case c.HTTPAddr != "127.0.0.1:9000", c.MetricsAddr != ":9100", !c.Production():
 		t.Fatalf("addresses/env: %+v", c)
+	case c.UploadExpiry != 90*time.Minute:
+		t.Fatalf("UploadExpiry = %v", c.UploadExpiry)
 	case c.AccessTokenTTL != 5*time.Minute, c.RefreshTokenTTL != 24*time.Hour, c.PlanExpiryInterval != 30*time.Second, c.ShutdownTimeout != 3*time.Second:
 		t.Fatalf("durations: %+v", c)
 	case c.PointsPerView != 3, c.MaxUploadBytes != 500<<20, c.StreamMode != "redirect", c.LogLevel != "debug", c.LogFormat != "text":
@@ -150,6 +154,7 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{"ACCESS_TOKEN_TTL", "-1m"},
 		{"REFRESH_TOKEN_TTL", "0"},
 		{"PLAN_EXPIRY_INTERVAL", "10"},
+		{"UPLOAD_EXPIRY", "a day"},
 		{"SHUTDOWN_TIMEOUT", "soon"},
 		{"POINTS_PER_VIEW", "-1"},
 		{"POINTS_PER_VIEW", "ten"},

@@ -62,3 +62,13 @@ type Sources interface {
 	// of kind bad_gateway. The caller closes the response body.
 	Fetch(ctx context.Context, rawURL string, req domain.SourceRequest) (domain.SourceResponse, error)
 }
+
+// Adopter is implemented by a storage that can take over a finished local file without
+// copying it: the local folder renames it into place when both are on one filesystem.
+// A storage without it (S3) gets the file's bytes through Put.
+type Adopter interface {
+	// Adopt moves the file at path under a newly generated key and reports its size and
+	// sha256. When the move is impossible (another filesystem) it copies and then removes
+	// the file. On failure the file stays where it was.
+	Adopt(ctx context.Context, path string, opts PutOptions) (StoredObject, error)
+}

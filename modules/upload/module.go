@@ -1,0 +1,97 @@
+// Package upload is the upload module: resumable uploads (tus 1.0) under /v1/uploads
+// whose finished files become videos through the video module, and the periodic job that
+// deletes expired unfinished uploads.
+package upload
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/tus/tusd/v2/pkg/handler"
+	"go.uber.org/fx"
+
+	"vms/modules/upload/adapters/gormrepo"
+	"vms/modules/upload/adapters/httpapi"
+	"vms/modules/upload/adapters/tusd"
+	"vms/modules/upload/ports"
+	"vms/modules/upload/service"
+	"vms/platform/clock"
+	"vms/platform/config"
+	"vms/platform/httpserver"
+	"vms/platform/scheduler"
+)
+
+// PurgeJobName is the name of the job deleting expired uploads.
+const PurgeJobName = "upload-expiry"
+
+// PurgeInterval is how often expired uploads are looked for.
+const PurgeInterval = 5 * time.Minute
+
+// Module provides the upload routes and the purge job. It needs ports.Videos from the
+// video module (bound in app/wiring).
+var Module = fx.Module("upload",
+	fx.Provide(
+		fx.Private,
+		fx.Annotate(gormrepo.NewUploads, fx.As(new(ports.Uploads))),
+		NewStore,
+		func(s *tusd.Store) ports.Parts { return s },
+		NewService,
+		NewTus,
+	),
+	fx.Provide(
+		fx.Annotate(NewRoutes, fx.As(new(httpserver.Registrar)), fx.ResultTags(`group:"routes"`)),
+		fx.Annotate(NewPurgeJob, fx.ResultTags(`group:"periodic"`)),
+	),
+)
+
+// NewStore opens the folder of upload parts, DATA_DIR/uploads.
+func NewStore(cfg config.Config) (*tusd.Store, error) {
+	return tusd.NewStore(filepath.Join(cfg.DataDir, "uploads"))
+}
+
+// NewService builds the use cases.
+func NewService(cfg config.Config, uploads ports.Uploads, parts ports.Parts, videos ports.Videos) *service.Service {
+	return service.New(service.Deps{Uploads: uploads, Parts: parts, Videos: videos, Clock: clock.System{}},
+		service.Settings{MaxUploadBytes: cfg.MaxUploadBytes, Expiry: cfg.UploadExpiry})
+}
+
+// NewTus builds the tusd handler.
+func NewTus(cfg config.Config, store *tusd.Store, svc *service.Service) (*handler.UnroutedHandler, error) {
+	h, err := tusd.NewHandler(store, svc, tusd.Options{MaxSize: cfg.MaxUploadBytes, CORSOrigins: cfg.CORSOrigins})
+	if err != nil {
+		return nil, fmt.Errorf("tus handler: %w", err)
+	}
+	return h, nil
+}
+
+// NewRoutes builds the HTTP adapter.
+func NewRoutes(svc *service.Service, tus *handler.UnroutedHandler, store *tusd.Store, guard *httpserver.Guard) *httpapi.Handler {
+	return httpapi.New(svc, tus, store, guard)
+}
+
+// PurgeJob deletes expired unfinished uploads, parts and rows.
+type PurgeJob struct {
+	svc *service.Service
+	log *slog.Logger
+}
+
+// Run runs one purge.
+func (j PurgeJob) Run(ctx context.Context) error {
+	n, err := j.svc.PurgeExpired(ctx)
+	if n > 0 {
+		j.log.InfoContext(ctx, "expired uploads deleted", "job", PurgeJobName, "count", n)
+	}
+	if err != nil {
+		return fmt.Errorf("upload expiry: %w", err)
+	}
+	return nil
+}
+
+// NewPurgeJob is the scheduler job running the purge every PurgeInterval.
+func NewPurgeJob(svc *service.Service, log *slog.Logger) scheduler.Job {
+	j := PurgeJob{svc: svc, log: log}
+	return scheduler.Job{Name: PurgeJobName, Interval: PurgeInterval, Run: j.Run}
+}

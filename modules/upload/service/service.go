@@ -1,0 +1,187 @@
+// Package service holds the upload module's use cases: creating resumable uploads,
+// finding them for their corporation, turning finished ones into videos, and purging
+// expired ones.
+package service
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"vms/modules/upload/domain"
+	"vms/modules/upload/ports"
+	"vms/platform/kind"
+	"vms/platform/principal"
+)
+
+// Settings are the configuration values the use cases need.
+type Settings struct {
+	MaxUploadBytes int64
+	// Expiry is how long an unfinished upload is kept.
+	Expiry time.Duration
+}
+
+// Deps are the ports the use cases run against.
+type Deps struct {
+	Uploads ports.Uploads
+	Parts   ports.Parts
+	Videos  ports.Videos
+	Clock   ports.Clock
+}
+
+// Service holds the upload use cases.
+type Service struct {
+	Deps
+	cfg Settings
+}
+
+// New builds the service.
+func New(d Deps, cfg Settings) *Service { return &Service{Deps: d, cfg: cfg} }
+
+// MaxUploadBytes is the largest upload accepted.
+func (s *Service) MaxUploadBytes() int64 { return s.cfg.MaxUploadBytes }
+
+// Create registers a new upload of length bytes for the caller's corporation, named and
+// made visible as its metadata says, and returns it with a fresh unguessable id. Only an
+// admin may upload; the length must be declared and at most MaxUploadBytes.
+func (s *Service) Create(ctx context.Context, caller principal.Principal, length int64, deferred bool, name, visibility string) (domain.Upload, error) {
+	if !caller.IsAdmin() {
+		return domain.Upload{}, domain.ErrAdminOnly
+	}
+	if deferred || length < 0 {
+		return domain.Upload{}, domain.ErrNoLength
+	}
+	if s.cfg.MaxUploadBytes > 0 && length > s.cfg.MaxUploadBytes {
+		return domain.Upload{}, domain.ErrTooLarge
+	}
+	name, visibility, err := domain.CheckMetadata(name, visibility)
+	if err != nil {
+		return domain.Upload{}, err
+	}
+	id, err := newID()
+	if err != nil {
+		return domain.Upload{}, err
+	}
+	now := s.Clock.Now()
+	u := domain.Upload{
+		ID: id, CorporationID: caller.CorporationID, UserID: caller.UserID, Length: length,
+		Name: name, Visibility: visibility, ExpiresAt: now.Add(s.cfg.Expiry), CreatedAt: now,
+	}
+	if err := s.Uploads.Create(ctx, u); err != nil {
+		return domain.Upload{}, fmt.Errorf("create upload: %w", err)
+	}
+	return u, nil
+}
+
+// Find returns the upload for a request of the caller: only an admin may touch uploads,
+// and another corporation's upload, a missing one and an expired one are all not found.
+func (s *Service) Find(ctx context.Context, caller principal.Principal, id string) (domain.Upload, error) {
+	if !caller.IsAdmin() {
+		return domain.Upload{}, domain.ErrAdminOnly
+	}
+	if !validID(id) {
+		return domain.Upload{}, domain.ErrNotFound
+	}
+	u, err := s.Uploads.Get(ctx, id)
+	if err != nil {
+		return domain.Upload{}, err
+	}
+	if !u.VisibleTo(caller.CorporationID, s.Clock.Now()) {
+		return domain.Upload{}, domain.ErrNotFound
+	}
+	return u, nil
+}
+
+// Finish turns the finished file at path into a video of the caller's corporation: the
+// video module sniffs it, moves it into storage and, in one unit of work, creates the
+// video row and its processing job while this module records the video id on the
+// upload. A file that is not a video is deleted with its upload (an error of kind
+// unsupported_media_type). Once registered, what is left of the parts is removed.
+func (s *Service) Finish(ctx context.Context, caller principal.Principal, id, path string) (int64, error) {
+	u, err := s.Find(ctx, caller, id)
+	if err != nil {
+		return 0, err
+	}
+	if u.Finished() {
+		return u.VideoID, nil
+	}
+	videoID, err := s.Videos.Register(ctx, caller, u.Name, u.Visibility, path, func(ctx context.Context, videoID int64) error {
+		return s.Uploads.SetVideo(ctx, id, videoID)
+	})
+	if kind.Of(err) == kind.UnsupportedMedia {
+		s.discard(ctx, id)
+		return 0, err
+	}
+	if err != nil {
+		return 0, err
+	}
+	if err := s.Parts.Remove(context.WithoutCancel(ctx), id); err != nil {
+		slog.WarnContext(ctx, "remove finished upload parts", "upload", id, "err", err)
+	}
+	return videoID, nil
+}
+
+// Terminated forgets an upload whose parts the client deleted.
+func (s *Service) Terminated(ctx context.Context, id string) error {
+	return s.Uploads.Delete(ctx, id)
+}
+
+// purgeBatch bounds the uploads one purge pass lists.
+const purgeBatch = 500
+
+// PurgeExpired deletes the parts and rows of every unfinished upload past its expiry and
+// returns how many went. Parts are removed before the row, so a failure leaves the row
+// for the next run to retry.
+func (s *Service) PurgeExpired(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		us, err := s.Uploads.Expired(ctx, s.Clock.Now(), purgeBatch)
+		if err != nil {
+			return total, fmt.Errorf("list expired uploads: %w", err)
+		}
+		for _, u := range us {
+			if err := s.Parts.Remove(ctx, u.ID); err != nil {
+				return total, fmt.Errorf("remove parts of upload %s: %w", u.ID, err)
+			}
+			if err := s.Uploads.Delete(ctx, u.ID); err != nil {
+				return total, fmt.Errorf("delete upload %s: %w", u.ID, err)
+			}
+			total++
+		}
+		if len(us) < purgeBatch {
+			return total, nil
+		}
+	}
+}
+
+// discard removes an upload's parts and row, even when the request was cancelled.
+func (s *Service) discard(ctx context.Context, id string) {
+	ctx = context.WithoutCancel(ctx)
+	err := errors.Join(s.Parts.Remove(ctx, id), s.Uploads.Delete(ctx, id))
+	if err != nil {
+		slog.WarnContext(ctx, "discard upload", "upload", id, "err", err)
+	}
+}
+
+// newID returns 128 random bits as 32 hex digits.
+func newID() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("upload id: %w", err)
+	}
+	return hex.EncodeToString(b[:]), nil
+}
+
+// validID reports whether id has the form newID generates.
+func validID(id string) bool {
+	if len(id) != 32 {
+		return false
+	}
+	_, err := hex.DecodeString(id)
+	return err == nil && id == strings.ToLower(id)
+}
