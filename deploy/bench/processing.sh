@@ -47,7 +47,7 @@ log "clip: $(stat -c %s "$clip") bytes, ${duration} s, poster at ${offset} s"
 
 # hls_args FILE: sets transcode_args to the server's ffmpeg arguments of FILE's transcode.
 hls_args() {
-	mapfile -t transcode_args < <("$VMSLOAD_BIN" hlsargs -file "$1" -ladder "$ladder" -ffprobe "$ffprobe_bin" -ffmpeg "$ffmpeg_bin")
+	mapfile -t transcode_args < <("$VMSLOAD_BIN" hlsargs -file "$1" -ladder "$ladder" -ffprobe "$ffprobe_bin" -ffmpeg "$ffmpeg_bin" 2>/dev/null)
 	[ "${#transcode_args[@]}" -gt 10 ] || die "vmsload hlsargs gave no arguments for $1"
 }
 
