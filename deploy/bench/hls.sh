@@ -47,6 +47,7 @@ offset=$(awk -v d="$duration" 'BEGIN { o = d / 10; if (o > 1) o = 1; printf "%.3
 
 create_db hls
 db=$DB_URL
+db_name=${BENCH_DBS[-1]}
 port=$(free_port)
 start_vms vms "$port" "$db" MEDIA_PROCESSING=required FFMPEG_PATH="$ffmpeg_bin" FFPROBE_PATH="$ffprobe_bin" HLS_LADDER="$ladder"
 base="http://127.0.0.1:$port"
@@ -132,17 +133,25 @@ measure_segments() {
 		log "$1: $line"
 		echo "$line"
 	}
-	local c0 c1 v n
+	# Diagnostics of the vms run: the CPU time of vms and of the database's sessions, and
+	# database statements per request.
+	local c0 c1 p0 p1 x0 x1 v n
 	c0=$(cpu_seconds "^$VMS_BIN serve")
+	p0=$(cpu_seconds "postgres: .* ${db_name} ")
+	x0=$(sql "$db" "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()")
 	v=$(run_wrk "$base" "$viewer")
 	c1=$(cpu_seconds "^$VMS_BIN serve")
+	p1=$(cpu_seconds "postgres: .* ${db_name} ")
+	x1=$(sql "$db" "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()")
+	log "hls_segments vms run: cpu_s vms=$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }') postgres=$(awk -v a="$p0" -v b="$p1" 'BEGIN { print b - a }')" \
+		"db_statements_per_request=$(awk -v a="$x0" -v b="$x1" -v r="$(field "$v" requests)" 'BEGIN { printf "%.2f", (b - a) / r }')"
 	n=$(run_wrk "http://127.0.0.1:$nport" "")
 	local vb nb vr nr
 	vb=$(awk -v b="$(field "$v" bytes)" -v d="$(field "$v" duration_us)" 'BEGIN { print b / (d / 1e6) / 1048576 }')
 	nb=$(awk -v b="$(field "$n" bytes)" -v d="$(field "$n" duration_us)" 'BEGIN { print b / (d / 1e6) / 1048576 }')
 	vr=$(awk -v r="$(field "$v" requests)" -v d="$(field "$v" duration_us)" 'BEGIN { printf "%.1f", r / (d / 1e6) }')
 	nr=$(awk -v r="$(field "$n" requests)" -v d="$(field "$n" duration_us)" 'BEGIN { printf "%.1f", r / (d / 1e6) }')
-	log "hls_segments requests/s: vms $vr, nginx $nr; vms CPU during its run $(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }') s"
+	log "hls_segments requests/s: vms $vr, nginx $nr"
 	result hls_segments vms "$vb" nginx "$nb" MiB/s ">=" 0.9
 	stop_pid "$NGINX_PID"
 	# Repeat views must not have written anything.
