@@ -108,10 +108,22 @@ measure_segments() {
 		mkdir -p "$(dirname "$root$hls/$path")"
 		cp "$WORK/vms/videos/$skey" "$root$hls/$path"
 	done < <(sql "$db" "SELECT path, storage_key FROM media_hls_files WHERE video_id = $video")
-	local nport
-	nport=$(free_port)
-	start_nginx tree.conf.tmpl "@PORT@=$nport" "@ROOT@=$root" "@WORKERS@=$threads"
-	wait_http "http://127.0.0.1:$nport/"
+	# nginx on a free port; once more on another when it does not answer (a port taken
+	# meanwhile), with its logs when it fails again.
+	local nport attempt up=0
+	for attempt in 1 2; do
+		nport=$(free_port)
+		start_nginx tree.conf.tmpl "@PORT@=$nport" "@ROOT@=$root" "@WORKERS@=$threads"
+		for _ in $(seq 1 100); do
+			if curl -s -o /dev/null "http://127.0.0.1:$nport/"; then up=1 && break; fi
+			kill -0 "$NGINX_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		[ "$up" = 0 ] || break
+		log "nginx attempt $attempt on port $nport does not answer: $(tail -3 "$WORK/nginx/logs/error.log" "$WORK/nginx/stdout.log" 2>/dev/null | tr '\n' ' ')"
+		stop_pid "$NGINX_PID"
+	done
+	[ "$up" = 1 ] || die "nginx does not answer"
 	local bytes=0 a b size
 	while IFS= read -r path; do
 		a=$(curl -fsS -H "Authorization: Bearer $viewer" "$base$path" | sha256sum)
