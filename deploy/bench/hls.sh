@@ -157,7 +157,13 @@ measure_segments() {
 	x1=$(sql "$db" "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()")
 	log "hls_segments vms run: cpu_s vms=$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }') postgres=$(awk -v a="$p0" -v b="$p1" 'BEGIN { print b - a }')" \
 		"db_statements_per_request=$(awk -v a="$x0" -v b="$x1" -v r="$(field "$v" requests)" 'BEGIN { printf "%.2f", (b - a) / r }')"
+	local w0 w1
+	w0=$(nginx_cpu)
 	n=$(run_wrk "http://127.0.0.1:$nport" "")
+	w1=$(nginx_cpu)
+	log "hls_segments CPU ms per request: vms $(awk -v a="$c0" -v b="$c1" -v r="$(field "$v" requests)" 'BEGIN { printf "%.3f", (b - a) * 1000 / r }')" \
+		"+ postgres $(awk -v a="$p0" -v b="$p1" -v r="$(field "$v" requests)" 'BEGIN { printf "%.3f", (b - a) * 1000 / r }');" \
+		"nginx workers $(awk -v a="$w0" -v b="$w1" -v r="$(field "$n" requests)" 'BEGIN { printf "%.3f", (b - a) * 1000 / r }')"
 	local vb nb vr nr
 	vb=$(awk -v b="$(field "$v" bytes)" -v d="$(field "$v" duration_us)" 'BEGIN { print b / (d / 1e6) / 1048576 }')
 	nb=$(awk -v b="$(field "$n" bytes)" -v d="$(field "$n" duration_us)" 'BEGIN { print b / (d / 1e6) / 1048576 }')
@@ -168,6 +174,23 @@ measure_segments() {
 	stop_pid "$NGINX_PID"
 	# Repeat views must not have written anything.
 	[ "$(sql "$db" "SELECT count(*) FROM video_view_logs")" = 1 ] || die "repeat segment fetches wrote view logs"
+}
+
+# nginx_cpu: CPU seconds used so far by the workers of this script's nginx.
+nginx_cpu() {
+	local hz pid total=0 t
+	hz=$(getconf CLK_TCK)
+	for pid in $(pgrep -P "$NGINX_PID" || true); do
+		t=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)
+		total=$((total + t))
+	done
+	awk -v t="$total" -v hz="$hz" 'BEGIN { printf "%.2f\n", t / hz }'
+}
+
+# children_cpu PID: CPU seconds (user + system) of the children PID has waited for: for vms
+# its ffprobe and ffmpeg runs, for this shell the direct runs.
+children_cpu() {
+	awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($16 + $17) / hz }' "/proc/$1/stat"
 }
 
 # hls_transcode ---------------------------------------------------------------------------
@@ -204,7 +227,7 @@ job_totals() {
 }
 
 measure_transcode() {
-	local vms_ms="$WORK/transcode.vms" ref_ms="$WORK/transcode.direct" i side order before line
+	local vms_ms="$WORK/transcode.vms" ref_ms="$WORK/transcode.direct" i side order before line c0 c1
 	: >"$vms_ms" && : >"$ref_ms"
 	direct_once /dev/null # a warm-up run of the reference (vms warmed up with the first upload)
 	for _ in $(seq 1 50); do
@@ -217,12 +240,16 @@ measure_transcode() {
 		[ $((i % 2)) = 0 ] || order="direct vms"
 		for side in $order; do
 			if [ "$side" = vms ]; then
+				c0=$(children_cpu "$VMS_PID")
 				line=$(upload_one)
+				c1=$(children_cpu "$VMS_PID")
 				field "$line" processing_ms >>"$vms_ms"
-				log "vms video $(field "$line" video): $(field "$line" processing_ms) ms from the 201 to ready"
+				log "vms video $(field "$line" video): $(field "$line" processing_ms) ms from the 201 to ready; its tools used $(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }') s of CPU"
 			else
+				c0=$(children_cpu $$)
 				direct_once "$ref_ms"
-				log "direct: $(tail -1 "$ref_ms") ms"
+				c1=$(children_cpu $$)
+				log "direct: $(tail -1 "$ref_ms") ms; the tools used $(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }') s of CPU"
 			fi
 		done
 	done
