@@ -2,21 +2,23 @@
 # Measure 8: media processing overhead, on SQLite and on PostgreSQL. A 1280x720 H.264 + AAC
 # clip made with ffmpeg's lavfi sources (about 1.5 Mbit/s) is uploaded through POST
 # /v1/videos (vmsload media, polling GET /v1/videos/id/{id} every POLL_MS); the reference
-# runs the server's own ffprobe and poster commands (as in modules/media/adapters/ffmpeg)
-# on the very file vms stored.
+# runs the server's own three steps (modules/media/adapters/ffmpeg) on the very file vms
+# stored: ffprobe, the poster, and the HLS transcode of the HLS_LADDER rungs with the exact
+# arguments the server builds (vmsload hlsargs prints ffmpeg.TranscodeArgs), run in an empty
+# folder.
 #   processing_<db>: N uploads one after the other; the time from the first 201 to the
-#     answer showing the last video ready, vs N direct ffprobe + ffmpeg pairs in JOB_WORKERS
-#     lanes, timed start to end. MEDIA_BATCHES batches, each between two direct runs; the
+#     answer showing the last video ready, vs N direct probe + poster + transcode runs in
+#     JOB_WORKERS lanes, timed start to end. MEDIA_BATCHES batches, each between two direct runs; the
 #     means are compared. Both sides keep JOB_WORKERS videos in work from start to end.
 #     Target ≤ 1.2.
 #   processing_latency_<db>: one video at a time, N times: mean time from the 201 to the
-#     first answer saying ready, vs the mean time of one direct pair (alternating). Target
+#     first answer saying ready, vs the mean time of one direct run (alternating). Target
 #     ≤ 1.2.
 # River's metrics split the difference into queue wait (insert → a worker takes the job)
 # and run time; the log prints them.
-# Env: SMOKE=1 (10 s clip, 6 uploads, 1 batch), MEDIA_UPLOADS (20), MEDIA_BATCHES (2),
-# CLIP_SECONDS (30), JOB_WORKERS (2, the server's default), POLL_MS (10),
-# BENCH_ONLY=sqlite|postgres.
+# Env: SMOKE=1 (2 s clip, 2 uploads, 1 batch), MEDIA_UPLOADS (4), MEDIA_BATCHES (2),
+# CLIP_SECONDS (10), JOB_WORKERS (2, the server's default), HLS_LADDER (360,720,1080, given
+# to vms and to the reference alike), POLL_MS (10), BENCH_ONLY=sqlite|postgres.
 source "$(dirname "$0")/lib/common.sh"
 export LC_ALL=C # $EPOCHREALTIME and awk with a decimal point
 build_tools
@@ -25,11 +27,12 @@ need ffprobe ffmpeg
 ffmpeg_bin=$(command -v ffmpeg)
 ffprobe_bin=$(command -v ffprobe)
 
-if [ "$SMOKE" = 1 ]; then n=${MEDIA_UPLOADS:-6} clip_s=${CLIP_SECONDS:-10} batches=${MEDIA_BATCHES:-1}; else
-	n=${MEDIA_UPLOADS:-20} clip_s=${CLIP_SECONDS:-30} batches=${MEDIA_BATCHES:-2}
+if [ "$SMOKE" = 1 ]; then n=${MEDIA_UPLOADS:-2} clip_s=${CLIP_SECONDS:-2} batches=${MEDIA_BATCHES:-1}; else
+	n=${MEDIA_UPLOADS:-4} clip_s=${CLIP_SECONDS:-10} batches=${MEDIA_BATCHES:-2}
 fi
 workers=${JOB_WORKERS:-2}
 poll_ms=${POLL_MS:-10}
+ladder=${HLS_LADDER:-360,720,1080}
 
 clip="$WORK/clip.mp4"
 log "making a ${clip_s} s 1280x720 H.264 + AAC clip"
@@ -42,8 +45,15 @@ duration=$("$ffprobe_bin" -v error -print_format json -show_format "$clip" | jq 
 offset=$(awk -v d="$duration" 'BEGIN { o = d / 10; if (o > 1) o = 1; printf "%.3f", o }')
 log "clip: $(stat -c %s "$clip") bytes, ${duration} s, poster at ${offset} s"
 
-# direct_lane FILE FIRST STEP COUNT: the pairs FIRST, FIRST+STEP, … below COUNT; prints
-# the milliseconds of each.
+# hls_args FILE: sets transcode_args to the server's ffmpeg arguments of FILE's transcode.
+hls_args() {
+	mapfile -t transcode_args < <("$VMSLOAD_BIN" hlsargs -file "$1" -ladder "$ladder" -ffprobe "$ffprobe_bin" -ffmpeg "$ffmpeg_bin" 2>/dev/null)
+	[ "${#transcode_args[@]}" -gt 10 ] || die "vmsload hlsargs gave no arguments for $1"
+}
+
+# direct_lane FILE FIRST STEP COUNT: the runs FIRST, FIRST+STEP, … below COUNT (ffprobe,
+# poster, transcode in an empty folder, as the server's job); prints the milliseconds of
+# each. The arguments of the transcode name FILE (hls_args).
 direct_lane() {
 	local file=$1 i s e
 	for ((i = $2; i < $4; i += $3)); do
@@ -52,13 +62,15 @@ direct_lane() {
 			-i "file:$file" >"$WORK/direct/probe-$i.json" || return 1
 		"$ffmpeg_bin" -nostdin -v error -protocol_whitelist file -ss "$offset" -i "file:$file" \
 			-frames:v 1 -vf "scale='min(1280,iw)':-2" -q:v 3 -f image2 -c:v mjpeg pipe:1 >"$WORK/direct/poster-$i.jpg" || return 1
+		mkdir "$WORK/direct/hls-$i"
+		(cd "$WORK/direct/hls-$i" && "$ffmpeg_bin" "${transcode_args[@]}") || return 1
 		e=$EPOCHREALTIME
 		awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f\n", (e - s) * 1000 }'
 	done
 }
 
-# direct FILE COUNT LANES OUT: COUNT probe + poster pairs in LANES lanes, the milliseconds of
-# each appended to OUT; checks every output and prints the wall milliseconds.
+# direct FILE COUNT LANES OUT: COUNT probe + poster + transcode runs in LANES lanes, the
+# milliseconds of each appended to OUT; checks every output and prints the wall milliseconds.
 direct() {
 	local file=$1 count=$2 lanes=$3 out=$4 lane pids=() t0 t1 i
 	rm -rf "$WORK/direct"
@@ -73,6 +85,8 @@ direct() {
 	for ((i = 0; i < count; i++)); do
 		[ "$(jq -r .format.duration "$WORK/direct/probe-$i.json")" = "$duration" ] || die "direct ffprobe $i: no duration"
 		[ "$(head -c 2 "$WORK/direct/poster-$i.jpg" | od -An -tx1 | tr -d ' \n')" = ffd8 ] || die "direct poster $i is not a JPEG"
+		[ -s "$WORK/direct/hls-$i/master.m3u8" ] || die "direct transcode $i wrote no master playlist"
+		[ "$(find "$WORK/direct/hls-$i" -name 'seg_*.m4s' | wc -l)" -ge "$rungs" ] || die "direct transcode $i wrote too few segments"
 	done
 	cat "$WORK"/direct/lane-* >>"$out"
 	awk -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.3f\n", (t1 - t0) * 1000 }'
@@ -118,20 +132,28 @@ measure() {
 	local port base admin
 	port=$(free_port)
 	start_vms "$backend" "$port" "$db" MEDIA_PROCESSING=required FFMPEG_PATH="$ffmpeg_bin" FFPROBE_PATH="$ffprobe_bin" \
-		JOB_WORKERS="$workers"
+		JOB_WORKERS="$workers" HLS_LADDER="$ladder"
 	base="http://127.0.0.1:$port"
 	signup "$base" "Bench Media $$" "admin-$$@bench.example" "bench-password-1" >/dev/null
 	admin=$(login "$base" "admin-$$@bench.example" "bench-password-1")
-	local vl=("$VMSLOAD_BIN" media -base "$base" -token "$admin" -file "$clip" -poll "${poll_ms}ms")
+	local vl=("$VMSLOAD_BIN" media -base "$base" -token "$admin" -file "$clip" -poll "${poll_ms}ms" -timeout 10m)
 
 	# One upload first: warms the server, the tools and the page cache, and gives the stored file.
 	local out line
-	out=$("${vl[@]}" -n 1 -c 1)
+	out=$("${vl[@]}" -n 1 -c 1 -each)
 	[ "$(field "$(grep '^MEDIA n=' <<<"$out")" failed)" = 0 ] || die "$backend warm-up: $out"
+	local first
+	first=$(field "$(grep '^MEDIA video=' <<<"$out")" video)
 	local stored
 	stored=$(find "$WORK/$backend/videos" -type f -size "$(stat -c %s "$clip")c" -exec cmp -s {} "$clip" \; -print -quit)
 	[ -n "$stored" ] || die "$backend: the stored original is not under $WORK/$backend/videos"
-	direct "$stored" 1 1 /dev/null >/dev/null # a warm-up pair
+	hls_args "$stored"
+	rungs=$(grep -o ',name:' <<<"${transcode_args[*]}" | wc -l)
+	local rendered
+	rendered=$(api GET "$base/v1/videos/id/$first" -H "Authorization: Bearer $admin" | jq '.media.renditions | length')
+	[ "$rendered" = "$rungs" ] || die "$backend: the warm-up video has $rendered renditions, the reference plans $rungs"
+	log "$backend: $rungs renditions (HLS_LADDER=$ladder); direct transcode: ffmpeg ${transcode_args[*]}"
+	direct "$stored" 1 1 /dev/null >/dev/null # a warm-up run
 
 	# processing_<db>: batches of n, each between two direct runs (D V D V D …).
 	local pairs="$WORK/$backend.batch-pairs" before r vms_walls=() ref_walls=() means
@@ -151,8 +173,8 @@ measure() {
 	local vms_wall ref_wall
 	vms_wall=$(printf '%s\n' "${vms_walls[@]}" | awk '{ s += $1 } END { printf "%.3f", s / NR }')
 	ref_wall=$(printf '%s\n' "${ref_walls[@]}" | awk '{ s += $1 } END { printf "%.3f", s / NR }')
-	log "$backend direct runs of $n pairs, $workers at a time: ${ref_walls[*]} ms"
-	log "$backend first batch per video: River queue wait ${means% *}ms, job run ${means#* }ms; direct pair $(field "$(stats "$pairs")" mean_ms)ms"
+	log "$backend direct runs of $n videos, $workers at a time: ${ref_walls[*]} ms"
+	log "$backend first batch per video: River queue wait ${means% *}ms, job run ${means#* }ms; direct run $(field "$(stats "$pairs")" mean_ms)ms"
 	result "processing_$backend" vms "$vms_wall" direct "$ref_wall" ms "<=" 1.2
 
 	# processing_latency_<db>: one video at a time, alternating which side goes first.
@@ -178,7 +200,7 @@ measure() {
 	local vs rs
 	vs=$(stats "$vms_ms")
 	rs=$(stats "$ref_ms")
-	log "$backend one at a time: vms (201 to ready) $vs; direct pair $rs"
+	log "$backend one at a time: vms (201 to ready) $vs; direct run $rs"
 	log "$backend one at a time per video: River queue wait ${means% *}ms, job run ${means#* }ms"
 	result "processing_latency_$backend" vms "$(field "$vs" mean_ms)" direct "$(field "$rs" mean_ms)" ms "<=" 1.2
 }
