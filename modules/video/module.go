@@ -39,6 +39,7 @@ var Module = fx.Module("video",
 		func(db *database.DB) ports.UnitOfWork { return db },
 		func() ports.Clock { return clock.System{} },
 		func(c ports.Clock) *service.LiveCache { return service.NewLiveCache(c, service.DefaultLiveTTL, 10_000) },
+		func(c ports.Clock) *service.HLSKeys { return service.NewHLSKeys(c, service.DefaultHLSKeysTTL, 100_000) },
 		NewService,
 	),
 	fx.Provide(
@@ -92,13 +93,14 @@ type ServiceParams struct {
 	Publisher events.Publisher
 	Clock     ports.Clock
 	Live      *service.LiveCache
+	HLSKeys   *service.HLSKeys
 }
 
 // NewService builds the use cases over the ports.
 func NewService(p ServiceParams) *service.Service {
 	return service.New(service.Deps{
 		Videos: p.Videos, ViewLogs: p.ViewLogs, Storage: p.Storage, Sources: p.Sources,
-		Plans: p.Plans, Users: p.Users, Tokens: p.Tokens, Media: p.Media, UoW: p.UoW, Publisher: p.Publisher, Clock: p.Clock, Live: p.Live,
+		Plans: p.Plans, Users: p.Users, Tokens: p.Tokens, Media: p.Media, UoW: p.UoW, Publisher: p.Publisher, Clock: p.Clock, Live: p.Live, HLSKeys: p.HLSKeys,
 	}, service.Settings{
 		PointsPerView:   p.Config.PointsPerView,
 		MaxUploadBytes:  p.Config.MaxUploadBytes,

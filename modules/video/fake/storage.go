@@ -84,7 +84,7 @@ func (s *Storage) Open(_ context.Context, key string) (io.ReadSeekCloser, error)
 	defer s.mu.Unlock()
 	b, ok := s.objects[key]
 	if !ok {
-		return nil, errors.New("object not found")
+		return nil, kind.New(kind.NotFound, "object not found")
 	}
 	return nopCloser{bytes.NewReader(b)}, nil
 }

@@ -41,17 +41,16 @@ func (s *Service) OpenHLS(ctx context.Context, caller principal.Principal, id in
 	if v.SourceKind != domain.SourceUpload || s.Media == nil {
 		return domain.Stream{}, domain.ErrNotFound
 	}
-	key, err := s.hlsKey(ctx, v.ID, path)
-	if err != nil {
-		return domain.Stream{}, err
-	}
 	if fileKind == domain.HLSPlaylist {
-		return s.openPlaylist(ctx, caller, v, key, req)
+		return s.openPlaylist(ctx, caller, v, path, req)
 	}
-	return s.openSegment(ctx, caller, v, key, fileKind, req)
+	return s.openSegment(ctx, caller, v, path, fileKind, req)
 }
 
 func (s *Service) hlsKey(ctx context.Context, videoID int64, path string) (string, error) {
+	if key, ok := s.HLSKeys.get(videoID, path); ok {
+		return key, nil
+	}
 	key, err := s.Media.HLSFile(ctx, videoID, path)
 	if err != nil {
 		if kind.Of(err) == kind.NotFound {
@@ -59,18 +58,42 @@ func (s *Service) hlsKey(ctx context.Context, videoID int64, path string) (strin
 		}
 		return "", fmt.Errorf("find HLS file: %w", err)
 	}
+	s.HLSKeys.put(videoID, path, key)
 	return key, nil
 }
 
+// openHLSFile opens the file behind path. A cached key whose object has gone (the video
+// was processed again) is dropped and looked up again.
+func (s *Service) openHLSFile(ctx context.Context, videoID int64, path string) (string, io.ReadSeekCloser, error) {
+	for attempt := 0; ; attempt++ {
+		key, err := s.hlsKey(ctx, videoID, path)
+		if err != nil {
+			return "", nil, err
+		}
+		f, err := s.Storage.Open(ctx, key)
+		if err == nil {
+			return key, f, nil
+		}
+		if kind.Of(err) != kind.NotFound {
+			return "", nil, fmt.Errorf("open HLS file: %w", err)
+		}
+		s.HLSKeys.drop(videoID, path)
+		if attempt > 0 {
+			return "", nil, domain.ErrNotFound
+		}
+	}
+}
+
 // openPlaylist reads a playlist and rewrites its child URIs for this caller.
-func (s *Service) openPlaylist(ctx context.Context, caller principal.Principal, v domain.Video, key string, req domain.StreamRequest) (domain.Stream, error) {
-	version, err := s.hlsKey(ctx, v.ID, "master.m3u8")
+func (s *Service) openPlaylist(ctx context.Context, caller principal.Principal, v domain.Video, path string, req domain.StreamRequest) (domain.Stream, error) {
+	_, f, err := s.openHLSFile(ctx, v.ID, path)
 	if err != nil {
 		return domain.Stream{}, err
 	}
-	f, err := s.Storage.Open(ctx, key)
+	version, err := s.hlsKey(ctx, v.ID, "master.m3u8")
 	if err != nil {
-		return domain.Stream{}, fmt.Errorf("open playlist: %w", err)
+		_ = f.Close()
+		return domain.Stream{}, err
 	}
 	body, err := io.ReadAll(io.LimitReader(f, domain.MaxPlaylistBytes+1))
 	_ = f.Close()
@@ -120,13 +143,10 @@ func (s *Service) childTokenTTL(ctx context.Context, videoID int64) (time.Durati
 
 // openSegment plans and opens an init section or a media segment; a media segment that
 // goes out records the view.
-func (s *Service) openSegment(ctx context.Context, caller principal.Principal, v domain.Video, key string, fileKind domain.HLSFileKind, req domain.StreamRequest) (domain.Stream, error) {
-	f, err := s.Storage.Open(ctx, key)
+func (s *Service) openSegment(ctx context.Context, caller principal.Principal, v domain.Video, path string, fileKind domain.HLSFileKind, req domain.StreamRequest) (domain.Stream, error) {
+	key, f, err := s.openHLSFile(ctx, v.ID, path)
 	if err != nil {
-		if kind.Of(err) == kind.NotFound {
-			return domain.Stream{}, domain.ErrNotFound
-		}
-		return domain.Stream{}, fmt.Errorf("open HLS file: %w", err)
+		return domain.Stream{}, err
 	}
 	size, err := f.Seek(0, io.SeekEnd)
 	if err == nil {

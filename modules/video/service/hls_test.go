@@ -198,3 +198,40 @@ func (r *recordingTokens) IssuePlaybackFor(ctx context.Context, userID, corpID i
 	r.ttls = append(r.ttls, ttl)
 	return r.Tokens.IssuePlaybackFor(ctx, userID, corpID, role, videoID, ttl)
 }
+
+// Segment keys are cached; when the video is processed again (on any replica) and the
+// old objects are gone, the stale key is dropped and the new one found at once.
+func TestHLSKeysCacheHealsAfterReprocessing(t *testing.T) {
+	e, media, id := hlsEnv(t)
+	e.svc.HLSKeys = service.NewHLSKeys(clock.NewFake(t0), time.Hour, 100)
+	ctx := context.Background()
+	get := func() string {
+		t.Helper()
+		s, err := e.svc.OpenHLS(ctx, guestA, id, "360p/seg_00001.m4s", domain.StreamRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return readAll(t, s)
+	}
+	if got := get(); got != "SEGMENT-ONE" {
+		t.Fatalf("first fetch %q", got)
+	}
+	// Looked up once, then served from the cache.
+	delete(media.HLS[id], "360p/seg_00001.m4s")
+	if got := get(); got != "SEGMENT-ONE" {
+		t.Fatalf("cached fetch %q", got)
+	}
+	// Processed again elsewhere: new key, old object deleted.
+	media.HLS[id]["360p/seg_00001.m4s"] = "k-seg1-new"
+	e.storage.Add("k-seg1-new", []byte("NEW-SEGMENT"))
+	_ = e.storage.Delete(ctx, "k-seg1")
+	if got := get(); got != "NEW-SEGMENT" {
+		t.Fatalf("after reprocessing %q, want the new segment", got)
+	}
+	// Gone for good: not found, not a stale answer.
+	delete(media.HLS[id], "360p/seg_00001.m4s")
+	_ = e.storage.Delete(ctx, "k-seg1-new")
+	if _, err := e.svc.OpenHLS(ctx, guestA, id, "360p/seg_00001.m4s", domain.StreamRequest{}); !errors.Is(err, domain.ErrNotFound) {
+		t.Fatalf("after deletion: %v, want not found", err)
+	}
+}

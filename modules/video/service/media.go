@@ -83,5 +83,6 @@ func (s *Service) Process(ctx context.Context, caller principal.Principal, id in
 	if err := s.Media.Reprocess(ctx, v.ID, v.StorageKey); err != nil {
 		return domain.Video{}, fmt.Errorf("process video: %w", err)
 	}
+	s.HLSKeys.DropVideo(v.ID)
 	return s.withMedia(ctx, v)
 }

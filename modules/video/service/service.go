@@ -30,6 +30,8 @@ type Deps struct {
 	Clock     ports.Clock
 	// Media reads the media facts of videos; nil means none are known.
 	Media ports.Media
+	// HLSKeys caches the storage keys of HLS files; nil disables it.
+	HLSKeys *HLSKeys
 	// Live caches live videos for stream and view requests; nil disables it.
 	Live *LiveCache
 }
