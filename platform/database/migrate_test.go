@@ -118,3 +118,38 @@ func assertSchema(t *testing.T, db *database.DB) {
 		}
 	}
 }
+
+// River's job tables are created in the same migrate step as the schema.
+func TestMigrateUpCreatesTheJobTables(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		for _, table := range []string{"river_job", "river_leader", "river_migration", "river_queue"} {
+			if !db.Gorm.Migrator().HasTable(table) {
+				t.Errorf("table %s is missing after MigrateUp", table)
+			}
+		}
+		if n := dbtest.QueryInt(t, db, "SELECT COUNT(*) FROM river_migration"); n < 1 {
+			t.Fatalf("river_migration has %d rows", n)
+		}
+		// Applying again changes nothing.
+		applied, err := db.MigrateJobs(context.Background())
+		if err != nil || len(applied) != 0 {
+			t.Fatalf("second MigrateJobs applied %v, %v", applied, err)
+		}
+	})
+}
+
+// A failing job migration fails the migrate step.
+func TestMigrateUpReportsJobMigrationFailure(t *testing.T) {
+	db, err := database.Open("sqlite://"+t.TempDir()+"/vms.db", database.Options{MaxOpenConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// A table of that name that is not River's: its migrator cannot read it.
+	if err := db.Gorm.Exec("CREATE TABLE river_migration (nonsense TEXT)").Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MigrateUp(context.Background()); err == nil {
+		t.Fatal("MigrateUp succeeded although River's migrations failed")
+	}
+}

@@ -235,3 +235,45 @@ func TestHLSKeysCacheHealsAfterReprocessing(t *testing.T) {
 		t.Fatalf("after deletion: %v, want not found", err)
 	}
 }
+
+// A video registered from a source URL has no HLS files, whatever the media module says.
+func TestHLSOfSourceURLVideoIsNotFound(t *testing.T) {
+	e, media, _ := hlsEnv(t)
+	v, err := e.videos.Create(context.Background(), domain.Video{Name: "remote", CorporationID: 100, Visibility: domain.Private,
+		SourceKind: domain.SourceURL, SourceURL: "https://media.example.com/a.mp4"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	media.HLS[v.ID] = map[string]string{"master.m3u8": "k-master-abc123"}
+	if _, err := e.svc.OpenHLS(context.Background(), guestA, v.ID, "master.m3u8", domain.StreamRequest{}); !errors.Is(err, domain.ErrNotFound) {
+		t.Fatalf("HLS of a source URL video: %v, want not found", err)
+	}
+}
+
+// A playlist of exactly the bound is served; one byte more is refused.
+func TestHLSPlaylistSizeBound(t *testing.T) {
+	e, _, id := hlsEnv(t)
+	ctx := context.Background()
+	e.storage.Add("k-index", []byte("#EXTM3U\n"+strings.Repeat("#", domain.MaxPlaylistBytes-len("#EXTM3U\n"))))
+	if _, err := e.svc.OpenHLS(ctx, guestA, id, "360p/index.m3u8", domain.StreamRequest{}); err != nil {
+		t.Fatalf("a playlist of %d bytes: %v", domain.MaxPlaylistBytes, err)
+	}
+	e.storage.Add("k-index", []byte(strings.Repeat("#", domain.MaxPlaylistBytes+1)))
+	if _, err := e.svc.OpenHLS(ctx, guestA, id, "360p/index.m3u8", domain.StreamRequest{}); err == nil {
+		t.Fatal("a playlist over the bound was served")
+	}
+}
+
+// Video reads carry the media module's facts.
+func TestVideoReadsCarryMediaFacts(t *testing.T) {
+	e, media, id := hlsEnv(t)
+	media.Facts[id] = domain.Media{Status: domain.MediaProcessing, Width: 640}
+	v, err := e.svc.Get(context.Background(), guestA, id)
+	if err != nil || v.Media.Status != domain.MediaProcessing || v.Media.Width != 640 {
+		t.Fatalf("Get = %+v, %v", v.Media, err)
+	}
+	vs, err := e.svc.ListLive(context.Background(), guestA, "", 0, 10)
+	if err != nil || len(vs) != 1 || vs[0].Media.Status != domain.MediaProcessing {
+		t.Fatalf("ListLive = %+v, %v", vs, err)
+	}
+}
