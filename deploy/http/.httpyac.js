@@ -9,7 +9,8 @@
 // 2. A named request's response is read as {{login.response.body.access_token}} (or with a
 //    JSONPath, {{login.response.body.$.access_token}}) in REST Client; httpyac names the
 //    parsed body itself ({{login.access_token}}), so the first form is rewritten into the
-//    second before httpyac evaluates it.
+//    second before httpyac evaluates it; {{create.response.headers.Location}} likewise
+//    becomes httpyac's {{createResponse.headers["location"]}}.
 module.exports = {
   configureHooks(api) {
     const assert = api.hooks.parse.items.find((item) => item.id === 'assert');
@@ -34,7 +35,12 @@ module.exports = {
       'restClientRequestVariables',
       async (text) => {
         if (typeof text !== 'string') return text;
-        return text.replace(/\{\{\s*([A-Za-z_]\w*)\.response\.body\.(?:\$\.)?([^}]+?)\s*\}\}/g, '{{$1.$2}}');
+        return text
+          .replace(/\{\{\s*([A-Za-z_]\w*)\.response\.body\.(?:\$\.)?([^}]+?)\s*\}\}/g, '{{$1.$2}}')
+          // REST Client's {{name.response.headers.Name}} is httpyac's nameResponse.headers
+          // (header names lower-cased).
+          .replace(/\{\{\s*([A-Za-z_]\w*)\.response\.headers\.([A-Za-z0-9-]+)\s*\}\}/g,
+            (_, name, header) => `{{${name}Response.headers["${header.toLowerCase()}"]}}`);
       },
       { before: ['javascript'] },
     );

@@ -18,7 +18,7 @@ root=$(cd "$here/../.." && pwd)
 HTTPYAC_VERSION=6.16.7
 cache=${HTTPYAC_CACHE:-$root/.cache/httpyac}
 httpyac=$cache/node_modules/.bin/httpyac
-default_files=(scenario.http corporations.http auth.http users.http videos.http view_logs.http tokens.http)
+default_files=(scenario.http corporations.http auth.http users.http videos.http view_logs.http tokens.http uploads.http)
 files=("${@:-${default_files[@]}}")
 
 say() { printf 'http-test: %s\n' "$*" >&2; }
@@ -99,7 +99,7 @@ curl -fsS -o /dev/null "$base/readyz" || { cat "$work/server.log" >&2; die "$bas
 
 # 3. The .http files, copied so that @baseUrl points at this server.
 mkdir "$work/http"
-cp "$here"/*.http "$here/sample.mp4" "$here/.httpyac.js" "$work/http/"
+cp "$here"/*.http "$here/sample.mp4" "$here"/sample-*.bin "$here/.httpyac.js" "$work/http/"
 sed -i -E "s#^@baseUrl = .*#@baseUrl = $base#" "$work/http"/*.http
 
 failed=()
