@@ -130,8 +130,13 @@ func TestMediaProcessingEndToEnd(t *testing.T) {
 		}
 		// The original, one poster and the HLS of one rendition (240p: master.m3u8,
 		// index.m3u8, init.mp4, one segment); the first run's poster and HLS deleted.
-		if n := len(videoFiles(t, a)); n != 6 {
-			t.Fatalf("storage holds %d files, want the original, one poster and four HLS files (the old ones deleted)", n)
+		// The old files are deleted just after the new set commits.
+		deadline := time.Now().Add(10 * time.Second)
+		for n := len(videoFiles(t, a)); n != 6; n = len(videoFiles(t, a)) {
+			if time.Now().After(deadline) {
+				t.Fatalf("storage holds %d files, want the original, one poster and four HLS files (the old ones deleted)", n)
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
 		// The original streamed through it all.
 		a.Do(http.MethodGet, "/v1/videos/stream/"+strconv.FormatInt(id, 10), nil, acme.guestToken).Expect(t, 200)
