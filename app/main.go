@@ -15,7 +15,9 @@
 //	@tag.name			tokens
 //	@tag.description	Refresh-token sessions of a user, for admins.
 //	@tag.name			videos
-//	@tag.description	Uploads, source URLs, streaming with ranges, playback URLs, delete and restore.
+//	@tag.description	Uploads, source URLs, media facts and posters, streaming with ranges, HLS renditions, playback URLs, delete and restore.
+//	@tag.name			uploads
+//	@tag.description	Resumable uploads (tus 1.0) that become videos.
 //	@tag.name			view-logs
 //	@tag.description	Views of videos; the first view of each video credits points.
 //	@tag.name			health

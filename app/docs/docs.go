@@ -4061,7 +4061,8 @@ const docTemplate = `{
             "properties": {
                 "expires_at": {
                     "type": "string",
-                    "format": "date-time"
+                    "format": "date-time",
+                    "example": "2026-01-03T03:04:05Z"
                 },
                 "id": {
                     "type": "string",
@@ -4628,8 +4629,12 @@ const docTemplate = `{
             "name": "tokens"
         },
         {
-            "description": "Uploads, source URLs, streaming with ranges, playback URLs, delete and restore.",
+            "description": "Uploads, source URLs, media facts and posters, streaming with ranges, HLS renditions, playback URLs, delete and restore.",
             "name": "videos"
+        },
+        {
+            "description": "Resumable uploads (tus 1.0) that become videos.",
+            "name": "uploads"
         },
         {
             "description": "Views of videos; the first view of each video credits points.",

@@ -295,7 +295,7 @@ type UploadResponse struct {
 	ID        string    `json:"id" validate:"required" example:"9f86d081884c7d659a2feaa0c55ad015"`
 	Offset    int64     `json:"offset" validate:"required" minimum:"0" example:"1048576"`
 	Length    int64     `json:"length" validate:"required" minimum:"0" example:"88925"`
-	ExpiresAt time.Time `json:"expires_at" validate:"required" format:"date-time"`
+	ExpiresAt time.Time `json:"expires_at" validate:"required" format:"date-time" example:"2026-01-03T03:04:05Z"`
 	// VideoID is the video the upload became; null until the upload is complete.
 	VideoID *int64 `json:"video_id" validate:"required" extensions:"x-nullable" example:"42"`
 }
