@@ -108,14 +108,16 @@ sql() {
 }
 
 # start_vms NAME PORT DB_URL [VAR=value…]: start a vms process in the background with its own
-# DATA_DIR and wait until /readyz answers; sets VMS_PID.
+# DATA_DIR and wait until /readyz answers; sets VMS_PID. Media processing is off unless the
+# script (processing.sh, hls.sh) turns it on, so background ffmpeg runs never weigh on the
+# other measures.
 start_vms() {
 	local name=$1 port=$2 db=$3
 	shift 3
 	mkdir -p "$WORK/$name"
 	env HTTP_ADDR="127.0.0.1:$port" DATA_DIR="$WORK/$name" DATABASE_URL="$db" JWT_SECRET="$JWT_SECRET" \
 		POINTS_PER_VIEW="$POINTS_PER_VIEW" LOG_LEVEL="${VMS_LOG_LEVEL:-warn}" GOMAXPROCS="${VMS_GOMAXPROCS:-$(nproc)}" \
-		"$@" "$VMS_BIN" serve >"$WORK/$name.log" 2>&1 &
+		MEDIA_PROCESSING="${MEDIA_PROCESSING:-off}" "$@" "$VMS_BIN" serve >"$WORK/$name.log" 2>&1 &
 	VMS_PID=$!
 	BENCH_PIDS+=("$VMS_PID")
 	for _ in $(seq 1 300); do
