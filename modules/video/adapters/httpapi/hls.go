@@ -1,10 +1,8 @@
 package httpapi
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -172,29 +170,17 @@ func (h *Handler) hls(c *gin.Context) {
 	ctx := c.Request.Context()
 	s, err := h.svc.OpenHLS(ctx, caller(c), id, path, streamRequest(c.Request))
 	if err != nil {
-		var rns *domain.RangeNotSatisfiableError
-		if errors.As(err, &rns) {
-			c.Header("Accept-Ranges", "bytes")
-			c.Header("Content-Range", "bytes */"+strconv.FormatInt(rns.Size, 10))
-		}
-		httpserver.Fail(c, err)
+		failStream(c, err)
 		return
 	}
 	defer s.Close()
 	if s.Status == http.StatusPreconditionFailed {
-		httpserver.WriteProblem(c, httpserver.Problem{
-			Status: http.StatusPreconditionFailed, Detail: "the file does not match If-Match or If-Unmodified-Since",
-			Instance: c.Request.URL.Path, RequestID: httpserver.RequestID(c),
-		})
+		failPrecondition(c, "the file does not match If-Match or If-Unmodified-Since")
 		return
 	}
 	c.Header("Cache-Control", s.CacheControl)
 	if err := stream.WriteContent(c.Writer, s); err != nil {
-		if !c.Writer.Written() {
-			for _, name := range []string{"Content-Length", "Content-Range", "Content-Type", "ETag", "Last-Modified", "Accept-Ranges"} {
-				c.Writer.Header().Del(name)
-			}
-			httpserver.Fail(c, err)
+		if failUnwritten(c, err) {
 			return
 		}
 		slog.DebugContext(ctx, "HLS file ended early", "video_id", id, "err", err)

@@ -84,12 +84,7 @@ func (h *Handler) stream(c *gin.Context) {
 	ctx := c.Request.Context()
 	s, err := h.svc.OpenStream(ctx, caller(c), id, streamRequest(c.Request))
 	if err != nil {
-		var rns *domain.RangeNotSatisfiableError
-		if errors.As(err, &rns) {
-			c.Header("Accept-Ranges", "bytes")
-			c.Header("Content-Range", "bytes */"+strconv.FormatInt(rns.Size, 10))
-		}
-		httpserver.Fail(c, err)
+		failStream(c, err)
 		return
 	}
 	defer s.Close()
@@ -100,10 +95,7 @@ func (h *Handler) stream(c *gin.Context) {
 		return
 	case s.Kind == domain.StreamContent && s.Status == http.StatusPreconditionFailed:
 		c.Header("Accept-Ranges", "bytes")
-		httpserver.WriteProblem(c, httpserver.Problem{
-			Status: http.StatusPreconditionFailed, Detail: "the video does not match If-Match or If-Unmodified-Since",
-			Instance: c.Request.URL.Path, RequestID: httpserver.RequestID(c),
-		})
+		failPrecondition(c, "the video does not match If-Match or If-Unmodified-Since")
 		return
 	}
 	c.Header("Cache-Control", "private, no-cache")
@@ -112,18 +104,45 @@ func (h *Handler) stream(c *gin.Context) {
 	} else {
 		err = stream.WriteContent(c.Writer, s)
 	}
-	if err != nil && !c.Writer.Written() {
-		// Nothing went out yet (the content could not seek): answer with a problem
-		// instead of the headers planned for the bytes.
-		for _, name := range []string{"Content-Length", "Content-Range", "Content-Type", "ETag", "Last-Modified", "Accept-Ranges"} {
-			c.Writer.Header().Del(name)
-		}
-		httpserver.Fail(c, err)
+	if failUnwritten(c, err) {
 		return
 	}
 	if err != nil {
 		slog.DebugContext(ctx, "stream ended early", "video_id", id, "err", err)
 	}
+}
+
+// failStream answers a stream decision's error; a range that cannot be satisfied also
+// gets the size it missed (Content-Range: bytes */size).
+func failStream(c *gin.Context, err error) {
+	var rns *domain.RangeNotSatisfiableError
+	if errors.As(err, &rns) {
+		c.Header("Accept-Ranges", "bytes")
+		c.Header("Content-Range", "bytes */"+strconv.FormatInt(rns.Size, 10))
+	}
+	httpserver.Fail(c, err)
+}
+
+// failPrecondition answers 412 with a problem.
+func failPrecondition(c *gin.Context, detail string) {
+	httpserver.WriteProblem(c, httpserver.Problem{
+		Status: http.StatusPreconditionFailed, Detail: detail,
+		Instance: c.Request.URL.Path, RequestID: httpserver.RequestID(c),
+	})
+}
+
+// failUnwritten answers err with a problem, instead of the headers planned for the
+// bytes, when nothing went out yet (the content could not seek), and reports whether it
+// did.
+func failUnwritten(c *gin.Context, err error) bool {
+	if err == nil || c.Writer.Written() {
+		return false
+	}
+	for _, name := range []string{"Content-Length", "Content-Range", "Content-Type", "ETag", "Last-Modified", "Accept-Ranges"} {
+		c.Writer.Header().Del(name)
+	}
+	httpserver.Fail(c, err)
+	return true
 }
 
 // redirectCacheControl lets the client alone reuse a redirect for maxAge, which is short
