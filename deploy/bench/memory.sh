@@ -32,8 +32,25 @@ code=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token"
 # DB_MAX_IDLE_CONNS of them open by design, and they are not what the readers leave behind.
 db_conns() { ss -Htnp state established "( dport = :5432 )" 2>/dev/null | grep -c "pid=$pid," || true; }
 fds() { echo $(($(find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l) - $(db_conns))); }
-sleep 1
-base_g=$(metric "$base" go_goroutines)
+# The baseline waits for the server's background services to settle: the job engine starts
+# its leader-only maintenance goroutines a few seconds after start, once it is elected.
+# Settled means four readings 0.5 s apart within one goroutine of each other (at most 30 s).
+settle_goroutines() {
+	local readings=() g lo hi
+	for _ in $(seq 1 60); do
+		g=$(metric "$base" go_goroutines)
+		readings+=("$g")
+		[ ${#readings[@]} -gt 4 ] && readings=("${readings[@]:1}")
+		if [ ${#readings[@]} -eq 4 ]; then
+			lo=$(printf '%s\n' "${readings[@]}" | sort -n | head -1)
+			hi=$(printf '%s\n' "${readings[@]}" | sort -n | tail -1)
+			[ $((hi - lo)) -le 1 ] && { echo "$hi"; return 0; }
+		fi
+		sleep 0.5
+	done
+	die "go_goroutines did not settle in 30 s: ${readings[*]}"
+}
+base_g=$(settle_goroutines)
 base_fd=$(fds)
 base_rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
 log "baseline: goroutines=$base_g fds=$base_fd rss_kib=$base_rss"
