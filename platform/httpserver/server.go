@@ -109,9 +109,20 @@ func (s *Server) Start(ctx context.Context) error {
 		s.maddr = mln.Addr()
 		go s.serve(s.metrics, mln)
 	}
-	go s.serve(s.api, ln)
+	go s.serve(s.api, tunedListener{ln})
 	s.log.Info("listening", "addr", s.addr.String())
 	return nil
+}
+
+// tunedListener sets the socket options of the API's connections as it accepts them.
+type tunedListener struct{ net.Listener }
+
+func (l tunedListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err == nil {
+		tuneConn(c)
+	}
+	return c, err
 }
 
 func (s *Server) serve(srv *http.Server, ln net.Listener) {
