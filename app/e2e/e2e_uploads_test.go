@@ -234,3 +234,94 @@ func TestResumableUploadExpires(t *testing.T) {
 		}
 	})
 }
+
+// createWith answers a creation request whose body is the first chunk (tus
+// creation-with-upload).
+func (c tusClient) createWith(length int, meta string, chunk []byte, headers ...string) (res *apptest.Response, id string) {
+	c.t.Helper()
+	h := append([]string{"Tus-Resumable: 1.0.0", "Upload-Length: " + strconv.Itoa(length), "Upload-Metadata: " + meta,
+		"Content-Type: application/offset+octet-stream"}, headers...)
+	res = c.a.Do(http.MethodPost, "/v1/uploads", chunk, c.token, h...)
+	if loc := res.Header.Get("Location"); res.Status == http.StatusCreated {
+		id = loc[strings.LastIndex(loc, "/")+1:]
+	}
+	return res, id
+}
+
+// Creation with upload: a POST whose body is the first chunk answers its offset and the
+// rest follows by PATCH; a POST carrying the whole file completes it at once and names
+// the video; a chunk that does not match its checksum creates nothing. Refusals made
+// before tusd runs (the guard's 401, another corporation's 404) carry the CORS headers of
+// an allowed origin, so a browser can read them.
+func TestResumableUploadCreationWithUploadAndCORS(t *testing.T) {
+	const origin = "https://console.example.com"
+	apptest.Each(t, map[string]string{"CORS_ORIGINS": origin, "MEDIA_PROCESSING": "off"}, func(t *testing.T, a *apptest.App) {
+		data := videoSample(t)
+		acme, other := newVideoTenant(t, a, "acme", "FREE", nil), newVideoTenant(t, a, "other", "FREE", nil)
+		c := tusClient{t: t, a: a, token: acme.adminToken}
+
+		first := 40000
+		res, id := c.createWith(len(data), tusMeta("name", "In two parts"), data[:first], sha256Header(data[:first]))
+		res.Expect(t, http.StatusCreated)
+		if res.Header.Get("Upload-Offset") != strconv.Itoa(first) || res.Header.Get("Video-Id") != "" {
+			t.Fatalf("creation with the first chunk: %v", res.Header)
+		}
+		if got := c.offset(id); got != first {
+			t.Fatalf("offset %d, want %d", got, first)
+		}
+		done := c.patch(id, first, data[first:]).Expect(t, http.StatusNoContent)
+		if done.Header.Get("Video-Id") == "" {
+			t.Fatalf("final PATCH without Video-Id: %v", done.Header)
+		}
+
+		whole, wid := c.createWith(len(data), tusMeta("name", "In one request"), data, sha256Header(data))
+		whole.Expect(t, http.StatusCreated)
+		videoID, err := strconv.ParseInt(whole.Header.Get("Video-Id"), 10, 64)
+		if err != nil || whole.Header.Get("Upload-Offset") != strconv.Itoa(len(data)) {
+			t.Fatalf("creation with the whole file: %v", whole.Header)
+		}
+		var st uploadState
+		a.Do(http.MethodGet, "/v1/uploads/"+wid, nil, acme.adminToken).Expect(t, http.StatusOK).JSON(t, &st)
+		if st.VideoID == nil || *st.VideoID != videoID {
+			t.Fatalf("state %+v, want video %d", st, videoID)
+		}
+		body := a.Do(http.MethodGet, "/v1/videos/stream/"+strconv.FormatInt(videoID, 10), nil, acme.adminToken).Expect(t, http.StatusOK).Body
+		if sha256.Sum256(body) != sha256.Sum256(data) {
+			t.Fatal("streamed bytes differ from the source")
+		}
+
+		before := apptestQueryInt(t, a, "SELECT count(*) FROM uploads")
+		bad, _ := c.createWith(len(data), tusMeta("name", "Bad first chunk"), data[:first], sha256Header(data[:10]))
+		if bad.Status != 460 {
+			t.Fatalf("creation with a mismatching chunk: %d %s", bad.Status, bad.Body)
+		}
+		if loc := bad.Header.Get("Location"); loc != "" {
+			t.Fatalf("a refused creation names an upload: %s", loc)
+		}
+		// tusd creates the upload before its body arrives: the mismatching chunk is
+		// discarded and the empty upload, whose URL the client never got, is left to the
+		// expiry purge.
+		if after := apptestQueryInt(t, a, "SELECT count(*) FROM uploads"); after != before+1 {
+			t.Fatalf("uploads before %d, after %d", before, after)
+		}
+
+		// CORS on refusals made before tusd runs.
+		unsigned := a.Do(http.MethodHead, "/v1/uploads/"+id, nil, "", "Tus-Resumable: 1.0.0", "Origin: "+origin).Expect(t, http.StatusUnauthorized)
+		foreign := a.Do(http.MethodPatch, "/v1/uploads/"+id, []byte("x"), other.adminToken, "Tus-Resumable: 1.0.0",
+			"Upload-Offset: 0", "Content-Type: application/offset+octet-stream", "Origin: "+origin).Expect(t, http.StatusNotFound)
+		for name, r := range map[string]*apptest.Response{"401": unsigned, "404": foreign} {
+			if r.Header.Get("Access-Control-Allow-Origin") != origin {
+				t.Fatalf("%s without Access-Control-Allow-Origin: %v", name, r.Header)
+			}
+		}
+		if r := a.Do(http.MethodHead, "/v1/uploads/"+id, nil, "", "Tus-Resumable: 1.0.0", "Origin: https://evil.example"); r.Header.Get("Access-Control-Allow-Origin") != "" {
+			t.Fatalf("a foreign origin is allowed: %v", r.Header)
+		}
+		// A tusd answer to an allowed origin exposes the tus headers and Video-Id.
+		cr := a.Do(http.MethodPost, "/v1/uploads", nil, acme.adminToken, "Tus-Resumable: 1.0.0", "Upload-Length: 10",
+			"Upload-Metadata: "+tusMeta("name", "cors"), "Origin: "+origin).Expect(t, http.StatusCreated)
+		if exp := cr.Header.Get("Access-Control-Expose-Headers"); !strings.Contains(exp, "Location") || !strings.Contains(exp, "Upload-Offset") || !strings.Contains(exp, "Video-Id") {
+			t.Fatalf("exposed headers %q", exp)
+		}
+	})
+}

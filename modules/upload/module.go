@@ -68,8 +68,8 @@ func NewTus(cfg config.Config, store *tusd.Store, svc *service.Service) (*handle
 }
 
 // NewRoutes builds the HTTP adapter.
-func NewRoutes(svc *service.Service, tus *handler.UnroutedHandler, store *tusd.Store, guard *httpserver.Guard) *httpapi.Handler {
-	return httpapi.New(svc, tus, store, guard)
+func NewRoutes(svc *service.Service, tus *handler.UnroutedHandler, store *tusd.Store, guard *httpserver.Guard, cors *httpserver.CORS) *httpapi.Handler {
+	return httpapi.New(svc, tus, store, guard, cors)
 }
 
 // PurgeJob deletes expired unfinished uploads, parts and rows.

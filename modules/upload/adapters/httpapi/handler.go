@@ -37,20 +37,23 @@ type Handler struct {
 	tus        *handler.UnroutedHandler
 	offsets    Offsets
 	guard      *httpserver.Guard
+	cors       *httpserver.CORS
 	extensions string
 }
 
 var _ httpserver.Registrar = (*Handler)(nil)
 
 // New builds the handler.
-func New(svc *service.Service, tus *handler.UnroutedHandler, offsets Offsets, guard *httpserver.Guard) *Handler {
-	return &Handler{svc: svc, tus: tus, offsets: offsets, guard: guard, extensions: tus.SupportedExtensions() + ",checksum,expiration"}
+func New(svc *service.Service, tus *handler.UnroutedHandler, offsets Offsets, guard *httpserver.Guard, cors *httpserver.CORS) *Handler {
+	return &Handler{svc: svc, tus: tus, offsets: offsets, guard: guard, cors: cors, extensions: tus.SupportedExtensions() + ",checksum,expiration"}
 }
 
-// Register adds the routes.
+// Register adds the routes. Answers given before tusd runs (the guard's 401, a foreign
+// upload's 404) carry the CORS headers too, so a browser client on an allowed origin can
+// read why it was refused.
 func (h *Handler) Register(r gin.IRouter) {
 	signed := h.guard.Required()
-	g := r.Group(prefix)
+	g := r.Group(prefix, h.cors.Allow())
 	g.OPTIONS("", h.discover)
 	g.POST("", signed, h.create)
 	g.OPTIONS("/:id", h.preflight)
@@ -63,6 +66,9 @@ func (h *Handler) Register(r gin.IRouter) {
 // serve runs one tusd handler behind tusd's protocol middleware (version check, CORS,
 // Tus-Resumable) with the path stripped to the upload id, and returns the status sent.
 func (h *Handler) serve(c *gin.Context, fn http.HandlerFunc) int {
+	// tusd answers CORS with its own list of exposed headers.
+	c.Writer.Header().Del("Access-Control-Allow-Origin")
+	c.Writer.Header().Del("Access-Control-Expose-Headers")
 	w := &tusWriter{ResponseWriter: c.Writer, req: c.Request, requestID: httpserver.RequestID(c), extensions: h.extensions}
 	http.StripPrefix(prefix, h.tus.Middleware(fn)).ServeHTTP(w, c.Request)
 	w.finish()
