@@ -55,6 +55,10 @@ type Stream struct {
 
 	// Source is the source URL's answer: 200, 206, 304 or 416 (StreamSource).
 	Source SourceResponse
+
+	// Delivery names what goes out (kind, corporation, viewer, video, file) for the
+	// report of what was written; its Ranges and Bytes are filled in after writing.
+	Delivery Delivery
 }
 
 // Close releases the stream's opened content or source body.

@@ -72,3 +72,10 @@ type Adopter interface {
 	// the file. On failure the file stays where it was.
 	Adopt(ctx context.Context, path string, opts PutOptions) (StoredObject, error)
 }
+
+// Deliveries learns what each stream and HLS response actually wrote: usage metering
+// counts the bytes, watch analytics maps the ranges to media time. Delivered runs on the
+// request's goroutine after the body, so it must only accumulate in memory.
+type Deliveries interface {
+	Delivered(ctx context.Context, d domain.Delivery)
+}

@@ -124,6 +124,7 @@ func (s *Service) openPlaylist(ctx context.Context, caller principal.Principal, 
 	out := domain.Stream{
 		Kind: domain.StreamContent, Status: plan.Status, Ranges: plan.Ranges, Size: int64(len(body)),
 		ContentType: "application/vnd.apple.mpegurl", CacheControl: playlistCacheControl,
+		Delivery: delivery(domain.DeliveredHLSOther, caller, v, path, int64(len(body))),
 	}
 	if !req.Head {
 		out.Content = nopCloser{bytes.NewReader(body)}
@@ -167,9 +168,14 @@ func (s *Service) openSegment(ctx context.Context, caller principal.Principal, v
 	if fileKind == domain.HLSInit {
 		contentType = "video/mp4"
 	}
+	delivered := domain.DeliveredHLSOther
+	if fileKind == domain.HLSSegment {
+		delivered = domain.DeliveredHLSSegment
+	}
 	out := domain.Stream{
 		Kind: domain.StreamContent, Status: plan.Status, Ranges: plan.Ranges, Size: size, ETag: rep.ETag,
 		LastModified: rep.LastModified, ContentType: contentType, CacheControl: segmentCacheControl,
+		Delivery: delivery(delivered, caller, v, path, size),
 	}
 	if req.Head || (plan.Status != 200 && plan.Status != 206) {
 		_ = f.Close()

@@ -34,6 +34,8 @@ type Deps struct {
 	HLSKeys *HLSKeys
 	// Live caches live videos for stream and view requests; nil disables it.
 	Live *LiveCache
+	// Deliveries learns what stream responses wrote; nil reports nothing.
+	Deliveries ports.Deliveries
 }
 
 // Service holds the video module's use cases.

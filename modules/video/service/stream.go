@@ -60,6 +60,7 @@ func (s *Service) openContent(ctx context.Context, caller principal.Principal, v
 	out := domain.Stream{
 		Kind: domain.StreamContent, Status: plan.Status, Ranges: plan.Ranges,
 		Size: rep.Size, ETag: rep.ETag, LastModified: rep.LastModified, ContentType: v.ContentType,
+		Delivery: delivery(domain.DeliveredOriginal, caller, v, "", rep.Size),
 	}
 	if req.Head || (plan.Status != 200 && plan.Status != 206) {
 		return out, nil
@@ -84,7 +85,7 @@ func (s *Service) openSource(ctx context.Context, caller principal.Principal, v 
 	if err != nil {
 		return domain.Stream{}, fmt.Errorf("fetch video %d: %w", v.ID, err)
 	}
-	out := domain.Stream{Kind: domain.StreamSource, Source: res}
+	out := domain.Stream{Kind: domain.StreamSource, Source: res, Delivery: delivery(domain.DeliveredSource, caller, v, "", 0)}
 	switch res.Status {
 	case 200, 206:
 		if !req.Head {

@@ -179,7 +179,9 @@ func (h *Handler) hls(c *gin.Context) {
 		return
 	}
 	c.Header("Cache-Control", s.CacheControl)
-	if err := stream.WriteContent(c.Writer, s); err != nil {
+	written, err := stream.WriteContent(c.Writer, s)
+	h.svc.Delivered(ctx, s.Delivery, written)
+	if err != nil {
 		if failUnwritten(c, err) {
 			return
 		}

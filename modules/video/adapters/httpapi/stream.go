@@ -99,11 +99,13 @@ func (h *Handler) stream(c *gin.Context) {
 		return
 	}
 	c.Header("Cache-Control", "private, no-cache")
+	var written domain.Written
 	if s.Kind == domain.StreamSource {
-		err = stream.Proxy(ctx, c.Writer, s.Source, c.Request.Method == http.MethodHead)
+		written.Bytes, err = stream.Proxy(ctx, c.Writer, s.Source, c.Request.Method == http.MethodHead)
 	} else {
-		err = stream.WriteContent(c.Writer, s)
+		written, err = stream.WriteContent(c.Writer, s)
 	}
+	h.svc.Delivered(ctx, s.Delivery, written)
 	if failUnwritten(c, err) {
 		return
 	}

@@ -36,7 +36,7 @@ func TestServeRangeFromBucket(t *testing.T) {
 			http.Error(w, err.Error(), http.StatusRequestedRangeNotSatisfiable)
 			return
 		}
-		_ = stream.WriteContent(w, domain.Stream{Kind: domain.StreamContent, Status: plan.Status, Ranges: plan.Ranges, Size: obj.Size, ContentType: "video/mp4", Content: rc})
+		_, _ = stream.WriteContent(w, domain.Stream{Kind: domain.StreamContent, Status: plan.Status, Ranges: plan.Ranges, Size: obj.Size, ContentType: "video/mp4", Content: rc})
 	}))
 	defer front.Close()
 	f.sent.Store(0)

@@ -29,7 +29,7 @@ var bufferPool = sync.Pool{New: func() any { b := make([]byte, copyBufferSize); 
 //
 // The error Proxy returns (a copy failure after the headers went out) is for logging,
 // not for answering.
-func Proxy(ctx context.Context, w http.ResponseWriter, upstream domain.SourceResponse, head bool) error {
+func Proxy(ctx context.Context, w http.ResponseWriter, upstream domain.SourceResponse, head bool) (int64, error) {
 	body := upstream.Body
 	if body == nil {
 		body = http.NoBody
@@ -57,40 +57,44 @@ func Proxy(ctx context.Context, w http.ResponseWriter, upstream domain.SourceRes
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(upstream.Status)
 	if head || notModified {
-		return nil
+		return 0, nil
 	}
 	return copyBody(ctx, w, body)
 }
 
 // copyBody copies src to w in fixed chunks until src ends, ctx ends or a write fails.
-func copyBody(ctx context.Context, w http.ResponseWriter, src io.Reader) error {
+// copyBody returns how many bytes reached w.
+func copyBody(ctx context.Context, w http.ResponseWriter, src io.Reader) (int64, error) {
 	bp := bufferPool.Get().(*[]byte)
 	defer bufferPool.Put(bp)
 	buf := *bp
 	rc := http.NewResponseController(w)
+	var sent int64
 	for {
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("proxy stream: client gone: %w", err)
+			return sent, fmt.Errorf("proxy stream: client gone: %w", err)
 		}
 		n, rerr := src.Read(buf)
 		if n > 0 {
-			if _, werr := w.Write(buf[:n]); werr != nil {
-				return fmt.Errorf("proxy stream: write to client: %w", werr)
+			m, werr := w.Write(buf[:n])
+			sent += int64(m)
+			if werr != nil {
+				return sent, fmt.Errorf("proxy stream: write to client: %w", werr)
 			}
 			// Pass each chunk on at once: a slow source must not leave bytes waiting in
 			// the server's buffer while the player stalls.
 			if ferr := rc.Flush(); ferr != nil && !errors.Is(ferr, http.ErrNotSupported) {
-				return fmt.Errorf("proxy stream: flush to client: %w", ferr)
+				return sent, fmt.Errorf("proxy stream: flush to client: %w", ferr)
 			}
 		}
 		if rerr != nil {
 			if errors.Is(rerr, io.EOF) {
-				return nil
+				return sent, nil
 			}
 			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("proxy stream: client gone: %w", err)
+				return sent, fmt.Errorf("proxy stream: client gone: %w", err)
 			}
-			return fmt.Errorf("proxy stream: read from source: %w", rerr)
+			return sent, fmt.Errorf("proxy stream: read from source: %w", rerr)
 		}
 	}
 }

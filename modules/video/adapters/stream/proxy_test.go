@@ -41,7 +41,8 @@ func proxyPairCtx(t *testing.T, upHandler http.HandlerFunc, detached bool) (fron
 			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
 		}
-		results <- Proxy(r.Context(), w, res, r.Method == http.MethodHead)
+		_, err = Proxy(r.Context(), w, res, r.Method == http.MethodHead)
+		results <- err
 	}))
 	t.Cleanup(front.Close)
 	return front, results
@@ -257,7 +258,7 @@ func TestProxyContentLengthOnlyWhenKnown(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := httptest.NewRecorder()
-			err := Proxy(context.Background(), rec, domain.SourceResponse{
+			_, err := Proxy(context.Background(), rec, domain.SourceResponse{
 				Status: tc.status, ContentLength: tc.length, ContentType: "video/mp4",
 				Body: io.NopCloser(strings.NewReader(tc.body)),
 			}, tc.head)
@@ -291,7 +292,7 @@ func (b *failingBody) Close() error { return nil }
 func TestProxyReportsASourceFailure(t *testing.T) {
 	broken := errors.New("connection reset by the source")
 	rec := httptest.NewRecorder()
-	err := Proxy(context.Background(), rec, domain.SourceResponse{
+	_, err := Proxy(context.Background(), rec, domain.SourceResponse{
 		Status: 200, ContentLength: 10, ContentType: "video/mp4", Body: &failingBody{data: "01234", err: broken},
 	}, false)
 	if !errors.Is(err, broken) || errors.Is(err, context.Canceled) {
@@ -307,7 +308,7 @@ func TestProxyReportsASourceFailure(t *testing.T) {
 func TestProxyReportsTheClientLeavingOverTheSourceFailure(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	body := &cancellingBody{cancel: cancel}
-	err := Proxy(ctx, httptest.NewRecorder(), domain.SourceResponse{Status: 200, ContentLength: 10, ContentType: "video/mp4", Body: body}, false)
+	_, err := Proxy(ctx, httptest.NewRecorder(), domain.SourceResponse{Status: 200, ContentLength: 10, ContentType: "video/mp4", Body: body}, false)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Proxy = %v, want the client's cancellation", err)
 	}

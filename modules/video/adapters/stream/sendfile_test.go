@@ -169,7 +169,7 @@ func TestFileReachesReadFrom(t *testing.T) {
 			t.Fatal(err)
 		}
 		rec := &readFromRecorder{ResponseRecorder: httptest.NewRecorder()}
-		err = WriteContent(plainWrapper{rec}, domain.Stream{Kind: domain.StreamContent, Status: tc.status, Ranges: tc.ranges, Size: int64(len(data)), ContentType: "video/mp4", Content: f})
+		_, err = WriteContent(plainWrapper{rec}, domain.Stream{Kind: domain.StreamContent, Status: tc.status, Ranges: tc.ranges, Size: int64(len(data)), ContentType: "video/mp4", Content: f})
 		f.Close()
 		if err != nil || rec.Code != tc.status {
 			t.Fatalf("%s: status %d, %v", tc.name, rec.Code, err)

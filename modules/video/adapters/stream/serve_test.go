@@ -60,7 +60,7 @@ func serveContent(w http.ResponseWriter, r *http.Request, ctype string, modtime 
 	if !req.Head && plan.Status != http.StatusNotModified {
 		s.Content = nopCloser{content}
 	}
-	_ = WriteContent(w, s)
+	_, _ = WriteContent(w, s)
 }
 
 type nopCloser struct{ io.ReadSeeker }
@@ -258,7 +258,7 @@ func TestWriteContentMultiRangeHead(t *testing.T) {
 		if r.Method == http.MethodGet {
 			s.Content = nopCloser{bytes.NewReader(testData)}
 		}
-		_ = WriteContent(w, s)
+		_, _ = WriteContent(w, s)
 	}))
 	defer srv.Close()
 	get, err := srv.Client().Get(srv.URL)
@@ -292,7 +292,7 @@ func TestWriteContentNotModifiedValidators(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "text/plain")
-				_ = WriteContent(w, domain.Stream{Kind: domain.StreamContent, Status: 304, Size: testSize, ETag: tc.etag, LastModified: testModTime, ContentType: "video/mp4"})
+				_, _ = WriteContent(w, domain.Stream{Kind: domain.StreamContent, Status: 304, Size: testSize, ETag: tc.etag, LastModified: testModTime, ContentType: "video/mp4"})
 			}))
 			defer srv.Close()
 			res, err := srv.Client().Get(srv.URL)
@@ -324,7 +324,7 @@ func TestWriteContentCompleteAnswersReportNoError(t *testing.T) {
 		{"not modified", 304, nil},
 	} {
 		rec := httptest.NewRecorder()
-		err := WriteContent(rec, domain.Stream{Kind: domain.StreamContent, Status: tc.status, Ranges: tc.ranges, Size: testSize, ContentType: "video/mp4", Content: nopCloser{bytes.NewReader(testData)}})
+		_, err := WriteContent(rec, domain.Stream{Kind: domain.StreamContent, Status: tc.status, Ranges: tc.ranges, Size: testSize, ContentType: "video/mp4", Content: nopCloser{bytes.NewReader(testData)}})
 		if err != nil || rec.Code != tc.status {
 			t.Errorf("%s: %d %v", tc.name, rec.Code, err)
 		}
