@@ -18,7 +18,7 @@ trap 'rm -rf "$bin"' EXIT
 }
 export VMS_BIN="$bin/vms" VMSLOAD_BIN="$bin/vmsload"
 
-scripts=${BENCH_ONLY_SCRIPTS:-"stream first-views list-scaling memory login-storm replicas processing hls"}
+scripts=${BENCH_ONLY_SCRIPTS:-"stream first-views list-scaling memory login-storm replicas processing hls uploads"}
 echo "bench: $(date -u +%FT%TZ) SMOKE=${SMOKE:-0} DURATION=${DURATION:-default} nproc=$(nproc) load:$(uptime | sed 's/.*load average://')"
 results=()
 failed=()

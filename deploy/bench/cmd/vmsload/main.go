@@ -1,6 +1,7 @@
 // Command vmsload drives the loads of the benchmark scripts in deploy/bench that wrk cannot
 // express: first views by many users, latency percentiles of one route, a login storm,
-// many slow stream readers and the media processing time of uploads; and it prints the
+// many slow stream readers, the media processing time of uploads, and the throughput of
+// one upload through tus or multipart with the server's RSS meanwhile; and it prints the
 // server's HLS transcode arguments for the direct references. Every mode is bounded
 // (by -duration, or -n and -timeout) and prints one summary line.
 package main
@@ -17,6 +18,8 @@ modes:
   logins      concurrent POST /v1/auth/login with one account
   slowread    many clients each reading a stream slowly; samples a process's RSS and fds
   media       uploads a video n times and times each from its 201 to media.status ready
+  tus         uploads a file through /v1/uploads (tus 1.0) in PATCH chunks; bytes/s and server RSS
+  multipart   uploads the same way through POST /v1/videos (multipart, streamed from disk)
   hlsargs     print the server's ffmpeg arguments of a file's HLS transcode, one per line
   mint        print an access token for one user (HS256 with the server's JWT_SECRET)`
 
@@ -31,6 +34,8 @@ func main() {
 		"logins":     runLogins,
 		"slowread":   runSlowRead,
 		"media":      runMedia,
+		"tus":        runTUS,
+		"multipart":  runMultipart,
 		"hlsargs":    runHLSArgs,
 		"mint":       runMint,
 	}

@@ -113,7 +113,10 @@ func openStream(ctx context.Context, client *http.Client, url string, headers he
 }
 
 // vmRSSKiB reads VmRSS from /proc/PID/status.
-func vmRSSKiB(pid int) (int64, error) {
+func vmRSSKiB(pid int) (int64, error) { return procStatusKiB(pid, "VmRSS:") }
+
+// procStatusKiB reads one "Name: N kB" field (the name with its colon) of /proc/PID/status.
+func procStatusKiB(pid int, field string) (int64, error) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0, err
@@ -121,11 +124,11 @@ func vmRSSKiB(pid int) (int64, error) {
 	defer f.Close()
 	s := bufio.NewScanner(f)
 	for s.Scan() {
-		if rest, ok := strings.CutPrefix(s.Text(), "VmRSS:"); ok {
+		if rest, ok := strings.CutPrefix(s.Text(), field); ok {
 			return strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
 		}
 	}
-	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
+	return 0, fmt.Errorf("no %s in /proc/%d/status", strings.TrimSuffix(field, ":"), pid)
 }
 
 // openFDs counts /proc/PID/fd.
