@@ -17,7 +17,7 @@ import (
 
 var _ ports.Adopter = (*Store)(nil)
 
-// Adopt hashes the file at src and renames it under a newly generated key, so a finished
+// Adopt hashes and syncs the file at src and renames it under a newly generated key, so a finished
 // resumable upload on the same filesystem becomes a stored object without a copy. Across
 // filesystems it falls back to Put and removes src afterwards.
 func (s *Store) Adopt(ctx context.Context, src string, opts ports.PutOptions) (ports.StoredObject, error) {
@@ -27,6 +27,12 @@ func (s *Store) Adopt(ctx context.Context, src string, opts ports.PutOptions) (p
 	}
 	h := sha256.New()
 	n, err := copyLimited(ctx, h, f, opts.MaxBytes)
+	if err == nil {
+		// As Put does: the bytes are on disk before the video that names them commits.
+		if serr := f.Sync(); serr != nil {
+			err = fmt.Errorf("local storage: sync upload: %w", serr)
+		}
+	}
 	_ = f.Close()
 	if err != nil {
 		return ports.StoredObject{}, err
