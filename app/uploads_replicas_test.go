@@ -34,16 +34,15 @@ type tusResult struct {
 	err    error
 }
 
-// tus sends one tus request and reads its whole answer.
-func (a api) tus(t *testing.T, method, id, token string, body io.Reader, length int64, headers ...string) tusResult {
-	t.Helper()
+// tus sends one tus request and reads its whole answer; it may run on any goroutine.
+func (a api) tus(method, id, token string, body io.Reader, length int64, headers ...string) tusResult {
 	path := "/v1/uploads"
 	if id != "" {
 		path += "/" + id
 	}
 	req, err := http.NewRequest(method, a.base+path, body)
 	if err != nil {
-		t.Fatal(err)
+		return tusResult{err: err}
 	}
 	req.ContentLength = length
 	req.Header.Set("Authorization", "Bearer "+token)
@@ -64,7 +63,7 @@ func (a api) tus(t *testing.T, method, id, token string, body io.Reader, length 
 // create creates an upload of length bytes and returns its id.
 func (a api) createUpload(t *testing.T, token, name string, length int) string {
 	t.Helper()
-	r := a.tus(t, http.MethodPost, "", token, nil, 0,
+	r := a.tus(http.MethodPost, "", token, nil, 0,
 		"Upload-Length: "+strconv.Itoa(length), "Upload-Metadata: name "+base64.StdEncoding.EncodeToString([]byte(name)))
 	if r.err != nil || r.status != http.StatusCreated {
 		t.Fatalf("create upload: %d %v %s", r.status, r.err, r.body)
@@ -76,14 +75,14 @@ func (a api) createUpload(t *testing.T, token, name string, length int) string {
 // patch appends chunk at offset.
 func (a api) patch(t *testing.T, token, id string, offset int, chunk []byte) tusResult {
 	t.Helper()
-	return a.tus(t, http.MethodPatch, id, token, bytes.NewReader(chunk), int64(len(chunk)),
+	return a.tus(http.MethodPatch, id, token, bytes.NewReader(chunk), int64(len(chunk)),
 		"Upload-Offset: "+strconv.Itoa(offset), "Content-Type: application/offset+octet-stream")
 }
 
 // offset is the upload's offset as HEAD reports it.
 func (a api) offset(t *testing.T, token, id string) int {
 	t.Helper()
-	r := a.tus(t, http.MethodHead, id, token, nil, 0)
+	r := a.tus(http.MethodHead, id, token, nil, 0)
 	if r.err != nil || r.status != http.StatusOK {
 		t.Fatalf("HEAD upload: %d %v", r.status, r.err)
 	}
@@ -194,7 +193,7 @@ func TestUploadSharedByTwoServers(t *testing.T) {
 		pr, pw := io.Pipe()
 		stalled := make(chan tusResult, 1)
 		go func() {
-			stalled <- servers[0].tus(t, http.MethodPatch, id, token, pr, end-start,
+			stalled <- servers[0].tus(http.MethodPatch, id, token, pr, end-start,
 				"Upload-Offset: "+strconv.Itoa(start), "Content-Type: application/offset+octet-stream")
 		}()
 		t.Cleanup(func() { _ = pw.Close() })
@@ -250,7 +249,7 @@ func TestUploadSharedByTwoServers(t *testing.T) {
 				pr, pw := io.Pipe()
 				writers[i] = pw
 				wg.Go(func() {
-					results[i] = servers[i].tus(t, http.MethodPatch, id, token, pr, end-start,
+					results[i] = servers[i].tus(http.MethodPatch, id, token, pr, end-start,
 						"Upload-Offset: "+strconv.Itoa(start), "Content-Type: application/offset+octet-stream")
 				})
 			}
