@@ -5,21 +5,25 @@ package upload
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
 	"time"
 
 	"github.com/tus/tusd/v2/pkg/handler"
+	"github.com/tus/tusd/v2/pkg/memorylocker"
 	"go.uber.org/fx"
 
 	"vms/modules/upload/adapters/gormrepo"
 	"vms/modules/upload/adapters/httpapi"
+	"vms/modules/upload/adapters/pglock"
 	"vms/modules/upload/adapters/tusd"
 	"vms/modules/upload/ports"
 	"vms/modules/upload/service"
 	"vms/platform/clock"
 	"vms/platform/config"
+	"vms/platform/database"
 	"vms/platform/httpserver"
 	"vms/platform/scheduler"
 )
@@ -36,6 +40,7 @@ var Module = fx.Module("upload",
 	fx.Provide(
 		fx.Private,
 		fx.Annotate(gormrepo.NewUploads, fx.As(new(ports.Uploads))),
+		NewLocker,
 		NewStore,
 		func(s *tusd.Store) ports.Parts { return s },
 		NewService,
@@ -47,9 +52,35 @@ var Module = fx.Module("upload",
 	),
 )
 
+// NewLocker is the lock per upload. On PostgreSQL it is an advisory lock that every
+// replica on the database takes, so replicas share uploads. Its connections come from a
+// pool of its own (DB_MAX_OPEN_CONNS for held locks, one for the listener): requests
+// holding locks from the application's pool could take every connection their own
+// queries wait for. SQLite is one process by design: a lock in memory is enough there.
+func NewLocker(lc fx.Lifecycle, cfg config.Config, db *database.DB, log *slog.Logger) (handler.Locker, error) {
+	if db.Dialect != database.Postgres {
+		return memorylocker.New(), nil
+	}
+	pool, err := pglock.OpenPool(cfg.DatabaseURL, cfg.DBMaxOpenConns+1)
+	if err != nil {
+		return nil, err
+	}
+	l := pglock.New(pool, pglock.Options{Log: log})
+	lc.Append(fx.Hook{
+		OnStart: func(ctx context.Context) error {
+			if err := l.Start(ctx); err != nil {
+				return errors.Join(err, pool.Close())
+			}
+			return nil
+		},
+		OnStop: func(ctx context.Context) error { return errors.Join(l.Stop(ctx), pool.Close()) },
+	})
+	return l, nil
+}
+
 // NewStore opens the folder of upload parts, DATA_DIR/uploads.
-func NewStore(cfg config.Config) (*tusd.Store, error) {
-	return tusd.NewStore(filepath.Join(cfg.DataDir, "uploads"))
+func NewStore(cfg config.Config, locker handler.Locker) (*tusd.Store, error) {
+	return tusd.NewStore(filepath.Join(cfg.DataDir, "uploads"), locker)
 }
 
 // NewService builds the use cases.

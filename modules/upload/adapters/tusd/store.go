@@ -1,10 +1,9 @@
 // Package tusd runs the tus 1.0 protocol with github.com/tus/tusd: a file store under
-// DATA_DIR/uploads with the checksum extension added, an in-process locker, and the
-// handler whose callbacks call the upload use cases.
+// DATA_DIR/uploads with the checksum extension added, locked by the locker it is given,
+// and the handler whose callbacks call the upload use cases.
 //
 // Later work: an S3 store (tusd's s3store, multipart, completed without downloading)
-// replaces the file store behind the same Store methods, and a PostgreSQL advisory lock
-// per upload replaces the memory locker so replicas can share uploads.
+// replaces the file store behind the same Store methods.
 package tusd
 
 import (
@@ -24,7 +23,6 @@ import (
 
 	"github.com/tus/tusd/v2/pkg/filestore"
 	"github.com/tus/tusd/v2/pkg/handler"
-	"github.com/tus/tusd/v2/pkg/memorylocker"
 
 	"vms/modules/upload/ports"
 )
@@ -44,17 +42,18 @@ var ErrChecksumMismatch = handler.NewError("ERR_CHECKSUM_MISMATCH", "the chunk d
 type Store struct {
 	dir    string
 	files  filestore.FileStore
-	locker *memorylocker.MemoryLocker
+	locker handler.Locker
 }
 
 var _ ports.Parts = (*Store)(nil)
 
-// NewStore opens (creating it if needed) the folder of upload parts.
-func NewStore(dir string) (*Store, error) {
+// NewStore opens (creating it if needed) the folder of upload parts. The locker locks
+// each upload for tusd's requests and for Remove.
+func NewStore(dir string, locker handler.Locker) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("upload parts: create %s: %w", dir, err)
 	}
-	return &Store{dir: dir, files: filestore.New(dir), locker: memorylocker.New()}, nil
+	return &Store{dir: dir, files: filestore.New(dir), locker: locker}, nil
 }
 
 // Composer is the tusd store composer: core, termination and locking.
@@ -62,7 +61,7 @@ func (s *Store) Composer() *handler.StoreComposer {
 	c := handler.NewStoreComposer()
 	c.UseCore(checkedStore{s.files})
 	c.UseTerminater(checkedStore{s.files})
-	s.locker.UseIn(c)
+	c.UseLocker(s.locker)
 	return c
 }
 
