@@ -134,6 +134,11 @@ func TestBodyLimit(t *testing.T) {
 	if r.status != 415 {
 		t.Fatalf("multipart body: status %d, want it to reach the handler (415)", r.status)
 	}
+	// So are tus chunks, which tusd bounds by the upload's length.
+	r = srv.do(t, "POST", "/bind", strings.NewReader(big), "Content-Type: application/offset+octet-stream")
+	if r.status != 415 {
+		t.Fatalf("tus chunk: status %d, want it to reach the handler (415)", r.status)
+	}
 }
 
 func TestPathID(t *testing.T) {

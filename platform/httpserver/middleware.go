@@ -92,11 +92,13 @@ func recovery(log *slog.Logger) gin.HandlerFunc {
 	}
 }
 
-// bodyLimit refuses announced bodies over the JSON limit early. Multipart uploads have
-// their own limit, enforced by the handler that reads them.
+// bodyLimit refuses announced bodies over the JSON limit early. Multipart uploads and
+// tus chunks (application/offset+octet-stream) have their own limits, enforced by the
+// handlers that read them.
 func bodyLimit() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if c.Request.ContentLength > MaxJSONBody && !strings.HasPrefix(c.ContentType(), "multipart/") {
+		ct := c.ContentType()
+		if c.Request.ContentLength > MaxJSONBody && !strings.HasPrefix(ct, "multipart/") && ct != "application/offset+octet-stream" {
 			c.Header("Connection", "close")
 			Fail(c, kind.New(kind.TooLarge, "request body is larger than "+strconv.Itoa(MaxJSONBody)+" bytes"))
 			return
