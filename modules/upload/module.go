@@ -21,6 +21,7 @@ import (
 	"vms/platform/clock"
 	"vms/platform/config"
 	"vms/platform/httpserver"
+	"vms/platform/s3client"
 	"vms/platform/scheduler"
 )
 
@@ -35,7 +36,7 @@ const PurgeInterval = 5 * time.Minute
 var Module = fx.Module("upload",
 	fx.Provide(
 		fx.Private,
-		fx.Annotate(gormrepo.NewUploads, fx.As(new(ports.Uploads))),
+		fx.Annotate(gormrepo.NewUploads, fx.As(new(ports.Uploads)), fx.As(new(ports.MultipartStates))),
 		NewStore,
 		func(s *tusd.Store) ports.Parts { return s },
 		NewService,
@@ -47,9 +48,20 @@ var Module = fx.Module("upload",
 	),
 )
 
-// NewStore opens the folder of upload parts, DATA_DIR/uploads.
-func NewStore(cfg config.Config) (*tusd.Store, error) {
-	return tusd.NewStore(filepath.Join(cfg.DataDir, "uploads"))
+// NewStore keeps upload parts where the video storage is: with STORAGE_URL=s3://… in
+// its bucket (multipart uploads completed in place, tusd's objects under
+// <prefix>uploads/), else in the folder DATA_DIR/uploads.
+func NewStore(cfg config.Config, states ports.MultipartStates) (*tusd.Store, error) {
+	if !s3client.IsS3(cfg.StorageURL) {
+		return tusd.NewStore(filepath.Join(cfg.DataDir, "uploads"))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	client, s, err := s3client.Open(ctx, cfg.StorageURL)
+	if err != nil {
+		return nil, fmt.Errorf("upload parts: %w", err)
+	}
+	return tusd.NewS3Store(client, s.Bucket, s.Prefix, states), nil
 }
 
 // NewService builds the use cases.
