@@ -51,9 +51,6 @@ type s3Parts struct {
 	bucket string
 	prefix string
 	states ports.MultipartStates
-	// tmpDir is where checksummed chunks are buffered ("": the system's temp folder,
-	// where s3store buffers its parts too).
-	tmpDir string
 }
 
 // NewS3Store keeps upload parts in the bucket under prefix (the video storage's key
@@ -247,7 +244,7 @@ func (u *s3Upload) GetInfo(ctx context.Context) (handler.FileInfo, error) {
 // was. The bytes s3store takes extend the running sha256 kept in the row.
 func (u *s3Upload) WriteChunk(ctx context.Context, offset int64, src io.Reader) (int64, error) {
 	if want, ok := ctx.Value(checksumKey{}).(checksum); ok {
-		f, err := bufferVerified(u.parts.tmpDir, src, want)
+		f, err := bufferVerified(src, want)
 		if err != nil {
 			return 0, err
 		}
@@ -328,10 +325,11 @@ func (b bufferedChunk) discard() {
 	_ = os.Remove(b.Name())
 }
 
-// bufferVerified copies src into a temporary file in dir while hashing it and returns the
-// file, at its start, when the hash is want's; ErrChecksumMismatch otherwise.
-func bufferVerified(dir string, src io.Reader, want checksum) (bufferedChunk, error) {
-	f, err := os.CreateTemp(dir, "vms-upload-chunk-")
+// bufferVerified copies src into a temporary file (in the system's temp folder, where
+// s3store buffers its parts too) while hashing it and returns the file, at its start,
+// when the hash is want's; ErrChecksumMismatch otherwise.
+func bufferVerified(src io.Reader, want checksum) (bufferedChunk, error) {
+	f, err := os.CreateTemp("", "vms-upload-chunk-")
 	if err != nil {
 		return bufferedChunk{}, fmt.Errorf("buffer chunk: %w", err)
 	}
