@@ -62,13 +62,25 @@ var Bindings = fx.Provide(
 	func(s videoservice.Stored) uploadports.Videos { return uploadVideos{s} },
 )
 
-// uploadVideos lets the upload module register finished files through the video module.
+// uploadVideos lets the upload module register finished files through the video module:
+// local files it moves into the video storage, and objects the S3 parts became in the
+// video storage's bucket, which stay where they are.
 type uploadVideos struct{ stored videoservice.Stored }
 
 func (u uploadVideos) Register(ctx context.Context, caller principal.Principal, name, visibility, path string,
 	also func(ctx context.Context, videoID int64) error,
 ) (int64, error) {
 	v, err := u.stored.Register(ctx, caller, name, visibility, path, func(ctx context.Context, v videodomain.Video) error {
+		return also(ctx, v.ID)
+	})
+	return v.ID, err
+}
+
+func (u uploadVideos) RegisterObject(ctx context.Context, caller principal.Principal, name, visibility string, obj uploadports.StoredObject,
+	also func(ctx context.Context, videoID int64) error,
+) (int64, error) {
+	stored := videoports.StoredObject{Key: obj.Key, Size: obj.Size, SHA256: obj.SHA256}
+	v, err := u.stored.RegisterObject(ctx, caller, name, visibility, stored, func(ctx context.Context, v videodomain.Video) error {
 		return also(ctx, v.ID)
 	})
 	return v.ID, err

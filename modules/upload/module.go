@@ -25,6 +25,7 @@ import (
 	"vms/platform/config"
 	"vms/platform/database"
 	"vms/platform/httpserver"
+	"vms/platform/s3client"
 	"vms/platform/scheduler"
 )
 
@@ -39,7 +40,7 @@ const PurgeInterval = 5 * time.Minute
 var Module = fx.Module("upload",
 	fx.Provide(
 		fx.Private,
-		fx.Annotate(gormrepo.NewUploads, fx.As(new(ports.Uploads))),
+		fx.Annotate(gormrepo.NewUploads, fx.As(new(ports.Uploads)), fx.As(new(ports.MultipartStates))),
 		NewLocker,
 		NewStore,
 		func(s *tusd.Store) ports.Parts { return s },
@@ -78,9 +79,20 @@ func NewLocker(lc fx.Lifecycle, cfg config.Config, db *database.DB, log *slog.Lo
 	return l, nil
 }
 
-// NewStore opens the folder of upload parts, DATA_DIR/uploads.
-func NewStore(cfg config.Config, locker handler.Locker) (*tusd.Store, error) {
-	return tusd.NewStore(filepath.Join(cfg.DataDir, "uploads"), locker)
+// NewStore keeps upload parts where the video storage is: with STORAGE_URL=s3://… in
+// its bucket (multipart uploads completed in place, tusd's objects under
+// <prefix>uploads/), else in the folder DATA_DIR/uploads.
+func NewStore(cfg config.Config, states ports.MultipartStates, locker handler.Locker) (*tusd.Store, error) {
+	if !s3client.IsS3(cfg.StorageURL) {
+		return tusd.NewStore(filepath.Join(cfg.DataDir, "uploads"), locker)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	client, s, err := s3client.Open(ctx, cfg.StorageURL)
+	if err != nil {
+		return nil, fmt.Errorf("upload parts: %w", err)
+	}
+	return tusd.NewS3Store(client, s.Bucket, s.Prefix, states, locker), nil
 }
 
 // NewService builds the use cases.

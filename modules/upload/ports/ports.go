@@ -23,10 +23,48 @@ type Uploads interface {
 	Expired(ctx context.Context, now time.Time, limit int) ([]domain.Upload, error)
 }
 
-// Parts is where the bytes of unfinished uploads are kept (tusd's file store).
+// Parts is where the bytes of unfinished uploads are kept: tusd's file store under
+// DATA_DIR/uploads, or its S3 store in the video storage's bucket.
 type Parts interface {
-	// Remove deletes an upload's parts; missing parts are not an error.
+	// Remove deletes an upload's parts and, unless its upload row says a video keeps it,
+	// the finished file; missing parts are not an error.
 	Remove(ctx context.Context, id string) error
+}
+
+// MultipartState is what the S3 store of parts keeps in an upload's row beside tusd's
+// own objects in the bucket.
+type MultipartState struct {
+	// MultipartID is the S3 multipart upload holding the parts; "" until it exists.
+	MultipartID string
+	// SHA256State is the running sha256 (a marshalled hash.Hash) of the first
+	// SHA256Offset bytes received; nil once it cannot be trusted.
+	SHA256Offset int64
+	SHA256State  []byte
+	// VideoID is the video the finished upload became, 0 while none; read only.
+	VideoID int64
+}
+
+// MultipartStates keeps the MultipartState of uploads whose parts are in S3.
+type MultipartStates interface {
+	// MultipartState returns the state or domain.ErrNotFound.
+	MultipartState(ctx context.Context, id string) (MultipartState, error)
+	// SetMultipartState writes MultipartID, SHA256Offset and SHA256State.
+	SetMultipartState(ctx context.Context, id string, s MultipartState) error
+}
+
+// StoredObject is an object of the video storage.
+type StoredObject struct {
+	Key  string
+	Size int64
+	// SHA256 is the hex sha256 of its bytes; "" when it is not known.
+	SHA256 string
+}
+
+// FinishedFile is where the bytes of a finished upload are: a local file (parts kept on
+// disk) or, when the parts were kept in S3, the object of the video storage they became.
+type FinishedFile struct {
+	Path   string
+	Object StoredObject
 }
 
 // Videos registers finished files as videos (the video module).
@@ -35,6 +73,13 @@ type Videos interface {
 	// is not a video), moves it into the video storage and, in one unit of work, creates
 	// the video row and its processing job and runs also with the new video's id.
 	Register(ctx context.Context, caller principal.Principal, name, visibility, path string,
+		also func(ctx context.Context, videoID int64) error) (int64, error)
+	// RegisterObject does the same for an object already in the video storage, which
+	// becomes the video's stored file where it is: no copy. Its first bytes are read to
+	// sniff it; obj.SHA256 ("" when unknown) is trusted when obj.Size is the object's
+	// size. The object is never deleted: a video keeps it once the unit of work commits,
+	// and until then (a refused file included) it stays its owner's.
+	RegisterObject(ctx context.Context, caller principal.Principal, name, visibility string, obj StoredObject,
 		also func(ctx context.Context, videoID int64) error) (int64, error)
 }
 

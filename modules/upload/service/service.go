@@ -97,12 +97,13 @@ func (s *Service) Find(ctx context.Context, caller principal.Principal, id strin
 	return u, nil
 }
 
-// Finish turns the finished file at path into a video of the caller's corporation: the
-// video module sniffs it, moves it into storage and, in one unit of work, creates the
-// video row and its processing job while this module records the video id on the
+// Finish turns the finished file of an upload into a video of the caller's corporation:
+// the video module sniffs it and takes it over (a local file is moved into the video
+// storage, an object already in it stays where it is) and, in one unit of work, creates
+// the video row and its processing job while this module records the video id on the
 // upload. A file that is not a video is deleted with its upload (an error of kind
 // unsupported_media_type). Once registered, what is left of the parts is removed.
-func (s *Service) Finish(ctx context.Context, caller principal.Principal, id, path string) (int64, error) {
+func (s *Service) Finish(ctx context.Context, caller principal.Principal, id string, file ports.FinishedFile) (int64, error) {
 	u, err := s.Find(ctx, caller, id)
 	if err != nil {
 		return 0, err
@@ -110,9 +111,15 @@ func (s *Service) Finish(ctx context.Context, caller principal.Principal, id, pa
 	if u.Finished() {
 		return u.VideoID, nil
 	}
-	videoID, err := s.Videos.Register(ctx, caller, u.Name, u.Visibility, path, func(ctx context.Context, videoID int64) error {
+	also := func(ctx context.Context, videoID int64) error {
 		return s.Uploads.SetVideo(ctx, id, videoID)
-	})
+	}
+	var videoID int64
+	if file.Object.Key != "" {
+		videoID, err = s.Videos.RegisterObject(ctx, caller, u.Name, u.Visibility, file.Object, also)
+	} else {
+		videoID, err = s.Videos.Register(ctx, caller, u.Name, u.Visibility, file.Path, also)
+	}
 	if kind.Of(err) == kind.UnsupportedMedia {
 		s.discard(ctx, id)
 		return 0, err

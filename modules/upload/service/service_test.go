@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"vms/modules/upload/domain"
+	"vms/modules/upload/ports"
 	"vms/modules/upload/service"
 	"vms/platform/clock"
 	"vms/platform/kind"
@@ -48,11 +49,23 @@ func (f *fakeParts) Remove(_ context.Context, id string) error {
 }
 
 type fakeVideos struct {
-	err  error
-	next int64
+	err     error
+	next    int64
+	paths   []string
+	objects []ports.StoredObject
 }
 
-func (f *fakeVideos) Register(ctx context.Context, _ principal.Principal, _, _, _ string, also func(context.Context, int64) error) (int64, error) {
+func (f *fakeVideos) Register(ctx context.Context, _ principal.Principal, _, _, path string, also func(context.Context, int64) error) (int64, error) {
+	f.paths = append(f.paths, path)
+	return f.register(ctx, also)
+}
+
+func (f *fakeVideos) RegisterObject(ctx context.Context, _ principal.Principal, _, _ string, obj ports.StoredObject, also func(context.Context, int64) error) (int64, error) {
+	f.objects = append(f.objects, obj)
+	return f.register(ctx, also)
+}
+
+func (f *fakeVideos) register(ctx context.Context, also func(context.Context, int64) error) (int64, error) {
 	if f.err != nil {
 		return 0, f.err
 	}
@@ -139,13 +152,16 @@ func TestFindHidesForeignAndExpiredUploads(t *testing.T) {
 func TestFinishRecordsTheVideoAndRemovesParts(t *testing.T) {
 	f := newFixture()
 	u, _ := f.svc.Create(context.Background(), admin, 10, false, "a", "")
-	id, err := f.svc.Finish(context.Background(), admin, u.ID, "/parts/"+u.ID)
+	id, err := f.svc.Finish(context.Background(), admin, u.ID, ports.FinishedFile{Path: "/parts/" + u.ID})
 	if err != nil || id != 1 || f.rows.rows[u.ID].VideoID != 1 || len(f.parts.removed) != 1 {
 		t.Fatalf("finish: id %d err %v row %+v removed %v", id, err, f.rows.rows[u.ID], f.parts.removed)
 	}
+	if len(f.videos.paths) != 1 || f.videos.paths[0] != "/parts/"+u.ID || len(f.videos.objects) != 0 {
+		t.Fatalf("registered paths %v, objects %v", f.videos.paths, f.videos.objects)
+	}
 	// A finished upload never expires and finishing again names the same video.
 	f.clock.Advance(2 * time.Hour)
-	if again, err := f.svc.Finish(context.Background(), admin, u.ID, ""); err != nil || again != 1 {
+	if again, err := f.svc.Finish(context.Background(), admin, u.ID, ports.FinishedFile{}); err != nil || again != 1 {
 		t.Fatalf("again: %d %v", again, err)
 	}
 	if n, _ := f.svc.PurgeExpired(context.Background()); n != 0 {
@@ -153,11 +169,25 @@ func TestFinishRecordsTheVideoAndRemovesParts(t *testing.T) {
 	}
 }
 
+// Parts kept in S3 finish as an object of the video storage, registered where it is.
+func TestFinishRegistersAStoredObjectInPlace(t *testing.T) {
+	f := newFixture()
+	u, _ := f.svc.Create(context.Background(), admin, 10, false, "a", "")
+	obj := ports.StoredObject{Key: "videos/" + u.ID + ".bin", Size: 10, SHA256: "ab"}
+	id, err := f.svc.Finish(context.Background(), admin, u.ID, ports.FinishedFile{Object: obj})
+	if err != nil || id != 1 || f.rows.rows[u.ID].VideoID != 1 || len(f.parts.removed) != 1 {
+		t.Fatalf("finish: id %d err %v row %+v removed %v", id, err, f.rows.rows[u.ID], f.parts.removed)
+	}
+	if len(f.videos.objects) != 1 || f.videos.objects[0] != obj || len(f.videos.paths) != 0 {
+		t.Fatalf("registered objects %v, paths %v", f.videos.objects, f.videos.paths)
+	}
+}
+
 func TestFinishDeletesANonVideo(t *testing.T) {
 	f := newFixture()
 	f.videos.err = kind.New(kind.UnsupportedMedia, "not a video")
 	u, _ := f.svc.Create(context.Background(), admin, 10, false, "a", "")
-	if _, err := f.svc.Finish(context.Background(), admin, u.ID, "p"); kind.Of(err) != kind.UnsupportedMedia {
+	if _, err := f.svc.Finish(context.Background(), admin, u.ID, ports.FinishedFile{Path: "p"}); kind.Of(err) != kind.UnsupportedMedia {
 		t.Fatalf("err %v", err)
 	}
 	if _, ok := f.rows.rows[u.ID]; ok || len(f.parts.removed) != 1 {

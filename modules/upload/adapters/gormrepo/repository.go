@@ -24,6 +24,9 @@ type uploadModel struct {
 	ExpiresAt     time.Time
 	VideoID       *int64
 	CreatedAt     time.Time
+	MultipartID   string
+	SHA256Offset  int64  `gorm:"column:sha256_offset"`
+	SHA256State   []byte `gorm:"column:sha256_state"`
 }
 
 func (uploadModel) TableName() string { return "uploads" }
@@ -31,7 +34,10 @@ func (uploadModel) TableName() string { return "uploads" }
 // Uploads is the GORM ports.Uploads.
 type Uploads struct{ db *database.DB }
 
-var _ ports.Uploads = (*Uploads)(nil)
+var (
+	_ ports.Uploads         = (*Uploads)(nil)
+	_ ports.MultipartStates = (*Uploads)(nil)
+)
 
 // NewUploads builds the repository.
 func NewUploads(db *database.DB) *Uploads { return &Uploads{db: db} }
@@ -73,6 +79,41 @@ func (r *Uploads) SetVideo(ctx context.Context, id string, videoID int64) error 
 // Delete removes the row.
 func (r *Uploads) Delete(ctx context.Context, id string) error {
 	return r.db.Conn(ctx).Where("id = ?", id).Delete(&uploadModel{}).Error
+}
+
+// MultipartState returns what the S3 store of parts keeps in the row.
+func (r *Uploads) MultipartState(ctx context.Context, id string) (ports.MultipartState, error) {
+	var m uploadModel
+	err := r.db.Conn(ctx).Select("multipart_id", "sha256_offset", "sha256_state", "video_id").Where("id = ?", id).Take(&m).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ports.MultipartState{}, domain.ErrNotFound
+	}
+	if err != nil {
+		return ports.MultipartState{}, fmt.Errorf("get upload multipart state: %w", err)
+	}
+	s := ports.MultipartState{MultipartID: m.MultipartID, SHA256Offset: m.SHA256Offset, SHA256State: m.SHA256State}
+	if m.VideoID != nil {
+		s.VideoID = *m.VideoID
+	}
+	return s, nil
+}
+
+// SetMultipartState writes the multipart upload id and the running sha256.
+func (r *Uploads) SetMultipartState(ctx context.Context, id string, s ports.MultipartState) error {
+	var state any // a typed nil slice would not be NULL on every driver
+	if s.SHA256State != nil {
+		state = s.SHA256State
+	}
+	res := r.db.Conn(ctx).Model(&uploadModel{}).Where("id = ?", id).Updates(map[string]any{
+		"multipart_id": s.MultipartID, "sha256_offset": s.SHA256Offset, "sha256_state": state,
+	})
+	if res.Error != nil {
+		return fmt.Errorf("set upload multipart state: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return domain.ErrNotFound
+	}
+	return nil
 }
 
 // Expired lists unfinished uploads past their expiry, oldest first.

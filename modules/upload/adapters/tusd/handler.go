@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/tus/tusd/v2/pkg/filestore"
 	"github.com/tus/tusd/v2/pkg/handler"
 	xslog "golang.org/x/exp/slog"
 
@@ -73,7 +72,11 @@ func NewHandler(store *Store, svc *service.Service, opts Options) (*handler.Unro
 			caller, _ := principal.From(hook.Context)
 			// tusd holds the upload's lock for this request.
 			ctx := withLockHeld(hook.Context, hook.Upload.ID)
-			videoID, err := svc.Finish(ctx, caller, hook.Upload.ID, hook.Upload.Storage[filestore.StorageKeyPath])
+			file, err := store.Finished(ctx, hook.Upload)
+			if err != nil {
+				return handler.HTTPResponse{}, tusError(ctx, err)
+			}
+			videoID, err := svc.Finish(ctx, caller, hook.Upload.ID, file)
 			if err != nil {
 				return handler.HTTPResponse{}, tusError(ctx, err)
 			}
@@ -122,7 +125,7 @@ func tusError(ctx context.Context, err error) error {
 
 // Offset reports how many bytes of an unfinished upload have arrived.
 func (s *Store) Offset(ctx context.Context, id string) (int64, error) {
-	u, err := s.files.GetUpload(ctx, id)
+	u, err := s.parts.GetUpload(ctx, id)
 	if errors.Is(err, handler.ErrNotFound) {
 		return 0, domain.ErrNotFound
 	}

@@ -1,9 +1,9 @@
-// Package tusd runs the tus 1.0 protocol with github.com/tus/tusd: a file store under
-// DATA_DIR/uploads with the checksum extension added, locked by the locker it is given,
-// and the handler whose callbacks call the upload use cases.
-//
-// Later work: an S3 store (tusd's s3store, multipart, completed without downloading)
-// replaces the file store behind the same Store methods.
+// Package tusd runs the tus 1.0 protocol with github.com/tus/tusd: the parts of uploads
+// in a file store under DATA_DIR/uploads or, when the video storage is S3, in tusd's S3
+// store in the same bucket (s3.go), with the checksum extension added either way; locked
+// per upload by the locker it is given (PostgreSQL advisory locks shared by replicas, or
+// an in-process locker on SQLite); and the handler whose callbacks call the upload use
+// cases.
 package tusd
 
 import (
@@ -37,32 +37,49 @@ const ChecksumAlgorithms = "sha256,sha1"
 // ErrChecksumMismatch answers a chunk whose Upload-Checksum does not match its bytes.
 var ErrChecksumMismatch = handler.NewError("ERR_CHECKSUM_MISMATCH", "the chunk does not match Upload-Checksum; it was discarded", StatusChecksumMismatch)
 
-// Store keeps upload parts in one local folder: <id> holds the bytes, <id>.info tusd's
-// description of the upload.
+// Store keeps the parts of uploads for tusd, in a local folder or in S3, and locks each
+// upload while a request works on it.
 type Store struct {
-	dir    string
-	files  filestore.FileStore
+	parts  parts
 	locker handler.Locker
 }
 
 var _ ports.Parts = (*Store)(nil)
 
-// NewStore opens (creating it if needed) the folder of upload parts. The locker locks
-// each upload for tusd's requests and for Remove.
+// parts is a tusd data store with termination, plus what Store needs beyond tusd.
+type parts interface {
+	handler.DataStore
+	handler.TerminaterDataStore
+	// remove deletes an upload's parts and, unless a video keeps it, its finished file;
+	// the caller holds the upload's lock.
+	remove(ctx context.Context, id string) error
+	// finished tells where the bytes of an upload tusd has just completed are.
+	finished(ctx context.Context, info handler.FileInfo) (ports.FinishedFile, error)
+}
+
+// NewStore opens (creating it if needed) the folder of upload parts: <id> holds the
+// bytes, <id>.info tusd's description of the upload. The locker locks each upload for
+// tusd's requests and for Remove.
 func NewStore(dir string, locker handler.Locker) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("upload parts: create %s: %w", dir, err)
 	}
-	return &Store{dir: dir, files: filestore.New(dir), locker: locker}, nil
+	return &Store{parts: fileParts{dir: dir, FileStore: filestore.New(dir)}, locker: locker}, nil
 }
 
 // Composer is the tusd store composer: core, termination and locking.
 func (s *Store) Composer() *handler.StoreComposer {
 	c := handler.NewStoreComposer()
-	c.UseCore(checkedStore{s.files})
-	c.UseTerminater(checkedStore{s.files})
+	c.UseCore(s.parts)
+	c.UseTerminater(s.parts)
 	c.UseLocker(s.locker)
 	return c
+}
+
+// Finished tells where the bytes of an upload tusd has just completed are: a local file,
+// or the object of the video storage the S3 parts became.
+func (s *Store) Finished(ctx context.Context, info handler.FileInfo) (ports.FinishedFile, error) {
+	return s.parts.finished(ctx, info)
 }
 
 // lockHeldKey marks a context whose request already holds the lock of an upload: the
@@ -75,7 +92,8 @@ func withLockHeld(ctx context.Context, id string) context.Context {
 }
 
 // Remove deletes an upload's parts under its lock (unless ctx comes from the request that
-// holds it); missing parts are not an error.
+// holds it) and, unless the upload row says a video keeps it, its finished file; missing
+// parts are not an error.
 func (s *Store) Remove(ctx context.Context, id string) error {
 	if strings.ContainsAny(id, `/\.`) || id == "" {
 		return nil
@@ -90,13 +108,7 @@ func (s *Store) Remove(ctx context.Context, id string) error {
 		}
 		defer func() { _ = lock.Unlock() }()
 	}
-	var errs []error
-	for _, name := range []string{id, id + ".info"} {
-		if err := os.Remove(filepath.Join(s.dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
+	return s.parts.remove(ctx, id)
 }
 
 // checksum is the Upload-Checksum of a request.
@@ -133,10 +145,13 @@ func WithChecksum(ctx context.Context, header string) (context.Context, error) {
 	return context.WithValue(ctx, checksumKey{}, checksum{newHash: h, sum: sum}), nil
 }
 
-// checkedStore is the file store whose uploads check chunks against Upload-Checksum.
-type checkedStore struct{ filestore.FileStore }
+// fileParts is the file store whose uploads check chunks against Upload-Checksum.
+type fileParts struct {
+	dir string
+	filestore.FileStore
+}
 
-func (s checkedStore) NewUpload(ctx context.Context, info handler.FileInfo) (handler.Upload, error) {
+func (s fileParts) NewUpload(ctx context.Context, info handler.FileInfo) (handler.Upload, error) {
 	u, err := s.FileStore.NewUpload(ctx, info)
 	if err != nil {
 		return nil, err
@@ -144,7 +159,7 @@ func (s checkedStore) NewUpload(ctx context.Context, info handler.FileInfo) (han
 	return &checkedUpload{Upload: u}, nil
 }
 
-func (s checkedStore) GetUpload(ctx context.Context, id string) (handler.Upload, error) {
+func (s fileParts) GetUpload(ctx context.Context, id string) (handler.Upload, error) {
 	u, err := s.FileStore.GetUpload(ctx, id)
 	if err != nil {
 		return nil, err
@@ -152,8 +167,24 @@ func (s checkedStore) GetUpload(ctx context.Context, id string) (handler.Upload,
 	return &checkedUpload{Upload: u}, nil
 }
 
-func (s checkedStore) AsTerminatableUpload(u handler.Upload) handler.TerminatableUpload {
+func (s fileParts) AsTerminatableUpload(u handler.Upload) handler.TerminatableUpload {
 	return s.FileStore.AsTerminatableUpload(u.(*checkedUpload).Upload)
+}
+
+// remove deletes <id> (still there unless a video took it) and <id>.info.
+func (s fileParts) remove(_ context.Context, id string) error {
+	var errs []error
+	for _, name := range []string{id, id + ".info"} {
+		if err := os.Remove(filepath.Join(s.dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// finished is the local file tusd wrote.
+func (s fileParts) finished(_ context.Context, info handler.FileInfo) (ports.FinishedFile, error) {
+	return ports.FinishedFile{Path: info.Storage[filestore.StorageKeyPath]}, nil
 }
 
 // checkedUpload verifies a chunk sent with Upload-Checksum: on a mismatch, or any failure

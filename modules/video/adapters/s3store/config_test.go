@@ -3,30 +3,9 @@ package s3store
 import (
 	"context"
 	"testing"
-)
 
-func TestParseURL(t *testing.T) {
-	s, err := parseURL("s3://AK:SK@media/videos/?endpoint=http://minio:9000&region=eu-west-1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := settings{bucket: "media", prefix: "videos/", endpoint: "http://minio:9000", region: "eu-west-1", pathStyle: true, accessKey: "AK", secretKey: "SK"}
-	if s != want {
-		t.Errorf("settings = %+v, want %+v", s, want)
-	}
-	s, err = parseURL("s3://media?path_style=false")
-	if err != nil || s.pathStyle || s.endpoint != "" || s.accessKey != "" {
-		t.Errorf("plain AWS URL: %+v, %v", s, err)
-	}
-	for _, bad := range []string{
-		"file:///data", "s3://", "s3:///prefix", "s3://b?endpoint=ftp://x", "s3://b?endpoint=minio:9000",
-		"s3://b?path_style=maybe", "s3://b?unknown=1", "s3://AK@b", "s3://b\x00",
-	} {
-		if _, err := parseURL(bad); err == nil {
-			t.Errorf("parseURL(%q) accepted", bad)
-		}
-	}
-}
+	"vms/platform/s3client"
+)
 
 func TestNewDefaultsRegionAndKeysUnderPrefix(t *testing.T) {
 	t.Setenv("AWS_REGION", "")
@@ -37,7 +16,7 @@ func TestNewDefaultsRegionAndKeysUnderPrefix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := s.client.Options().Region; got != defaultRegion {
+	if got := s.client.Options().Region; got != s3client.DefaultRegion {
 		t.Errorf("region = %q", got)
 	}
 	if !s.validKey("p/0123456789abcdef0123456789abcdef.bin") || s.validKey("0123456789abcdef0123456789abcdef.bin") {

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"vms/modules/video/ports"
+	"vms/platform/s3client"
 )
 
 var _ ports.Storage = (*Store)(nil)
@@ -47,11 +48,7 @@ type Store struct {
 // s3://[KEY:SECRET@]BUCKET[/PREFIX]?endpoint=URL&region=REGION&path_style=BOOL. It does
 // not contact the server; Ready does.
 func New(ctx context.Context, storageURL string) (*Store, error) {
-	s, err := parseURL(storageURL)
-	if err != nil {
-		return nil, err
-	}
-	client, err := newClient(ctx, s)
+	client, s, err := s3client.Open(ctx, storageURL)
 	if err != nil {
 		return nil, err
 	}
@@ -62,8 +59,8 @@ func New(ctx context.Context, storageURL string) (*Store, error) {
 			u.PartSize = partSize
 			u.Concurrency = partConcurrency
 		}),
-		bucket: s.bucket,
-		prefix: s.prefix,
+		bucket: s.Bucket,
+		prefix: s.Prefix,
 	}, nil
 }
 
