@@ -54,6 +54,15 @@ type Config struct {
 	CORSOrigins []string
 	// UploadExpiry is how long an unfinished resumable upload is kept (UPLOAD_EXPIRY).
 	UploadExpiry time.Duration
+	// FreeStorageQuota and PaidStorageQuota are the bytes a corporation may store on each
+	// effective plan (FREE_STORAGE_QUOTA, PAID_STORAGE_QUOTA); 0 means no limit.
+	FreeStorageQuota int64
+	PaidStorageQuota int64
+	// UsageMetering counts egress bytes and first views per corporation and day
+	// (USAGE_METERING); UsageFlushInterval is how often each replica writes its counts
+	// (USAGE_FLUSH_INTERVAL).
+	UsageMetering      bool
+	UsageFlushInterval time.Duration
 }
 
 // Production reports whether APP_ENV is production.
@@ -123,6 +132,10 @@ func Load(env Lookup) (Config, error) {
 	c.HLSLadder = r.heights("HLS_LADDER", []int{360, 720, 1080})
 	c.CORSOrigins = r.origins("CORS_ORIGINS")
 	c.UploadExpiry = r.duration("UPLOAD_EXPIRY", 24*time.Hour)
+	c.FreeStorageQuota = r.quota("FREE_STORAGE_QUOTA", 10<<30)
+	c.PaidStorageQuota = r.quota("PAID_STORAGE_QUOTA", 0)
+	c.UsageMetering = r.oneOf("USAGE_METERING", "on", "on", "off") == "on"
+	c.UsageFlushInterval = r.duration("USAGE_FLUSH_INTERVAL", 10*time.Second)
 	if r.err != nil {
 		return Config{}, r.err
 	}
@@ -384,6 +397,23 @@ func (r *reader) bytes(name string, def int64) int64 {
 	n, err := ParseBytes(v)
 	if err != nil {
 		r.fail(name, v, "must be a positive size such as 2GiB, 500MiB or 1048576")
+		return def
+	}
+	return n
+}
+
+// quota reads a size like bytes does, where 0 (with or without a unit) means no limit.
+func (r *reader) quota(name string, def int64) int64 {
+	v, ok := r.raw(name)
+	if !ok {
+		return def
+	}
+	if n, err := strconv.ParseInt(strings.TrimRight(strings.ToUpper(v), "KMGTIB "), 10, 64); err == nil && n == 0 {
+		return 0
+	}
+	n, err := ParseBytes(v)
+	if err != nil {
+		r.fail(name, v, "must be a size such as 10GiB, 500MiB or 1048576, or 0 for no limit")
 		return def
 	}
 	return n

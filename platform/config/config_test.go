@@ -52,6 +52,10 @@ func TestDefaults(t *testing.T) {
 		FFprobePath:         "ffprobe",
 		HLSLadder:           []int{360, 720, 1080},
 		UploadExpiry:        24 * time.Hour,
+		FreeStorageQuota:    10 << 30,
+		PaidStorageQuota:    0,
+		UsageMetering:       true,
+		UsageFlushInterval:  10 * time.Second,
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("defaults:\n got %+v\nwant %+v", c, want)
@@ -108,6 +112,10 @@ func TestExplicitValues(t *testing.T) {
 		"HLS_LADDER":            "1080p, 240,720,240",
 		"CORS_ORIGINS":          "https://App.example.com, http://localhost:5173",
 		"UPLOAD_EXPIRY":         "90m",
+		"FREE_STORAGE_QUOTA":    "0",
+		"PAID_STORAGE_QUOTA":    "1TiB",
+		"USAGE_METERING":        "OFF",
+		"USAGE_FLUSH_INTERVAL":  "2s",
 	}))
 	if err != nil {
 		t.Fatalf("Load: %v", err)
@@ -118,6 +126,8 @@ func TestExplicitValues(t *testing.T) {
 		t.Fatalf("addresses/env: %+v", c)
 	case c.UploadExpiry != 90*time.Minute:
 		t.Fatalf("UploadExpiry = %v", c.UploadExpiry)
+	case c.FreeStorageQuota != 0, c.PaidStorageQuota != 1<<40, c.UsageMetering, c.UsageFlushInterval != 2*time.Second:
+		t.Fatalf("usage: %+v", c)
 	case c.AccessTokenTTL != 5*time.Minute, c.RefreshTokenTTL != 24*time.Hour, c.PlanExpiryInterval != 30*time.Second, c.ShutdownTimeout != 3*time.Second:
 		t.Fatalf("durations: %+v", c)
 	case c.PointsPerView != 3, c.MaxUploadBytes != 500<<20, c.StreamMode != "redirect", c.LogLevel != "debug", c.LogFormat != "text":
@@ -161,6 +171,11 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{"MAX_UPLOAD_BYTES", "abc"},
 		{"MAX_UPLOAD_BYTES", "0"},
 		{"MAX_UPLOAD_BYTES", "-5MiB"},
+		{"FREE_STORAGE_QUOTA", "lots"},
+		{"FREE_STORAGE_QUOTA", "-1GiB"},
+		{"PAID_STORAGE_QUOTA", "GiB"},
+		{"USAGE_METERING", "maybe"},
+		{"USAGE_FLUSH_INTERVAL", "0"},
 		{"STREAM_MODE", "x"},
 		{"STREAM_MODE", "redirect"}, // needs s3 storage
 		{"ALLOW_PRIVATE_SOURCES", "maybe"},
