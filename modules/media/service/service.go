@@ -29,6 +29,8 @@ type Deps struct {
 	Queue  ports.Queue
 	UoW    ports.UnitOfWork
 	Log    *slog.Logger
+	// Usage learns the size of derived files; nil tells nobody.
+	Usage ports.Usage
 }
 
 // Service holds the media use cases.
@@ -134,6 +136,7 @@ func (s *Service) Process(ctx context.Context, videoID int64) error {
 		return s.failOrRetry(ctx, videoID, err)
 	}
 	var posterKey string
+	var posterBytes int64
 	var hls hlsOutput
 	if probe.HasVideo() {
 		jpeg, err := s.Tools.Poster(ctx, in, domain.PosterOffset(probe.DurationSeconds), domain.PosterMaxWidth)
@@ -143,6 +146,7 @@ func (s *Service) Process(ctx context.Context, videoID int64) error {
 		if posterKey, err = s.Files.Put(ctx, bytes.NewReader(jpeg), "image/jpeg"); err != nil {
 			return fmt.Errorf("store poster: %w", err)
 		}
+		posterBytes = int64(len(jpeg))
 		plan := domain.PlanTranscode(s.Ladder, probe)
 		err = s.Tools.Transcode(ctx, in, plan, func(out fs.FS) error { return s.storeHLS(ctx, out, plan, &hls) })
 		if err == nil && len(hls.renditions) != len(plan.Rungs) {
@@ -165,8 +169,13 @@ func (s *Service) Process(ctx context.Context, videoID int64) error {
 			return err
 		}
 		var err error
-		old, err = s.Repo.ReplaceHLSFiles(ctx, videoID, hls.files)
-		return err
+		if old, err = s.Repo.ReplaceHLSFiles(ctx, videoID, hls.files); err != nil {
+			return err
+		}
+		if s.Usage == nil {
+			return nil
+		}
+		return s.Usage.DerivedChanged(ctx, videoID, posterBytes+hls.bytes())
 	})
 	if err != nil {
 		s.deleteKeys(ctx, append(keys(hls.files), posterKey))
@@ -202,6 +211,15 @@ func (s *Service) HLSFile(ctx context.Context, videoID int64, path string) (stri
 type hlsOutput struct {
 	renditions []domain.Rendition
 	files      []domain.HLSFile
+}
+
+// bytes is what the stored files take.
+func (h hlsOutput) bytes() int64 {
+	var n int64
+	for _, f := range h.files {
+		n += f.Size
+	}
+	return n
 }
 
 // storeHLS stores the files of a transcode's output and the master playlist written from
