@@ -29,7 +29,7 @@ import (
 // Module provides the video routes, the storage readiness check and the handler that
 // removes a deleted corporation's videos. It needs ports.CorporationPlans, ports.Users
 // and ports.PlaybackTokens from the corporation, user and auth modules, and ports.Media
-// from the media module.
+// from the media module, and ports.Quota and ports.Deliveries (usage metering).
 var Module = fx.Module("video",
 	fx.Provide(
 		fx.Private,
@@ -94,6 +94,10 @@ type ServiceParams struct {
 	Clock     ports.Clock
 	Live      *service.LiveCache
 	HLSKeys   *service.HLSKeys
+	// From the usage module (bound in app/wiring): storage quotas, and what stream
+	// responses wrote.
+	Quota      ports.Quota
+	Deliveries ports.Deliveries
 }
 
 // NewService builds the use cases over the ports.
@@ -101,6 +105,7 @@ func NewService(p ServiceParams) *service.Service {
 	return service.New(service.Deps{
 		Videos: p.Videos, ViewLogs: p.ViewLogs, Storage: p.Storage, Sources: p.Sources,
 		Plans: p.Plans, Users: p.Users, Tokens: p.Tokens, Media: p.Media, UoW: p.UoW, Publisher: p.Publisher, Clock: p.Clock, Live: p.Live, HLSKeys: p.HLSKeys,
+		Quota: p.Quota, Deliveries: p.Deliveries,
 	}, service.Settings{
 		PointsPerView:   p.Config.PointsPerView,
 		MaxUploadBytes:  p.Config.MaxUploadBytes,
