@@ -791,6 +791,93 @@ const docTemplate = `{
                 }
             }
         },
+        "/v1/corporations/{id}/usage": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "For admins of the corporation: the storage quota of its effective plan (FREE_STORAGE_QUOTA or PAID_STORAGE_QUOTA; 0 means no limit), the bytes it stores (originals and derived files, deleted videos included) and has reserved for uploads in progress, and per UTC day from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + ` (both included; the last 30 days by default, at most 366) the bytes stored at the end of the day, egress bytes written to clients by stream and HLS responses, first views of its videos and uploads. Egress and first views are counted in memory and written every USAGE_FLUSH_INTERVAL (10 s), so the last seconds may be missing. Another corporation answers 404.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "corporations"
+                ],
+                "summary": "Usage and storage quota of a corporation",
+                "operationId": "getCorporationUsage",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "corporation id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "description": "first day, YYYY-MM-DD (default: 29 days before to)",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "description": "last day, YYYY-MM-DD (default: today, UTC)",
+                        "name": "to",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.UsageResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "id is not a positive integer",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "the caller is not an admin",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "not the caller's corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "from or to is not a date, from is after to, or the period is longer than 366 days; named in errors",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/v1/tokens/{user_id}": {
             "get": {
                 "security": [
@@ -892,7 +979,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "tus 1.0 creation (admin only): Upload-Length (at most MAX_UPLOAD_BYTES; deferred lengths are refused) and Upload-Metadata with name and optional filetype and visibility (public or private). With Content-Type application/offset+octet-stream the body is the first chunk (creation-with-upload; Upload-Checksum applies). The answer's Location is the upload's URL, Upload-Expires when an unfinished upload is deleted (UPLOAD_EXPIRY). An upload completed by this request carries Video-Id, like the final PATCH.",
+                "description": "tus 1.0 creation (admin only): Upload-Length (at most MAX_UPLOAD_BYTES; deferred lengths are refused; reserved against the storage quota of the corporation's effective plan until the upload completes, is terminated or expires) and Upload-Metadata with name and optional filetype and visibility (public or private). With Content-Type application/offset+octet-stream the body is the first chunk (creation-with-upload; Upload-Checksum applies). The answer's Location is the upload's URL, Upload-Expires when an unfinished upload is deleted (UPLOAD_EXPIRY). An upload completed by this request carries Video-Id, like the final PATCH.",
                 "consumes": [
                     "application/octet-stream"
                 ],
@@ -987,7 +1074,7 @@ const docTemplate = `{
                         }
                     },
                     "413": {
-                        "description": "Upload-Length is larger than MAX_UPLOAD_BYTES",
+                        "description": "Upload-Length is larger than MAX_UPLOAD_BYTES, or does not fit in the storage quota of the corporation's plan beside what it stores and has reserved (type /problems/quota-exceeded, with quota, used and requested in bytes; nothing is created)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1939,7 +2026,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "JSON {name, file_path, visibility} registers an http(s) source URL. A multipart/form-data body with the parts \"name\" (text), optionally \"visibility\" (text) and \"file\" (the video) uploads a file instead. visibility is \"private\" (the default: members of the corporation only) or \"public\" (listed and read by anyone, streamed by any signed-in user). An uploaded file is streamed to storage, at most MAX_UPLOAD_BYTES, its type is sniffed from its first bytes (video types only) and it is stored under a generated name, never the client's file name.",
+                "description": "JSON {name, file_path, visibility} registers an http(s) source URL. A multipart/form-data body with the parts \"name\" (text), optionally \"visibility\" (text) and \"file\" (the video) uploads a file instead. visibility is \"private\" (the default: members of the corporation only) or \"public\" (listed and read by anyone, streamed by any signed-in user). An uploaded file is streamed to storage, at most MAX_UPLOAD_BYTES, its type is sniffed from its first bytes (video types only) and it is stored under a generated name, never the client's file name. Before the body is read the upload reserves its Content-Length (MAX_UPLOAD_BYTES without one) against the storage quota of the corporation's effective plan; the video then counts its size.",
                 "consumes": [
                     "application/json",
                     "multipart/form-data"
@@ -1990,7 +2077,7 @@ const docTemplate = `{
                         }
                     },
                     "413": {
-                        "description": "file larger than MAX_UPLOAD_BYTES, or JSON body larger than 1 MiB",
+                        "description": "file larger than MAX_UPLOAD_BYTES, JSON body larger than 1 MiB, or an upload whose Content-Length (MAX_UPLOAD_BYTES without one) does not fit in the storage quota of the corporation's plan beside what it stores and has reserved (type /problems/quota-exceeded, with quota, used and requested in bytes; nothing is stored)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -3878,6 +3965,46 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.DayResponse": {
+            "type": "object",
+            "required": [
+                "date",
+                "egress_bytes",
+                "first_views",
+                "stored_bytes",
+                "uploads"
+            ],
+            "properties": {
+                "date": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-01-31"
+                },
+                "egress_bytes": {
+                    "description": "EgressBytes counts the body bytes of stream and HLS responses written to clients.",
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 1073741824
+                },
+                "first_views": {
+                    "description": "FirstViews counts users' first views of the corporation's videos.",
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 12
+                },
+                "stored_bytes": {
+                    "description": "StoredBytes is what the corporation stored at the end of the day (now, for today).",
+                    "type": "integer",
+                    "example": 734003200
+                },
+                "uploads": {
+                    "description": "Uploads counts the uploads that became videos.",
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 3
+                }
+            }
+        },
         "httpapi.SessionResponse": {
             "type": "object",
             "required": [
@@ -4083,6 +4210,40 @@ const docTemplate = `{
                     "type": "integer",
                     "x-nullable": true,
                     "example": 42
+                }
+            }
+        },
+        "httpapi.UsageResponse": {
+            "type": "object",
+            "required": [
+                "days",
+                "quota_bytes",
+                "reserved_bytes",
+                "used_bytes"
+            ],
+            "properties": {
+                "days": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.DayResponse"
+                    }
+                },
+                "quota_bytes": {
+                    "description": "QuotaBytes is the storage quota of the corporation's effective plan; 0 means no limit.",
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 10737418240
+                },
+                "reserved_bytes": {
+                    "description": "ReservedBytes is held by uploads in progress; it counts against the quota too.",
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 0
+                },
+                "used_bytes": {
+                    "description": "UsedBytes is what the corporation stores now: originals and derived files (posters,\nHLS) of its videos, deleted ones included.",
+                    "type": "integer",
+                    "example": 734003200
                 }
             }
         },
@@ -4575,9 +4736,20 @@ const docTemplate = `{
                     "type": "string",
                     "example": "/v1/videos/id/42"
                 },
+                "quota": {
+                    "description": "Quota, Used and Requested are the figures of a quota-exceeded problem, in bytes:\nthe corporation's storage quota, what it stores or has reserved for uploads in\nprogress, and what the refused upload asked for.",
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 10737418240
+                },
                 "request_id": {
                     "type": "string",
                     "example": "5f1c2d9e8a7b6c5d"
+                },
+                "requested": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 88925
                 },
                 "status": {
                     "type": "integer",
@@ -4593,6 +4765,11 @@ const docTemplate = `{
                     "type": "string",
                     "format": "uri-reference",
                     "example": "about:blank"
+                },
+                "used": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 10700000000
                 }
             }
         }

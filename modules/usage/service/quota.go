@@ -50,7 +50,7 @@ func (s *Service) Reserve(ctx context.Context, corporationID int64, key string, 
 // became, and counts the upload on today's usage. It runs in the unit of work that
 // creates the video (joined through ctx), so both commit together. A reservation that is
 // gone (expired) is no obstacle: the video's bytes count all the same.
-func (s *Service) Settle(ctx context.Context, corporationID int64, key string, videoID, bytes int64) error {
+func (s *Ledger) Settle(ctx context.Context, corporationID int64, key string, videoID, bytes int64) error {
 	return s.UoW.Do(ctx, func(ctx context.Context) error {
 		if _, err := s.Repo.Unreserve(ctx, corporationID, key); err != nil {
 			return fmt.Errorf("settle storage: %w", err)
@@ -65,7 +65,7 @@ func (s *Service) Settle(ctx context.Context, corporationID int64, key string, v
 // Release gives back the reservation under key of an upload that will not be stored
 // (failed, refused, terminated or expired). Releasing twice, or after Settle, does
 // nothing.
-func (s *Service) Release(ctx context.Context, corporationID int64, key string) error {
+func (s *Ledger) Release(ctx context.Context, corporationID int64, key string) error {
 	return s.UoW.Do(ctx, func(ctx context.Context) error {
 		if _, err := s.Repo.Unreserve(ctx, corporationID, key); err != nil {
 			return fmt.Errorf("release storage: %w", err)
@@ -79,7 +79,7 @@ const releaseBatch = 500
 
 // ReleaseExpired gives back every reservation past its expiry: those of uploads whose
 // process died before it could settle or release them. It returns how many went.
-func (s *Service) ReleaseExpired(ctx context.Context) (int, error) {
+func (s *Ledger) ReleaseExpired(ctx context.Context) (int, error) {
 	total := 0
 	for {
 		var n int
@@ -103,7 +103,7 @@ func (s *Service) ReleaseExpired(ctx context.Context) (int, error) {
 // before, so files replaced by processing again are subtracted. It runs in the media
 // module's unit of work. A video this module never recorded (none should exist) is
 // logged and left alone.
-func (s *Service) DerivedChanged(ctx context.Context, videoID, bytes int64) error {
+func (s *Ledger) DerivedChanged(ctx context.Context, videoID, bytes int64) error {
 	var found bool
 	err := s.UoW.Do(ctx, func(ctx context.Context) error {
 		var err error

@@ -41,3 +41,8 @@ func (s *Service) Report(ctx context.Context, caller principal.Principal, corpor
 		Days: domain.FillDays(first, last, before, records),
 	}, nil
 }
+
+// Totals returns what all corporations store and have reserved, for /metrics.
+func (s *Ledger) Totals(ctx context.Context) (stored, reserved int64, err error) {
+	return s.Repo.Totals(ctx)
+}

@@ -18,25 +18,36 @@ type Settings struct {
 	PaidQuota int64
 }
 
-// Deps are the ports the use cases run against.
+// Deps are the ports the ledger runs against.
 type Deps struct {
 	Repo  ports.Repository
-	Plans ports.Plans
 	UoW   ports.UnitOfWork
 	Clock ports.Clock
 	Log   *slog.Logger
 }
 
-// Service holds the quota and report use cases.
-type Service struct {
-	Deps
-	cfg Settings
-}
+// Ledger keeps what corporations store and have reserved: it settles and releases
+// reservations and follows the size of derived files. It needs no plan, so the media
+// module can use it without depending on the corporation module.
+type Ledger struct{ Deps }
 
-// New builds the service.
-func New(d Deps, cfg Settings) *Service {
+// NewLedger builds the ledger.
+func NewLedger(d Deps) *Ledger {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	return &Service{Deps: d, cfg: cfg}
+	return &Ledger{Deps: d}
+}
+
+// Service adds to the ledger what needs the corporation's plan: reserving against its
+// quota, and reporting its usage.
+type Service struct {
+	*Ledger
+	Plans ports.Plans
+	cfg   Settings
+}
+
+// New builds the service over the ledger.
+func New(l *Ledger, plans ports.Plans, cfg Settings) *Service {
+	return &Service{Ledger: l, Plans: plans, cfg: cfg}
 }
