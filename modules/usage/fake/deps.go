@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"sync"
-	"time"
 
 	"vms/modules/usage/ports"
 )
@@ -40,29 +39,4 @@ func (p *Plans) IsPaid(_ context.Context, id int64) (bool, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.paid[id], nil
-}
-
-// Clock is a settable ports.Clock.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-var _ ports.Clock = (*Clock)(nil)
-
-// NewClock returns a clock at t.
-func NewClock(t time.Time) *Clock { return &Clock{t: t} }
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Set moves the clock to t.
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
 }

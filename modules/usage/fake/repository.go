@@ -46,10 +46,9 @@ func (s state) clone() state {
 
 // Repository is an in-memory ports.Repository.
 type Repository struct {
-	mu sync.Mutex
-	s  state
-	// Calls counts calls by method name.
-	Calls map[string]int
+	mu    sync.Mutex
+	s     state
+	calls map[string]int
 	// Err, when set, fails every call that writes.
 	Err error
 }
@@ -60,8 +59,15 @@ var _ ports.Repository = (*Repository)(nil)
 func NewRepository() *Repository {
 	return &Repository{
 		s:     state{accounts: map[int64]domain.Account{}, reservations: map[string]reservation{}, videos: map[int64]video{}, days: map[dayKey]domain.DayRecord{}},
-		Calls: map[string]int{},
+		calls: map[string]int{},
 	}
+}
+
+// Called counts the calls of a method.
+func (r *Repository) Called(method string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.calls[method]
 }
 
 // Snapshot lets a test unit of work roll the repository back.
@@ -78,7 +84,7 @@ func (r *Repository) Snapshot() func() {
 
 func (r *Repository) begin(method string) func() {
 	r.mu.Lock()
-	r.Calls[method]++
+	r.calls[method]++
 	return r.mu.Unlock
 }
 
