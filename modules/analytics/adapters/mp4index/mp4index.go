@@ -1,0 +1,111 @@
+// Package mp4index builds the index from byte offsets to media time of MP4 and QuickTime
+// files with github.com/abema/go-mp4: the sample table of one track (stco/co64, stsc,
+// stsz for where each sample's bytes are; stts, the edit list and the media timescale for
+// when it plays).
+package mp4index
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	mp4 "github.com/abema/go-mp4"
+
+	"vms/modules/analytics/domain"
+)
+
+// MaxMoovBytes bounds the movie box read into memory (a two-hour 60 fps video's is a few
+// MiB).
+const MaxMoovBytes = 64 << 20
+
+// topLevel are the box types an MP4 or QuickTime file may start with.
+var topLevel = map[string]bool{
+	"ftyp": true, "moov": true, "mdat": true, "free": true, "skip": true, "wide": true, "pnot": true, "uuid": true,
+}
+
+// Build reads the file's movie box and indexes its video track (the first sound track
+// when it has no video). A file that is not MP4 or QuickTime, a fragmented MP4 (samples
+// in movie fragments) and a file without a track to index are domain.ErrUnsupported.
+func Build(r io.ReadSeeker) (domain.Index, error) {
+	moov, err := readMoov(r)
+	if err != nil {
+		return domain.Index{}, err
+	}
+	br := bytes.NewReader(moov)
+	traks, err := mp4.ExtractBox(br, nil, mp4.BoxPath{mp4.BoxTypeMoov(), mp4.BoxTypeTrak()})
+	if err != nil {
+		return domain.Index{}, unsupported("read the movie box: %v", err)
+	}
+	var sound *track
+	for _, bi := range traks {
+		t, err := readTrack(br, bi)
+		if err != nil {
+			return domain.Index{}, err
+		}
+		switch t.handler {
+		case "vide":
+			return t.index()
+		case "soun":
+			if sound == nil {
+				sound = t
+			}
+		}
+	}
+	if sound != nil {
+		return sound.index()
+	}
+	return domain.Index{}, unsupported("no video or sound track")
+}
+
+func unsupported(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", domain.ErrUnsupported, fmt.Sprintf(format, args...))
+}
+
+// readMoov finds the movie box among the top-level boxes (at the start or the end of the
+// file) and reads it whole.
+func readMoov(r io.ReadSeeker) ([]byte, error) {
+	var offset int64
+	for first := true; ; first = false {
+		if _, err := r.Seek(offset, io.SeekStart); err != nil {
+			return nil, fmt.Errorf("seek: %w", err)
+		}
+		bi, err := mp4.ReadBoxInfo(r)
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, unsupported("no movie box")
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read a box header: %w", err)
+		}
+		if !topLevel[bi.Type.String()] {
+			if first {
+				return nil, unsupported("not an MP4 or QuickTime file")
+			}
+			if bi.Type == mp4.BoxTypeMoof() {
+				return nil, unsupported("a fragmented MP4")
+			}
+		}
+		if bi.Size < bi.HeaderSize {
+			return nil, unsupported("a box of %d bytes", bi.Size)
+		}
+		if bi.Type == mp4.BoxTypeMoov() {
+			if bi.Size > MaxMoovBytes {
+				return nil, unsupported("a movie box of %d bytes", bi.Size)
+			}
+			if _, err := r.Seek(int64(bi.Offset), io.SeekStart); err != nil {
+				return nil, fmt.Errorf("seek: %w", err)
+			}
+			buf := make([]byte, bi.Size)
+			if _, err := io.ReadFull(r, buf); errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+				return nil, unsupported("a movie box cut short")
+			} else if err != nil {
+				return nil, fmt.Errorf("read the movie box: %w", err)
+			}
+			return buf, nil
+		}
+		if bi.ExtendToEOF {
+			return nil, unsupported("no movie box")
+		}
+		offset = int64(bi.Offset + bi.Size)
+	}
+}
