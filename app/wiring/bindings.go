@@ -6,6 +6,9 @@ import (
 
 	"go.uber.org/fx"
 
+	"vms/modules/analytics"
+	analyticsports "vms/modules/analytics/ports"
+	analyticsservice "vms/modules/analytics/service"
 	"vms/modules/auth"
 	authports "vms/modules/auth/ports"
 	authservice "vms/modules/auth/service"
@@ -39,6 +42,7 @@ var Modules = fx.Options(
 	corporation.Module,
 	user.Module,
 	auth.Module,
+	analytics.Module,
 )
 
 // Bindings connects each consumer's port to the module that serves it. A supplier whose
@@ -60,6 +64,13 @@ var Bindings = fx.Provide(
 	func(s videoports.Storage) mediaports.Files { return mediaFiles{s} },
 	// video serves upload: finished resumable uploads become videos.
 	func(s videoservice.Stored) uploadports.Videos { return uploadVideos{s} },
+	// video and media serve analytics (analytics.go); what video's streams wrote goes to
+	// every module that counts it.
+	func(m *mediaservice.Service, s videoports.Storage) analyticsports.Media { return analyticsMedia{m, s} },
+	func(o videoservice.Owners) analyticsports.Videos { return o },
+	func(a *analyticsservice.Service) videoports.Deliveries {
+		return deliveries{analyticsDeliveries{a}}
+	},
 )
 
 // uploadVideos lets the upload module register finished files through the video module.

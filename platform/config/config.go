@@ -54,6 +54,10 @@ type Config struct {
 	CORSOrigins []string
 	// UploadExpiry is how long an unfinished resumable upload is kept (UPLOAD_EXPIRY).
 	UploadExpiry time.Duration
+	// Analytics is "on" (watch analytics take in what streams serve) or "off" (ANALYTICS).
+	Analytics string
+	// AnalyticsFlushInterval is how often served spans are written (ANALYTICS_FLUSH_INTERVAL).
+	AnalyticsFlushInterval time.Duration
 }
 
 // Production reports whether APP_ENV is production.
@@ -123,6 +127,8 @@ func Load(env Lookup) (Config, error) {
 	c.HLSLadder = r.heights("HLS_LADDER", []int{360, 720, 1080})
 	c.CORSOrigins = r.origins("CORS_ORIGINS")
 	c.UploadExpiry = r.duration("UPLOAD_EXPIRY", 24*time.Hour)
+	c.Analytics = r.oneOf("ANALYTICS", "on", "on", "off")
+	c.AnalyticsFlushInterval = r.duration("ANALYTICS_FLUSH_INTERVAL", 10*time.Second)
 	if r.err != nil {
 		return Config{}, r.err
 	}

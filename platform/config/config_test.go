@@ -52,6 +52,9 @@ func TestDefaults(t *testing.T) {
 		FFprobePath:         "ffprobe",
 		HLSLadder:           []int{360, 720, 1080},
 		UploadExpiry:        24 * time.Hour,
+		Analytics:           "on",
+
+		AnalyticsFlushInterval: 10 * time.Second,
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("defaults:\n got %+v\nwant %+v", c, want)
@@ -108,6 +111,9 @@ func TestExplicitValues(t *testing.T) {
 		"HLS_LADDER":            "1080p, 240,720,240",
 		"CORS_ORIGINS":          "https://App.example.com, http://localhost:5173",
 		"UPLOAD_EXPIRY":         "90m",
+		"ANALYTICS":             "OFF",
+
+		"ANALYTICS_FLUSH_INTERVAL": "250ms",
 	}))
 	if err != nil {
 		t.Fatalf("Load: %v", err)
@@ -118,6 +124,8 @@ func TestExplicitValues(t *testing.T) {
 		t.Fatalf("addresses/env: %+v", c)
 	case c.UploadExpiry != 90*time.Minute:
 		t.Fatalf("UploadExpiry = %v", c.UploadExpiry)
+	case c.Analytics != "off", c.AnalyticsFlushInterval != 250*time.Millisecond:
+		t.Fatalf("analytics: %q %v", c.Analytics, c.AnalyticsFlushInterval)
 	case c.AccessTokenTTL != 5*time.Minute, c.RefreshTokenTTL != 24*time.Hour, c.PlanExpiryInterval != 30*time.Second, c.ShutdownTimeout != 3*time.Second:
 		t.Fatalf("durations: %+v", c)
 	case c.PointsPerView != 3, c.MaxUploadBytes != 500<<20, c.StreamMode != "redirect", c.LogLevel != "debug", c.LogFormat != "text":
@@ -155,6 +163,8 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{"REFRESH_TOKEN_TTL", "0"},
 		{"PLAN_EXPIRY_INTERVAL", "10"},
 		{"UPLOAD_EXPIRY", "a day"},
+		{"ANALYTICS", "maybe"},
+		{"ANALYTICS_FLUSH_INTERVAL", "0"},
 		{"SHUTDOWN_TIMEOUT", "soon"},
 		{"POINTS_PER_VIEW", "-1"},
 		{"POINTS_PER_VIEW", "ten"},
