@@ -43,7 +43,7 @@ type analyticsResponse struct {
 	// the share of viewers who watched at least 90 % of the duration
 	CompletionRate float64 `json:"completion_rate" validate:"required" minimum:"0" maximum:"1" example:"0.25"`
 	// 20 shares, one per twentieth of the duration: the viewers who watched the second at its middle
-	Retention []float64 `json:"retention" validate:"required" minItems:"20" maxItems:"20" example:"1,1,0.92,0.92,0.83,0.83,0.75,0.75,0.67,0.58,0.58,0.5,0.5,0.42,0.42,0.33,0.33,0.25,0.25,0.25"`
+	Retention []float64 `json:"retention" validate:"required,min=20,max=20" example:"1,1,0.92,0.92,0.83,0.83,0.75,0.75,0.67,0.58,0.58,0.5,0.5,0.42,0.42,0.33,0.33,0.25,0.25,0.25"`
 }
 
 func toResponse(r domain.Report) analyticsResponse {
