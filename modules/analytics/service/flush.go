@@ -23,7 +23,7 @@ func (s *Service) Flush(ctx context.Context) error {
 	s.flushMu.Lock()
 	defer s.flushMu.Unlock()
 	now := s.Clock.Now()
-	taken := s.tracker.take(now.Add(-idleAfter).UnixNano())
+	taken := s.tracker.take(now.UnixNano(), now.Add(-idleAfter).UnixNano())
 	if len(taken) == 0 {
 		return nil
 	}

@@ -65,5 +65,5 @@ func (s *Service) Served(d domain.Served) {
 	if d.Kind != domain.ServedOriginal && d.Kind != domain.ServedSegment {
 		return
 	}
-	s.tracker.record(d, s.Clock.Now().UnixNano())
+	s.tracker.record(d)
 }

@@ -8,8 +8,9 @@ import (
 	"vms/modules/analytics/domain"
 )
 
-// The tracker's bounds. A watch holds a few spans and bits; at the bounds one takes about
-// 8 KiB, so 100 000 of them stay under a gigabyte even in the worst case.
+// The tracker's bounds. A pair holds a few spans and bits (one span for a player that
+// reads on, one more per seek); at the bounds one takes about 4 KiB, so 100 000 of them
+// stay under half a gigabyte even in the worst case.
 const (
 	// maxWatches bounds the (user, video) pairs held in memory; deliveries of new pairs
 	// beyond it are dropped (counted) until a flush lets idle ones go.
@@ -29,9 +30,12 @@ type pending struct {
 	original   domain.Spans
 	renditions map[string]*hlsServed
 	spans      int
-	firstSeen  int64 // Unix nanoseconds
-	lastSeen   int64
-	dirty      bool // served since the last flush took it
+	// firstSeen and lastSeen are the times (Unix nanoseconds) of the flushes that took
+	// the pair's first and latest responses: reading the clock on every response would
+	// cost more than the rest of record.
+	firstSeen int64
+	lastSeen  int64
+	dirty     bool // served since the last flush took it
 }
 
 type hlsServed struct {
@@ -73,7 +77,7 @@ func (t *tracker) shard(k watchKey) *shard {
 }
 
 // record adds one response's spans.
-func (t *tracker) record(d domain.Served, now int64) {
+func (t *tracker) record(d domain.Served) {
 	var rendition string
 	var number int
 	if d.Kind == domain.ServedSegment {
@@ -94,11 +98,11 @@ func (t *tracker) record(d domain.Served, now int64) {
 			t.dropped.Add(1)
 			return
 		}
-		p = &pending{firstSeen: now}
+		p = &pending{}
 		sh.m[k] = p
 		t.watches.Add(1)
 	}
-	p.lastSeen, p.dirty = now, true
+	p.dirty = true
 	if d.Kind == domain.ServedOriginal {
 		p.original = t.add(p, p.original, d.Spans)
 		return
@@ -158,9 +162,9 @@ type snapshot struct {
 	lastSeen   int64
 }
 
-// take copies the pairs served since the last take and forgets those idle since before
-// idleBefore (Unix nanoseconds) that have nothing left to flush.
-func (t *tracker) take(idleBefore int64) []snapshot {
+// take copies the pairs served since the last take, marking them seen now, and forgets
+// those last seen before idleBefore (Unix nanoseconds) that have nothing left to flush.
+func (t *tracker) take(now, idleBefore int64) []snapshot {
 	var out []snapshot
 	for i := range t.shards {
 		sh := &t.shards[i]
@@ -173,7 +177,10 @@ func (t *tracker) take(idleBefore int64) []snapshot {
 				}
 				continue
 			}
-			p.dirty = false
+			p.dirty, p.lastSeen = false, now
+			if p.firstSeen == 0 {
+				p.firstSeen = now
+			}
 			out = append(out, p.copy(k))
 		}
 		sh.mu.Unlock()
