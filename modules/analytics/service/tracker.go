@@ -72,8 +72,9 @@ func newTracker() *tracker {
 }
 
 func (t *tracker) shard(k watchKey) *shard {
-	h := uint64(k.user)*0x9E3779B97F4A7C15 ^ uint64(k.video)*0xC2B2AE3D27D4EB4F
-	return &t.shards[(h>>32)%shardCount]
+	// Multiplying by large odd constants (wrapping) spreads sequential ids over the shards.
+	h := k.user*-0x61C8864680B583EB ^ k.video*-0x3D4D51C2D82B14B1
+	return &t.shards[(h>>32)&(shardCount-1)]
 }
 
 // record adds one response's spans.

@@ -19,6 +19,9 @@ import (
 // MiB).
 const MaxMoovBytes = 64 << 20
 
+// maxBox bounds box offsets and sizes (a petabyte), so that they add up within an int64.
+const maxBox = 1 << 50
+
 // topLevel are the box types an MP4 or QuickTime file may start with.
 var topLevel = map[string]bool{
 	"ftyp": true, "moov": true, "mdat": true, "free": true, "skip": true, "wide": true, "pnot": true, "uuid": true,
@@ -85,14 +88,15 @@ func readMoov(r io.ReadSeeker) ([]byte, error) {
 				return nil, unsupported("a fragmented MP4")
 			}
 		}
-		if bi.Size < bi.HeaderSize {
-			return nil, unsupported("a box of %d bytes", bi.Size)
+		if bi.Size < bi.HeaderSize || bi.Size > maxBox || bi.Offset > maxBox {
+			return nil, unsupported("a box of %d bytes at %d", bi.Size, bi.Offset)
 		}
+		start, end := int64(bi.Offset), int64(bi.Offset+bi.Size)
 		if bi.Type == mp4.BoxTypeMoov() {
 			if bi.Size > MaxMoovBytes {
 				return nil, unsupported("a movie box of %d bytes", bi.Size)
 			}
-			if _, err := r.Seek(int64(bi.Offset), io.SeekStart); err != nil {
+			if _, err := r.Seek(start, io.SeekStart); err != nil {
 				return nil, fmt.Errorf("seek: %w", err)
 			}
 			buf := make([]byte, bi.Size)
@@ -106,6 +110,6 @@ func readMoov(r io.ReadSeeker) ([]byte, error) {
 		if bi.ExtendToEOF {
 			return nil, unsupported("no movie box")
 		}
-		offset = int64(bi.Offset + bi.Size)
+		offset = end
 	}
 }

@@ -13,7 +13,7 @@ type track struct {
 	handler   string
 	timescale uint32
 	shift     int64 // the edit list's media time: decode times before it are not shown
-	chunks    []uint64
+	chunks    []int64
 	stsc      []mp4.StscEntry
 	sizes     []uint32 // per sample; empty when every sample has constSize
 	constSize uint32
@@ -52,12 +52,18 @@ func readTrack(r io.ReadSeeker, trak *mp4.BoxInfo) (*track, error) {
 				}
 			}
 		case *mp4.Stco:
-			t.chunks = make([]uint64, len(p.ChunkOffset))
+			t.chunks = make([]int64, len(p.ChunkOffset))
 			for i, o := range p.ChunkOffset {
-				t.chunks[i] = uint64(o)
+				t.chunks[i] = int64(o)
 			}
 		case *mp4.Co64:
-			t.chunks = p.ChunkOffset
+			t.chunks = make([]int64, len(p.ChunkOffset))
+			for i, o := range p.ChunkOffset {
+				if o > maxBox {
+					return nil, unsupported("a chunk at %d", o)
+				}
+				t.chunks[i] = int64(o)
+			}
 		case *mp4.Stsc:
 			t.stsc = p.Entries
 		case *mp4.Stsz:
@@ -77,19 +83,19 @@ func (t *track) index() (domain.Index, error) {
 	if t.timescale == 0 || len(t.chunks) == 0 || len(t.stsc) == 0 || len(t.stts) == 0 || t.count == 0 {
 		return domain.Index{}, unsupported("a %s track without samples (fragmented?)", t.handler)
 	}
-	if t.constSize == 0 && uint32(len(t.sizes)) < t.count {
+	if t.constSize == 0 && len(t.sizes) < int(t.count) {
 		return domain.Index{}, unsupported("a sample size table shorter than its count")
 	}
-	var ticks uint64
+	var ticks int64
 	for _, e := range t.stts {
-		ticks += uint64(e.SampleCount) * uint64(e.SampleDelta)
+		ticks += int64(e.SampleCount) * int64(e.SampleDelta)
 	}
 	scale := float64(t.timescale)
-	b := domain.NewIndexBuilder(float64(int64(ticks)-t.shift) / scale)
+	b := domain.NewIndexBuilder(float64(ticks-t.shift) / scale)
 
 	sample := uint32(0)
 	sttsAt, sttsLeft := 0, t.stts[0].SampleCount
-	var dts uint64
+	var dts int64
 	next := func() (time float64, ok bool) {
 		for sttsLeft == 0 {
 			sttsAt++
@@ -98,8 +104,8 @@ func (t *track) index() (domain.Index, error) {
 			}
 			sttsLeft = t.stts[sttsAt].SampleCount
 		}
-		time = float64(int64(dts)-t.shift) / scale
-		dts += uint64(t.stts[sttsAt].SampleDelta)
+		time = float64(dts-t.shift) / scale
+		dts += int64(t.stts[sttsAt].SampleDelta)
 		sttsLeft--
 		return time, true
 	}
@@ -110,7 +116,7 @@ func (t *track) index() (domain.Index, error) {
 			end = min(end, int(t.stsc[e+1].FirstChunk)-1)
 		}
 		for c := max(first, 0); c < end; c++ {
-			offset := int64(t.chunks[c])
+			offset := t.chunks[c]
 			for range entry.SamplesPerChunk {
 				if sample == t.count {
 					break
