@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -30,10 +31,11 @@ func (s *Service) Flush(ctx context.Context) error {
 	var firstErr error
 	var retry []watchKey
 	watches := make([]domain.Watch, 0, len(taken))
+	failed := unreadable{}
 	for _, snap := range taken {
-		w, err := s.watch(ctx, snap)
+		w, err := s.watch(ctx, snap, failed)
 		if err != nil {
-			firstErr = cmpErr(firstErr, err)
+			firstErr = firstOf(firstErr, err)
 			retry = append(retry, snap.key)
 			continue
 		}
@@ -42,10 +44,7 @@ func (s *Service) Flush(ctx context.Context) error {
 		}
 	}
 	slices.SortFunc(watches, func(a, b domain.Watch) int {
-		if a.VideoID != b.VideoID {
-			return cmpInt(a.VideoID, b.VideoID)
-		}
-		return cmpInt(a.UserID, b.UserID)
+		return cmp.Or(cmp.Compare(a.VideoID, b.VideoID), cmp.Compare(a.UserID, b.UserID))
 	})
 	if len(watches) > 0 {
 		err := s.UoW.Do(ctx, func(ctx context.Context) error { return s.Repo.Merge(ctx, watches) })
@@ -53,7 +52,7 @@ func (s *Service) Flush(ctx context.Context) error {
 			for _, w := range watches {
 				retry = append(retry, watchKey{w.UserID, w.VideoID})
 			}
-			firstErr = cmpErr(firstErr, fmt.Errorf("write watches: %w", err))
+			firstErr = firstOf(firstErr, fmt.Errorf("write watches: %w", err))
 		} else {
 			s.stats.written.Add(int64(len(watches)))
 		}
@@ -67,32 +66,40 @@ func (s *Service) Flush(ctx context.Context) error {
 	return firstErr
 }
 
-func cmpErr(first, err error) error {
+func firstOf(first, err error) error {
 	if first != nil {
 		return first
 	}
 	return err
 }
 
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
+// unreadable remembers, for one flush, the maps that could not be read, so that each
+// viewer of a video whose original the storage cannot serve right now does not try again.
+type unreadable map[timelineKey]error
+
+// try returns the map get reads, or the error it gave earlier in this flush. The key of
+// an original is its video with no rendition.
+func try[T any](failed unreadable, k timelineKey, get func() (T, error)) (T, error) {
+	if err, ok := failed[k]; ok {
+		var zero T
+		return zero, err
 	}
-	return 0
+	v, err := get()
+	if err != nil && !errors.Is(err, domain.ErrUnsupported) {
+		failed[k] = err
+	}
+	return v, err
 }
 
 // watch maps one pair's spans to seconds. A file whose bytes cannot be mapped adds
 // nothing; a map that could not be read is an error.
-func (s *Service) watch(ctx context.Context, snap snapshot) (domain.Watch, error) {
+func (s *Service) watch(ctx context.Context, snap snapshot, failed unreadable) (domain.Watch, error) {
 	w := domain.Watch{
 		VideoID: snap.key.video, UserID: snap.key.user,
 		FirstSeen: time.Unix(0, snap.firstSeen).UTC(), LastSeen: time.Unix(0, snap.lastSeen).UTC(),
 	}
 	if len(snap.original) > 0 {
-		x, err := s.maps.index(ctx, w.VideoID)
+		x, err := try(failed, timelineKey{video: w.VideoID}, func() (*domain.Index, error) { return s.maps.index(ctx, w.VideoID) })
 		switch {
 		case err == nil:
 			x.Watched(snap.original, &w.Seconds)
@@ -102,7 +109,9 @@ func (s *Service) watch(ctx context.Context, snap snapshot) (domain.Watch, error
 		}
 	}
 	for rendition, h := range snap.renditions {
-		t, err := s.maps.timeline(ctx, w.VideoID, rendition)
+		t, err := try(failed, timelineKey{w.VideoID, rendition}, func() (domain.Timeline, error) {
+			return s.maps.timeline(ctx, w.VideoID, rendition)
+		})
 		if errors.Is(err, domain.ErrUnsupported) {
 			continue
 		}

@@ -150,6 +150,7 @@ func TestServedIgnored(t *testing.T) {
 	e.svc.Served(domain.Served{Kind: 99, UserID: user, VideoID: video, Spans: []domain.Span{all}}) // not media
 	e.svc.Served(segment(user, "360p/init.mp4", 900, domain.Span{Start: 0, End: 900}))             // no number
 	e.svc.Served(segment(user, "seg_00001.m4s", 900, domain.Span{Start: 0, End: 900}))             // no rendition
+	e.svc.Served(segment(user, "/seg_00001.m4s", 900, domain.Span{Start: 0, End: 900}))            // an empty one
 	e.flush(t)
 	if e.repo.Merges != 0 || e.svc.Stats().Pending != 0 {
 		t.Fatalf("merges %d, pending %d", e.repo.Merges, e.svc.Stats().Pending)
@@ -204,8 +205,13 @@ func TestFailuresAreRetried(t *testing.T) {
 	e := newEnv(t, false)
 	e.media.Err = errors.New("storage down")
 	e.svc.Served(original(user, video, domain.Span{Start: 1000, End: 1100}))
+	e.svc.Served(original(user+1, video, domain.Span{Start: 1000, End: 1100}))
+	e.svc.Served(original(user+2, video, domain.Span{Start: 1000, End: 1100}))
 	if err := e.svc.Flush(context.Background()); err == nil {
 		t.Fatal("a flush that could not read the original succeeded")
+	}
+	if e.media.Opens != 1 {
+		t.Fatalf("the unreadable original was tried %d times in one flush", e.media.Opens)
 	}
 	e.media.Err = nil
 	e.repo.Err = errors.New("database down")
@@ -214,10 +220,12 @@ func TestFailuresAreRetried(t *testing.T) {
 	}
 	e.repo.Err = nil
 	e.flush(t)
-	if got := e.seconds(t, video, user); !slices.Equal(got, []int{0}) {
-		t.Fatalf("seconds after recovery %v", got)
+	for u := int64(user); u <= user+2; u++ {
+		if got := e.seconds(t, video, u); !slices.Equal(got, []int{0}) {
+			t.Fatalf("user %d's seconds after recovery %v", u, got)
+		}
 	}
-	if s := e.svc.Stats(); s.FailedFlushes != 2 || s.Flushes != 1 || s.Written != 1 {
+	if s := e.svc.Stats(); s.FailedFlushes != 2 || s.Flushes != 1 || s.Written != 3 {
 		t.Fatalf("stats %+v", s)
 	}
 }
