@@ -5,7 +5,9 @@
 # request_rate compares requests/s with 1 KiB ranges (target ≥ 0.5).
 # Each also compares vms with a second vms on the same database and files started with
 # OFF_ENV (default ANALYTICS=off: watch analytics take in nothing), in alternating rounds:
-# bulk_stream_analytics and request_rate_analytics (target ≥ 0.95).
+# bulk_stream_analytics and request_rate_analytics compare throughput (target ≥ 0.95),
+# *_analytics_cpu the server's CPU time per request (target ≤ 1.05), which other work on
+# the machine disturbs less.
 # Env: DURATION (default 10s), SMOKE=1 (3 s, 32 MiB video), WRK_CONNECTIONS (64),
 # BENCH_ONLY=bulk_stream|request_rate, OFF_ENV, ROUNDS (2; 1 in smoke mode).
 source "$(dirname "$0")/lib/common.sh"
@@ -22,6 +24,7 @@ create_db stream
 db=$DB_URL
 port=$(free_port)
 start_vms vms "$port" "$db"
+on_pid=$VMS_PID
 base="http://127.0.0.1:$port"
 
 signup "$base" "Bench Stream $$" "admin-$$@bench.example" "bench-password-1" >/dev/null
@@ -47,6 +50,7 @@ code=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $viewer
 # The same server with OFF_ENV, sharing the database, the secret and the stored file.
 oport=$(free_port)
 start_vms vms-off "$oport" "$db" STORAGE_URL="file://$WORK/vms/videos" "${off_env[@]}"
+off_pid=$VMS_PID
 obase="http://127.0.0.1:$oport"
 
 nport=$(free_port)
@@ -69,6 +73,18 @@ run_wrk() {
 	echo "$line"
 }
 
+# pid_cpu PID: CPU seconds (user + system) the process has used.
+pid_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($14 + $15) / hz }' "/proc/$1/stat"; }
+
+# timed_wrk PID URL_BASE CHUNK: run_wrk against one server; prints the WRK line and the
+# server's CPU seconds during it.
+timed_wrk() {
+	local c0 line
+	c0=$(pid_cpu "$1")
+	line=$(run_wrk "$2" "/v1/videos/stream/$video" "$3" "$viewer")
+	echo "$line cpu_s=$(awk -v a="$c0" -v b="$(pid_cpu "$1")" 'BEGIN { print b - a }')"
+}
+
 # rate LINE CHUNK UNIT: MiB/s (bytes) or req/s (reqs) of a WRK summary line.
 rate() {
 	if [ "$3" = bytes ]; then
@@ -84,12 +100,16 @@ measure() {
 	local v o n c0 x0 s0 on=0 off=0
 	c0=$(cpu_seconds "^$VMS_BIN serve")
 	read -r x0 s0 < <(sql "$db" "SELECT (xact_commit + xact_rollback) || ' ' || sessions FROM pg_stat_database WHERE datname = current_database()")
-	local requests=0
+	local requests=0 on_cpu=0 on_req=0 off_cpu=0 off_req=0
 	for _ in $(seq 1 "$rounds"); do
-		v=$(run_wrk "$base" "/v1/videos/stream/$video" "$chunk" "$viewer")
-		o=$(run_wrk "$obase" "/v1/videos/stream/$video" "$chunk" "$viewer")
+		v=$(timed_wrk "$on_pid" "$base" "$chunk")
+		o=$(timed_wrk "$off_pid" "$obase" "$chunk")
 		on=$(awk -v a="$on" -v b="$(rate "$v" "$chunk" "$kind")" -v n="$rounds" 'BEGIN { print a + b / n }')
 		off=$(awk -v a="$off" -v b="$(rate "$o" "$chunk" "$kind")" -v n="$rounds" 'BEGIN { print a + b / n }')
+		on_cpu=$(awk -v a="$on_cpu" -v b="$(field "$v" cpu_s)" 'BEGIN { print a + b }')
+		off_cpu=$(awk -v a="$off_cpu" -v b="$(field "$o" cpu_s)" 'BEGIN { print a + b }')
+		on_req=$((on_req + $(field "$v" requests)))
+		off_req=$((off_req + $(field "$o" requests)))
 		requests=$((requests + $(field "$v" requests) + $(field "$o" requests)))
 	done
 	# Diagnostics of the vms runs (both servers): CPU time, database statements per request
@@ -101,6 +121,8 @@ measure() {
 	n=$(run_wrk "http://127.0.0.1:$nport" /video "$chunk" "")
 	result "$name" vms "$on" nginx "$(rate "$n" "$chunk" "$kind")" "$unit" ">=" "$target"
 	result "${name}_analytics" on "$on" off "$off" "$unit" ">=" 0.95
+	result "${name}_analytics_cpu" on "$(awk -v c="$on_cpu" -v r="$on_req" 'BEGIN { print c * 1e6 / r }')" \
+		off "$(awk -v c="$off_cpu" -v r="$off_req" 'BEGIN { print c * 1e6 / r }')" µs/req "<=" 1.05
 }
 
 case "${BENCH_ONLY:-all}" in

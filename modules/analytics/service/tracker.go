@@ -84,7 +84,7 @@ func (t *tracker) record(d domain.Served) {
 	if d.Kind == domain.ServedSegment {
 		r, name, ok := strings.Cut(d.Path, "/")
 		n, okn := domain.SegmentNumber(name)
-		if !ok || !okn || r == "" {
+		if !ok || !okn || r == "" || n > domain.MaxSegments {
 			return
 		}
 		rendition, number = r, n
