@@ -29,9 +29,20 @@ var topLevel = map[string]bool{
 
 // Build reads the file's movie box and indexes its video track (the first sound track
 // when it has no video). A file that is not MP4 or QuickTime, a fragmented MP4 (samples
-// in movie fragments) and a file without a track to index are domain.ErrUnsupported.
-func Build(r io.ReadSeeker) (domain.Index, error) {
-	moov, err := readMoov(r)
+// in movie fragments), a malformed one and a file without a track to index are
+// domain.ErrUnsupported; a failure of r itself (the storage) is returned as it is.
+func Build(r io.ReadSeeker) (x domain.Index, err error) {
+	defer func() {
+		// The parser is not trusted with anyone's bytes: a panic is a file it cannot read.
+		if p := recover(); p != nil {
+			x, err = domain.Index{}, unsupported("the MP4 parser failed: %v", p)
+		}
+	}()
+	wr := &watchedReader{r: r}
+	moov, size, err := readMoov(wr)
+	if err != nil && wr.err == nil && !errors.Is(err, domain.ErrUnsupported) {
+		err = unsupported("%v", err)
+	}
 	if err != nil {
 		return domain.Index{}, err
 	}
@@ -48,7 +59,7 @@ func Build(r io.ReadSeeker) (domain.Index, error) {
 		}
 		switch t.handler {
 		case "vide":
-			return t.index()
+			return t.index(size)
 		case "soun":
 			if sound == nil {
 				sound = t
@@ -56,9 +67,32 @@ func Build(r io.ReadSeeker) (domain.Index, error) {
 		}
 	}
 	if sound != nil {
-		return sound.index()
+		return sound.index(size)
 	}
 	return domain.Index{}, unsupported("no video or sound track")
+}
+
+// watchedReader remembers the first failure of the reader it wraps, so that a failing
+// storage can be told from a malformed file.
+type watchedReader struct {
+	r   io.ReadSeeker
+	err error
+}
+
+func (w *watchedReader) Read(p []byte) (int, error) {
+	n, err := w.r.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) && w.err == nil {
+		w.err = err
+	}
+	return n, err
+}
+
+func (w *watchedReader) Seek(offset int64, whence int) (int64, error) {
+	n, err := w.r.Seek(offset, whence)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	return n, err
 }
 
 func unsupported(format string, args ...any) error {
@@ -66,49 +100,53 @@ func unsupported(format string, args ...any) error {
 }
 
 // readMoov finds the movie box among the top-level boxes (at the start or the end of the
-// file) and reads it whole.
-func readMoov(r io.ReadSeeker) ([]byte, error) {
+// file) and reads it whole; it also returns the file's size.
+func readMoov(r io.ReadSeeker) (moov []byte, size int64, err error) {
+	size, err = r.Seek(0, io.SeekEnd)
+	if err != nil {
+		return nil, 0, fmt.Errorf("seek: %w", err)
+	}
 	var offset int64
 	for first := true; ; first = false {
 		if _, err := r.Seek(offset, io.SeekStart); err != nil {
-			return nil, fmt.Errorf("seek: %w", err)
+			return nil, 0, fmt.Errorf("seek: %w", err)
 		}
 		bi, err := mp4.ReadBoxInfo(r)
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, unsupported("no movie box")
+			return nil, 0, unsupported("no movie box")
 		}
 		if err != nil {
-			return nil, fmt.Errorf("read a box header: %w", err)
+			return nil, 0, fmt.Errorf("read a box header: %w", err)
 		}
 		if !topLevel[bi.Type.String()] {
 			if first {
-				return nil, unsupported("not an MP4 or QuickTime file")
+				return nil, 0, unsupported("not an MP4 or QuickTime file")
 			}
 			if bi.Type == mp4.BoxTypeMoof() {
-				return nil, unsupported("a fragmented MP4")
+				return nil, 0, unsupported("a fragmented MP4")
 			}
 		}
 		if bi.Size < bi.HeaderSize || bi.Size > maxBox || bi.Offset > maxBox {
-			return nil, unsupported("a box of %d bytes at %d", bi.Size, bi.Offset)
+			return nil, 0, unsupported("a box of %d bytes at %d", bi.Size, bi.Offset)
 		}
 		start, end := int64(bi.Offset), int64(bi.Offset+bi.Size)
 		if bi.Type == mp4.BoxTypeMoov() {
-			if bi.Size > MaxMoovBytes {
-				return nil, unsupported("a movie box of %d bytes", bi.Size)
+			if bi.Size > MaxMoovBytes || end > size {
+				return nil, 0, unsupported("a movie box of %d bytes at %d in %d", bi.Size, start, size)
 			}
 			if _, err := r.Seek(start, io.SeekStart); err != nil {
-				return nil, fmt.Errorf("seek: %w", err)
+				return nil, 0, fmt.Errorf("seek: %w", err)
 			}
 			buf := make([]byte, bi.Size)
 			if _, err := io.ReadFull(r, buf); errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-				return nil, unsupported("a movie box cut short")
+				return nil, 0, unsupported("a movie box cut short")
 			} else if err != nil {
-				return nil, fmt.Errorf("read the movie box: %w", err)
+				return nil, 0, fmt.Errorf("read the movie box: %w", err)
 			}
-			return buf, nil
+			return buf, size, nil
 		}
-		if bi.ExtendToEOF {
-			return nil, unsupported("no movie box")
+		if bi.ExtendToEOF || end >= size {
+			return nil, 0, unsupported("no movie box")
 		}
 		offset = end
 	}

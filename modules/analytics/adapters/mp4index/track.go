@@ -8,6 +8,10 @@ import (
 	"vms/modules/analytics/domain"
 )
 
+// maxSamples bounds the samples of a track walked (a day of 120 fps video is ten
+// million), so that a small crafted sample table cannot keep the flush busy.
+const maxSamples = 20_000_000
+
 // track is the part of a trak box the index needs.
 type track struct {
 	handler   string
@@ -79,9 +83,12 @@ func readTrack(r io.ReadSeeker, trak *mp4.BoxInfo) (*track, error) {
 // sizes follow one another from the chunk's offset) and gives each its decode time from
 // stts, less the edit list's shift. Decode time is within a few frames of presentation
 // time, far finer than the seconds counted.
-func (t *track) index() (domain.Index, error) {
+func (t *track) index(fileSize int64) (domain.Index, error) {
 	if t.timescale == 0 || len(t.chunks) == 0 || len(t.stsc) == 0 || len(t.stts) == 0 || t.count == 0 {
 		return domain.Index{}, unsupported("a %s track without samples (fragmented?)", t.handler)
+	}
+	if t.count > maxSamples || int64(t.constSize)*int64(t.count) > fileSize {
+		return domain.Index{}, unsupported("%d samples", t.count)
 	}
 	if t.constSize == 0 && len(t.sizes) < int(t.count) {
 		return domain.Index{}, unsupported("a sample size table shorter than its count")
