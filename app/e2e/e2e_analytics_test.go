@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"errors"
 	"io"
 	"math"
 	"net"
@@ -27,42 +26,27 @@ import (
 )
 
 // The analytics clips: 40 seconds at 25 fps with a key frame every 2 s (one GOP), about
-// 2 Mbit/s of video and AAC sound, with the moov index first or last. Encoded once per
-// test binary.
+// 2 Mbit/s of video and AAC sound, with the moov index first (fast.mp4) or last (end.mp4).
 const (
 	clipSeconds = 40
 	clipGOP     = 2.0
 )
 
-var (
-	clipsOnce sync.Once
-	clipsDir  string
-	clipsErr  error
-)
-
-func analyticsClip(t *testing.T, name string) string {
+// encodeClips encodes the clips into a folder of the test and returns it.
+func encodeClips(t *testing.T) string {
 	t.Helper()
-	clipsOnce.Do(func() {
-		clipsDir, clipsErr = os.MkdirTemp("", "vms-analytics-clips")
-		if clipsErr != nil {
-			return
+	dir := t.TempDir()
+	for file, opts := range map[string][]string{"fast.mp4": {"-movflags", "+faststart"}, "end.mp4": nil} {
+		args := []string{"-nostdin", "-v", "error", "-y",
+			"-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i", "sine=frequency=440",
+			"-t", strconv.Itoa(clipSeconds), "-c:v", "libx264", "-preset", "ultrafast", "-g", "50", "-b:v", "2M",
+			"-maxrate", "2M", "-bufsize", "1M", "-c:a", "aac"}
+		args = append(append(args, opts...), filepath.Join(dir, file))
+		if out, err := exec.Command(ffmpegTool(t, "ffmpeg"), args...).CombinedOutput(); err != nil {
+			t.Fatalf("encode %s: %v\n%s", file, err, out)
 		}
-		for file, opts := range map[string][]string{"fast.mp4": {"-movflags", "+faststart"}, "end.mp4": nil} {
-			args := []string{"-nostdin", "-v", "error", "-y",
-				"-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i", "sine=frequency=440",
-				"-t", strconv.Itoa(clipSeconds), "-c:v", "libx264", "-preset", "ultrafast", "-g", "50", "-b:v", "2M",
-				"-maxrate", "2M", "-bufsize", "1M", "-c:a", "aac"}
-			args = append(append(args, opts...), filepath.Join(clipsDir, file))
-			if out, err := exec.Command("ffmpeg", args...).CombinedOutput(); err != nil {
-				clipsErr = errors.New(err.Error() + ": " + string(out))
-				return
-			}
-		}
-	})
-	if clipsErr != nil {
-		t.Fatalf("encode the analytics clips (ffmpeg is needed): %v", clipsErr)
 	}
-	return filepath.Join(clipsDir, name)
+	return dir
 }
 
 // clipPacket is a video packet of a clip as ffprobe sees it.
@@ -222,7 +206,8 @@ func near(t *testing.T, what string, got, want, tolerance float64) {
 // only the index at the end. The seconds reported match the media time fetched within
 // one GOP (2 s) for originals and one segment for HLS; the index alone is no viewing.
 func TestWatchAnalyticsEndToEnd(t *testing.T) {
-	fast, end := analyticsClip(t, "fast.mp4"), analyticsClip(t, "end.mp4")
+	clips := encodeClips(t)
+	fast, end := filepath.Join(clips, "fast.mp4"), filepath.Join(clips, "end.mp4")
 	fastPackets, endPackets := clipPackets(t, fast), clipPackets(t, end)
 	env := map[string]string{"MEDIA_PROCESSING": "required", "HLS_LADDER": "144", "ANALYTICS_FLUSH_INTERVAL": "50ms"}
 	apptest.Each(t, env, func(t *testing.T, a *apptest.App) {
@@ -382,7 +367,7 @@ func startReplica(t *testing.T, cfg config.Config) (a *apptest.App, stop func())
 // completes the video in the figures a third server reads. Nothing is flushed before the
 // stops (the interval is an hour).
 func TestWatchAnalyticsAcrossReplicasAndRestarts(t *testing.T) {
-	clip := analyticsClip(t, "fast.mp4")
+	clip := filepath.Join(encodeClips(t), "fast.mp4")
 	data, err := os.ReadFile(clip)
 	if err != nil {
 		t.Fatal(err)
