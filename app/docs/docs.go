@@ -2798,6 +2798,73 @@ const docTemplate = `{
                 }
             }
         },
+        "/v1/videos/{id}/analytics": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Who watched how much of the video, from what the server itself sent: the byte ranges of the original (MP4 or QuickTime, mapped to media time through the file's sample index) and the HLS segments (through the rendition's playlist) each user fetched. A second counts for a user when all of its bytes were sent to them, once however often; a player that fetches only the index at the end of the file has watched nothing. Completion is at least 90 % of the duration watched; retention has 20 shares, one per twentieth of the duration. Originals in other formats (WebM, …) and videos registered from a source URL count nothing. The figures are flushed from memory every ANALYTICS_FLUSH_INTERVAL (10 s by default) on each replica. Needs an admin of the owning corporation.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "videos"
+                ],
+                "summary": "A video's watch analytics",
+                "operationId": "getVideoAnalytics",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "video id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.analyticsResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "id is not a positive integer",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "caller is not an admin",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such live video in the caller's corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/v1/videos/{id}/hls/master.m3u8": {
             "get": {
                 "security": [
@@ -4296,6 +4363,74 @@ const docTemplate = `{
                     "type": "string",
                     "format": "date-time",
                     "example": "2026-01-01T00:00:00Z"
+                }
+            }
+        },
+        "httpapi.analyticsResponse": {
+            "type": "object",
+            "required": [
+                "completion_rate",
+                "median_watch_seconds",
+                "retention",
+                "total_watch_seconds",
+                "unique_viewers"
+            ],
+            "properties": {
+                "completion_rate": {
+                    "description": "the share of viewers who watched at least 90 % of the duration",
+                    "type": "number",
+                    "maximum": 1,
+                    "minimum": 0,
+                    "example": 0.25
+                },
+                "median_watch_seconds": {
+                    "description": "the median of the viewers' distinct seconds watched; 0 without viewers",
+                    "type": "number",
+                    "minimum": 0,
+                    "example": 118.5
+                },
+                "retention": {
+                    "description": "20 shares, one per twentieth of the duration: the viewers who watched the second at its middle",
+                    "type": "array",
+                    "maxItems": 20,
+                    "minItems": 20,
+                    "items": {
+                        "type": "number"
+                    },
+                    "example": [
+                        1,
+                        1,
+                        0.92,
+                        0.92,
+                        0.83,
+                        0.83,
+                        0.75,
+                        0.75,
+                        0.67,
+                        0.58,
+                        0.58,
+                        0.5,
+                        0.5,
+                        0.42,
+                        0.42,
+                        0.33,
+                        0.33,
+                        0.25,
+                        0.25,
+                        0.25
+                    ]
+                },
+                "total_watch_seconds": {
+                    "description": "each viewer's distinct seconds watched, added up",
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 1534
+                },
+                "unique_viewers": {
+                    "description": "users who watched at least one whole second",
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 12
                 }
             }
         },

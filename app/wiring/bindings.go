@@ -6,6 +6,9 @@ import (
 
 	"go.uber.org/fx"
 
+	"vms/modules/analytics"
+	analyticsports "vms/modules/analytics/ports"
+	analyticsservice "vms/modules/analytics/service"
 	"vms/modules/auth"
 	authports "vms/modules/auth/ports"
 	authservice "vms/modules/auth/service"
@@ -44,6 +47,7 @@ var Modules = fx.Options(
 	user.Module,
 	auth.Module,
 	usage.Module,
+	analytics.Module,
 )
 
 // Bindings connects each consumer's port to the module that serves it. A supplier whose
@@ -72,6 +76,9 @@ var Bindings = fx.Provide(
 	func(s *usageservice.Service) uploadports.Quota { return s },
 	func(l *usageservice.Ledger) mediaports.Usage { return l },
 	newDeliveries,
+	// video and media serve analytics (analytics.go).
+	func(m *mediaservice.Service, s videoports.Storage) analyticsports.Media { return analyticsMedia{m, s} },
+	func(o videoservice.Owners) analyticsports.Videos { return o },
 )
 
 // uploadVideos lets the upload module register finished files through the video module:
@@ -190,22 +197,16 @@ func (f mediaFiles) Put(ctx context.Context, r io.Reader, contentType string) (s
 
 func (f mediaFiles) Delete(ctx context.Context, key string) error { return f.storage.Delete(ctx, key) }
 
-// deliveries hands what each stream and HLS response wrote to every module that learns
-// from it, in order. Delivered runs after the response's body, on its goroutine: each
-// receiver only counts in memory.
-type deliveries []videoports.Deliveries
-
-func (ds deliveries) Delivered(ctx context.Context, d videodomain.Delivery) {
-	for _, x := range ds {
-		x.Delivered(ctx, d)
-	}
-}
-
-// newDeliveries lists the receivers of deliveries: usage metering (USAGE_METERING).
-func newDeliveries(cfg config.Config, meter *usageservice.Meter) videoports.Deliveries {
+// newDeliveries lists the receivers of what each stream and HLS response wrote (the
+// deliveries fan-out, analytics.go): usage metering (USAGE_METERING) and watch analytics
+// (ANALYTICS).
+func newDeliveries(cfg config.Config, meter *usageservice.Meter, watch *analyticsservice.Service) videoports.Deliveries {
 	var ds deliveries
 	if cfg.UsageMetering {
 		ds = append(ds, meteredDeliveries{meter})
+	}
+	if cfg.Analytics == "on" {
+		ds = append(ds, analyticsDeliveries{watch})
 	}
 	return ds
 }

@@ -28,8 +28,9 @@ import (
 
 // Module provides the video routes, the storage readiness check and the handler that
 // removes a deleted corporation's videos. It needs ports.CorporationPlans, ports.Users
-// and ports.PlaybackTokens from the corporation, user and auth modules, and ports.Media
-// from the media module, and ports.Quota and ports.Deliveries (usage metering).
+// and ports.PlaybackTokens from the corporation, user and auth modules, ports.Media
+// from the media module, and ports.Quota and ports.Deliveries (what streams wrote, for
+// usage metering and watch analytics) from app/wiring.
 var Module = fx.Module("video",
 	fx.Provide(
 		fx.Private,
@@ -47,6 +48,8 @@ var Module = fx.Module("video",
 		provideStorage,
 		// Registering finished resumable uploads serves the upload module (bound in app/wiring).
 		func(s *service.Service) service.Stored { return s.Stored() },
+		// Who owns a video serves the analytics module (bound in app/wiring).
+		func(s *service.Service) service.Owners { return s.Owners() },
 		fx.Annotate(httpapi.New, fx.As(new(httpserver.Registrar)), fx.ResultTags(`group:"routes"`)),
 		fx.Annotate(storageCheck, fx.ResultTags(`group:"checks"`)),
 		fx.Annotate(service.NewCorporationCleanup, fx.ResultTags(`group:"event_handlers"`)),
@@ -94,8 +97,8 @@ type ServiceParams struct {
 	Clock     ports.Clock
 	Live      *service.LiveCache
 	HLSKeys   *service.HLSKeys
-	// From the usage module (bound in app/wiring): storage quotas, and what stream
-	// responses wrote.
+	// From app/wiring: storage quotas (usage module), and who hears what stream
+	// responses wrote (usage metering, watch analytics).
 	Quota      ports.Quota
 	Deliveries ports.Deliveries
 }

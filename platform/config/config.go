@@ -63,6 +63,10 @@ type Config struct {
 	// (USAGE_FLUSH_INTERVAL).
 	UsageMetering      bool
 	UsageFlushInterval time.Duration
+	// Analytics is "on" (watch analytics take in what streams serve) or "off" (ANALYTICS).
+	Analytics string
+	// AnalyticsFlushInterval is how often served spans are written (ANALYTICS_FLUSH_INTERVAL).
+	AnalyticsFlushInterval time.Duration
 }
 
 // Production reports whether APP_ENV is production.
@@ -136,6 +140,8 @@ func Load(env Lookup) (Config, error) {
 	c.PaidStorageQuota = r.quota("PAID_STORAGE_QUOTA", 0)
 	c.UsageMetering = r.oneOf("USAGE_METERING", "on", "on", "off") == "on"
 	c.UsageFlushInterval = r.duration("USAGE_FLUSH_INTERVAL", 10*time.Second)
+	c.Analytics = r.oneOf("ANALYTICS", "on", "on", "off")
+	c.AnalyticsFlushInterval = r.duration("ANALYTICS_FLUSH_INTERVAL", 10*time.Second)
 	if r.err != nil {
 		return Config{}, r.err
 	}
