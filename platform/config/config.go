@@ -54,6 +54,9 @@ type Config struct {
 	CORSOrigins []string
 	// UploadExpiry is how long an unfinished resumable upload is kept (UPLOAD_EXPIRY).
 	UploadExpiry time.Duration
+	// AllowPrivateWebhooks lets webhook URLs point at internal addresses
+	// (ALLOW_PRIVATE_WEBHOOKS).
+	AllowPrivateWebhooks bool
 }
 
 // Production reports whether APP_ENV is production.
@@ -123,6 +126,7 @@ func Load(env Lookup) (Config, error) {
 	c.HLSLadder = r.heights("HLS_LADDER", []int{360, 720, 1080})
 	c.CORSOrigins = r.origins("CORS_ORIGINS")
 	c.UploadExpiry = r.duration("UPLOAD_EXPIRY", 24*time.Hour)
+	c.AllowPrivateWebhooks = r.boolean("ALLOW_PRIVATE_WEBHOOKS", false)
 	if r.err != nil {
 		return Config{}, r.err
 	}
@@ -160,6 +164,9 @@ func (c *Config) validateURLs() error {
 	}
 	if c.Production() && c.AllowPrivateSources {
 		return &SettingError{Name: "ALLOW_PRIVATE_SOURCES", Value: "true", Reason: "is unsafe with APP_ENV=production"}
+	}
+	if c.Production() && c.AllowPrivateWebhooks {
+		return &SettingError{Name: "ALLOW_PRIVATE_WEBHOOKS", Value: "true", Reason: "is unsafe with APP_ENV=production"}
 	}
 	return nil
 }

@@ -74,6 +74,33 @@ func (i *Inserter) Insert(ctx context.Context, args river.JobArgs, opts *river.I
 	})
 }
 
+// InsertMany inserts several jobs at once inside the unit of work carried by ctx (or a
+// new one when there is none), like Insert.
+func (i *Inserter) InsertMany(ctx context.Context, params []river.InsertManyParams) error {
+	if len(params) == 0 {
+		return nil
+	}
+	return i.db.Do(ctx, func(ctx context.Context) error {
+		tx, ok := database.SQLTx(ctx)
+		if !ok {
+			return errors.New("insert jobs: the unit of work has no database/sql transaction")
+		}
+		if _, err := i.client.InsertManyTx(ctx, tx, params); err != nil {
+			return fmt.Errorf("insert %d %s jobs: %w", len(params), params[0].Args.Kind(), err)
+		}
+		return nil
+	})
+}
+
+// Queue is a queue of its own that a module's jobs go to (InsertOpts.Queue), worked by
+// up to MaxWorkers jobs at once per replica beside the default queue's JOB_WORKERS: short
+// I/O-bound jobs (webhook deliveries) then never wait behind long ones (media processing).
+// Modules contribute queues through the "job_queues" value group.
+type Queue struct {
+	Name       string
+	MaxWorkers int
+}
+
 // Registration adds a module's workers to River's registry (river.AddWorkerSafely).
 type Registration func(*river.Workers) error
 
@@ -118,8 +145,9 @@ type Jobs struct {
 	done     chan struct{}
 }
 
-// New builds the client with every registered worker; it starts working with Start.
-func New(db *database.DB, databaseURL string, s Settings, log *slog.Logger, metrics *Metrics, regs []Registration) (*Jobs, error) {
+// New builds the client with every registered worker, working the default queue and the
+// given queues; it starts working with Start.
+func New(db *database.DB, databaseURL string, s Settings, log *slog.Logger, metrics *Metrics, regs []Registration, queues ...Queue) (*Jobs, error) {
 	workers := river.NewWorkers()
 	for _, r := range regs {
 		if err := r(workers); err != nil {
@@ -140,6 +168,9 @@ func New(db *database.DB, databaseURL string, s Settings, log *slog.Logger, metr
 		FetchCooldown:        min(s.PollInterval, fetchCooldown),
 		Logger:               log.With("component", "jobs"),
 		ErrorHandler:         errorLogger{log},
+	}
+	for _, q := range queues {
+		cfg.Queues[q.Name] = river.QueueConfig{MaxWorkers: q.MaxWorkers}
 	}
 	if len(regs) == 0 {
 		// Nothing to work here: an insert-only client.
