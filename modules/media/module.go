@@ -49,6 +49,7 @@ type ServiceParams struct {
 	Files  ports.Files
 	Queue  ports.Queue
 	UoW    ports.UnitOfWork
+	Events events.Publisher
 }
 
 // NewService finds the media tools as MEDIA_PROCESSING says and builds the service:
@@ -60,7 +61,7 @@ func NewService(p ServiceParams) (*service.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := service.Deps{Repo: p.Repo, Files: p.Files, Queue: p.Queue, UoW: p.UoW, Log: p.Log, Ladder: p.Config.HLSLadder}
+	d := service.Deps{Repo: p.Repo, Files: p.Files, Queue: p.Queue, UoW: p.UoW, Log: p.Log, Ladder: p.Config.HLSLadder, Publisher: p.Events}
 	switch {
 	case tools != nil:
 		d.Tools = tools
