@@ -167,8 +167,11 @@ func TestMigrateCommand(t *testing.T) {
 	if out := run(0, "migrate", "up"); !strings.Contains(out, "up to date") {
 		t.Fatalf("second up: %s", out)
 	}
-	if out := run(0, "migrate", "down"); !strings.Contains(out, "rolled back") || !strings.Contains(out, "00007_uploads.sql") {
+	if out := run(0, "migrate", "down"); !strings.Contains(out, "rolled back") || !strings.Contains(out, "00015_webhooks.sql") {
 		t.Fatalf("down: %s", out)
+	}
+	if out := run(0, "migrate", "down"); !strings.Contains(out, "rolled back") || !strings.Contains(out, "00007_uploads.sql") {
+		t.Fatalf("down again: %s", out)
 	}
 	if out := run(0, "migrate", "status"); !strings.Contains(out, "pending") {
 		t.Fatalf("status after down: %s", out)

@@ -27,6 +27,8 @@ import (
 	videodomain "vms/modules/video/domain"
 	videoports "vms/modules/video/ports"
 	videoservice "vms/modules/video/service"
+	"vms/modules/webhook"
+	webhookports "vms/modules/webhook/ports"
 	"vms/platform/principal"
 )
 
@@ -39,6 +41,7 @@ var Modules = fx.Options(
 	corporation.Module,
 	user.Module,
 	auth.Module,
+	webhook.Module,
 )
 
 // Bindings connects each consumer's port to the module that serves it. A supplier whose
@@ -60,6 +63,8 @@ var Bindings = fx.Provide(
 	func(s videoports.Storage) mediaports.Files { return mediaFiles{s} },
 	// video serves upload: finished resumable uploads become videos.
 	func(s videoservice.Stored) uploadports.Videos { return uploadVideos{s} },
+	// video serves webhook: who owns the video a media event names.
+	func(o *videoservice.Owners) webhookports.Videos { return o },
 )
 
 // uploadVideos lets the upload module register finished files through the video module.
