@@ -44,7 +44,8 @@ type Repository interface {
 	// worker); ok is false when either is gone.
 	Target(ctx context.Context, deliveryID int64) (t domain.Target, ok bool, err error)
 	// RecordAttempt stores an attempt and the delivery's state after it: status, next
-	// attempt time (nil for none) and, for a success, the delivery time.
+	// attempt time (nil for none) and, for a success, the delivery time. Reads return
+	// every attempt in the delivery's History, oldest first.
 	RecordAttempt(ctx context.Context, deliveryID int64, a domain.Attempt, status string, next *time.Time) error
 	// SetStatus sets a delivery's status and next attempt time without an attempt (a
 	// retry asked for, or a delivery given up because its endpoint was disabled).

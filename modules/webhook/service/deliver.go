@@ -68,16 +68,20 @@ func (s *Service) Deliver(ctx context.Context, deliveryID int64, try Try) (Outco
 			status, next = domain.Pending, &try.Next
 		}
 	}
-	// Recorded even when the job's context has just ended (a timeout of the attempt).
-	err = s.UoW.Do(context.WithoutCancel(ctx), func(ctx context.Context) error {
-		if err := s.Repo.RecordAttempt(ctx, d.ID, a, status, next); err != nil {
-			return err
-		}
-		if !health.Changed || d.EventType == domain.TestEvent {
-			return nil
-		}
-		return s.Repo.SetHealth(ctx, e.ID, health.FailingSince, health.Disable, health.Reason, at)
-	})
+	// Recorded even when the job's context has just ended (a timeout of the attempt). The
+	// endpoint's row is written only when its health changes: a success of a healthy
+	// endpoint costs one statement.
+	record := func(ctx context.Context) error { return s.Repo.RecordAttempt(ctx, d.ID, a, status, next) }
+	if health.Changed && d.EventType != domain.TestEvent {
+		err = s.UoW.Do(context.WithoutCancel(ctx), func(ctx context.Context) error {
+			if err := record(ctx); err != nil {
+				return err
+			}
+			return s.Repo.SetHealth(ctx, e.ID, health.FailingSince, health.Disable, health.Reason, at)
+		})
+	} else {
+		err = record(context.WithoutCancel(ctx))
+	}
 	if err != nil {
 		return out, fmt.Errorf("record attempt %d of delivery %d: %w", a.Number, d.ID, err)
 	}

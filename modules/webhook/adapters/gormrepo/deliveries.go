@@ -85,6 +85,7 @@ func (r *Repository) withHistory(ctx context.Context, ms []deliveryModel) ([]dom
 	for _, m := range ms {
 		ids = append(ids, m.ID)
 	}
+	// Failed attempts have rows; a success lives on the delivery row (RecordAttempt).
 	var as []attemptModel
 	if err := r.db.Conn(ctx).Where("delivery_id IN ?", ids).Order("delivery_id, attempt").Find(&as).Error; err != nil {
 		return nil, fmt.Errorf("read webhook attempts: %w", err)
@@ -99,47 +100,67 @@ func (r *Repository) withHistory(ctx context.Context, ms []deliveryModel) ([]dom
 		if d.History == nil {
 			d.History = []domain.Attempt{}
 		}
+		if d.Status == domain.Succeeded && d.DeliveredAt != nil {
+			d.History = append(d.History, domain.Attempt{
+				Number: d.Attempts, StatusCode: d.LastStatusCode, Duration: d.LastDuration, At: *d.DeliveredAt,
+			})
+		}
 		out = append(out, d)
 	}
 	return out, nil
 }
 
-// Target reads a delivery and its endpoint.
+// targetRow is a delivery joined with its endpoint's fields the worker needs.
+type targetRow struct {
+	Delivery        deliveryModel `gorm:"embedded"`
+	EndpointURL     string
+	EndpointSecret  string
+	EndpointEnabled bool
+	EndpointFailing *time.Time
+}
+
+// Target reads a delivery and its endpoint in one query.
 func (r *Repository) Target(ctx context.Context, deliveryID int64) (domain.Target, bool, error) {
-	var d deliveryModel
-	err := r.db.Conn(ctx).Where("id = ?", deliveryID).Take(&d).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return domain.Target{}, false, nil
-	}
+	var rows []targetRow
+	err := r.db.Conn(ctx).Raw(`SELECT d.*, e.url AS endpoint_url, e.secret AS endpoint_secret, e.enabled AS endpoint_enabled,
+		e.failing_since AS endpoint_failing
+		FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = ?`, deliveryID).Scan(&rows).Error
 	if err != nil {
 		return domain.Target{}, false, fmt.Errorf("read webhook delivery: %w", err)
 	}
-	var e endpointModel
-	err = r.db.Conn(ctx).Where("id = ?", d.EndpointID).Take(&e).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	if len(rows) == 0 {
 		return domain.Target{}, false, nil
 	}
-	if err != nil {
-		return domain.Target{}, false, fmt.Errorf("read webhook: %w", err)
-	}
+	t := rows[0]
 	// The worker needs neither the subscriptions nor the attempts.
-	return domain.Target{Delivery: toDelivery(d), Endpoint: toEndpoint(e, nil)}, true, nil
+	return domain.Target{Delivery: toDelivery(t.Delivery), Endpoint: domain.Endpoint{
+		ID: t.Delivery.EndpointID, CorporationID: t.Delivery.CorporationID, URL: t.EndpointURL, Secret: t.EndpointSecret,
+		Enabled: t.EndpointEnabled, FailingSince: utcPtr(t.EndpointFailing),
+	}}, true, nil
 }
 
-// RecordAttempt inserts the attempt and updates the delivery.
+// RecordAttempt stores the attempt and the delivery's state after it. A success is kept on
+// the delivery row alone (one UPDATE: the common case stays cheap); a failure is also
+// written to webhook_attempts, in one unit of work with the update.
 func (r *Repository) RecordAttempt(ctx context.Context, deliveryID int64, a domain.Attempt, status string, next *time.Time) error {
 	at := a.At.UTC()
+	set := map[string]any{
+		"status": status, "attempts": a.Number, "last_status_code": a.StatusCode, "last_duration_us": a.Duration.Microseconds(),
+		"last_error": a.Error, "next_attempt_at": utcPtr(next), "updated_at": at,
+	}
+	if status == domain.Succeeded {
+		err := r.db.Conn(ctx).Exec(`UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status_code = ?, last_duration_us = ?,
+			last_error = '', next_attempt_at = NULL, delivered_at = ?, updated_at = ? WHERE id = ?`,
+			status, a.Number, a.StatusCode, a.Duration.Microseconds(), at, at, deliveryID).Error
+		if err != nil {
+			return fmt.Errorf("update webhook delivery: %w", err)
+		}
+		return nil
+	}
 	return r.db.Do(ctx, func(ctx context.Context) error {
 		m := attemptModel{DeliveryID: deliveryID, Attempt: a.Number, StatusCode: a.StatusCode, DurationUs: a.Duration.Microseconds(), Error: a.Error, CreatedAt: at}
 		if err := r.db.Conn(ctx).Create(&m).Error; err != nil {
 			return fmt.Errorf("insert webhook attempt: %w", err)
-		}
-		set := map[string]any{
-			"status": status, "attempts": a.Number, "last_status_code": a.StatusCode, "last_duration_us": a.Duration.Microseconds(),
-			"last_error": a.Error, "next_attempt_at": utcPtr(next), "updated_at": at,
-		}
-		if status == domain.Succeeded {
-			set["delivered_at"] = at
 		}
 		if err := r.db.Conn(ctx).Model(&deliveryModel{}).Where("id = ?", deliveryID).Updates(set).Error; err != nil {
 			return fmt.Errorf("update webhook delivery: %w", err)
