@@ -46,7 +46,7 @@ var Module = fx.Module("webhook",
 	),
 	fx.Provide(
 		fx.Annotate(httpapi.New, fx.As(new(httpserver.Registrar)), fx.ResultTags(`group:"routes"`)),
-		fx.Annotate(func(w *worker.Worker) jobs.Registration { return worker.Register(w) }, fx.ResultTags(`group:"workers"`)),
+		fx.Annotate(worker.Register, fx.ResultTags(`group:"workers"`)),
 		fx.Annotate(worker.Queue, fx.ResultTags(`group:"job_queues"`)),
 		fx.Annotate(pruneJob, fx.ResultTags(`group:"periodic"`)),
 	),

@@ -76,9 +76,9 @@ func ParseEvents(in []string) ([]string, error) {
 }
 
 func quote(s string) string {
-	const max = 64
-	if len(s) > max {
-		s = s[:max] + "…"
+	const limit = 64
+	if len(s) > limit {
+		s = s[:limit] + "…"
 	}
 	return `"` + s + `"`
 }

@@ -20,7 +20,7 @@ const (
 	HeaderSignature = "webhook-signature"
 )
 
-// ErrBadSecret: a secret that is not "whsec_" and base64.
+// ErrBadSecret is the error of a secret that is not "whsec_" and base64.
 var ErrBadSecret = errors.New("webhook secret must be whsec_ followed by base64")
 
 // Sign returns the webhook-signature header value of a delivery per Standard Webhooks:

@@ -23,10 +23,13 @@ type Env struct {
 
 var t0 = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 
+// secret is a made-up signing secret ("secret" in base64).
+const secret = "whsec_c2VjcmV0" //nolint:gosec // G101: a test value, not a credential
+
 func endpoint(t *testing.T, r ports.Repository, corp int64, url string, enabled bool, events ...string) domain.Endpoint {
 	t.Helper()
 	e, err := r.CreateEndpoint(context.Background(), domain.Endpoint{
-		CorporationID: corp, URL: url, Description: "d", Events: events, Enabled: enabled, Secret: "whsec_c2VjcmV0",
+		CorporationID: corp, URL: url, Description: "d", Events: events, Enabled: enabled, Secret: secret,
 		CreatedAt: t0, UpdatedAt: t0,
 	})
 	if err != nil || e.ID <= 0 {
@@ -55,7 +58,7 @@ func testEndpoints(t *testing.T, e Env) {
 	a2 := endpoint(t, r, e.CorpA, "https://a.example/2", false, domain.UserCreated)
 	b := endpoint(t, r, e.CorpB, "https://b.example/", true, domain.ViewFirst)
 	got, err := r.GetEndpoint(ctx, e.CorpA, a.ID)
-	if err != nil || got.URL != a.URL || got.Secret != "whsec_c2VjcmV0" || !got.Enabled || got.Description != "d" ||
+	if err != nil || got.URL != a.URL || got.Secret != secret || !got.Enabled || got.Description != "d" ||
 		strings.Join(got.Events, ",") != "video.created,view.first" || !got.CreatedAt.Equal(t0) || got.CreatedAt.Location() != time.UTC {
 		t.Fatalf("get %+v %v", got, err)
 	}
