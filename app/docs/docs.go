@@ -3941,9 +3941,713 @@ const docTemplate = `{
                     }
                 }
             }
+        },
+        "/v1/webhooks": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The endpoints of the admin's corporation, oldest first, with keyset pagination (Link header with rel=\"next\"). Secrets are never shown.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "List webhook endpoints",
+                "operationId": "listWebhooks",
+                "parameters": [
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 64,
+                        "minLength": 1,
+                        "type": "string",
+                        "x-example": "aWQ6MjA",
+                        "description": "opaque cursor from the Link header (rel=next) of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "array",
+                            "items": {
+                                "$ref": "#/definitions/httpapi.WebhookResponse"
+                            }
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "next page: \u003c…\u003e; rel=\\\"next\\"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "limit or cursor is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "caller is not an admin",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Adds an endpoint to the admin's corporation. The answer carries the signing secret, shown this once. The URL must be https or http without a user name or password; a host that is or resolves to a loopback, private, link-local (169.254.169.254 included) or otherwise internal address is refused (422) unless the server sets ALLOW_PRIVATE_WEBHOOKS=true, and every delivery checks the address again when it connects.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Create a webhook endpoint",
+                "operationId": "createWebhook",
+                "parameters": [
+                    {
+                        "description": "the endpoint",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.CreateWebhookRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.CreatedWebhookResponse"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the endpoint's URL"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON, or a body that is not one JSON object",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "caller is not an admin",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "request body larger than 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "request body is not application/json",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "missing or invalid fields, named in errors (an internal address included)",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/webhooks/event-types": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The event types an endpoint may subscribe to, and an example of the JSON body each sends ({type, timestamp, data}, the Standard Webhooks shape). Every request carries webhook-id (the event id, the same on every attempt), webhook-timestamp (Unix seconds of the attempt) and webhook-signature (\"v1,\" and the base64 HMAC-SHA256 of \"\u003cwebhook-id\u003e.\u003cwebhook-timestamp\u003e.\u003cbody\u003e\" keyed with the base64-decoded part of the secret after \"whsec_\"). The README has a test vector and verification code.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Webhook event types and their bodies",
+                "operationId": "listWebhookEventTypes",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.EventTypesResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/webhooks/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "One endpoint of the admin's corporation, without its secret; another corporation's is 404.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Get a webhook endpoint",
+                "operationId": "getWebhook",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "webhook id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.WebhookResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "id is not a positive integer",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "caller is not an admin",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such endpoint in the caller's corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Changes the given fields; absent ones stay. A new URL is checked as on creation. Setting enabled to true on an endpoint the server disabled clears disabled_reason; the secret never changes.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Change a webhook endpoint",
+                "operationId": "updateWebhook",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "webhook id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the changes",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.UpdateWebhookRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.WebhookResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "id is not a positive integer, or malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "caller is not an admin",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such endpoint in the caller's corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "request body larger than 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "request body is not application/json",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "no field to change, or invalid fields, named in errors",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Removes the endpoint with its deliveries; nothing more is sent to it.",
+                "produces": [
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Delete a webhook endpoint",
+                "operationId": "deleteWebhook",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "webhook id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "400": {
+                        "description": "id is not a positive integer",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "caller is not an admin",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such endpoint in the caller's corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/webhooks/{id}/deliveries": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The endpoint's deliveries, newest first, with keyset pagination (Link header with rel=\"next\"): per event, its id and type, the status, the number of attempts, the last attempt's HTTP status, duration and error, the next attempt's time, and every attempt. Finished deliveries are kept 30 days.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "List an endpoint's deliveries",
+                "operationId": "listWebhookDeliveries",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "webhook id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 64,
+                        "minLength": 1,
+                        "type": "string",
+                        "x-example": "aWQ6MjA",
+                        "description": "opaque cursor from the Link header (rel=next) of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "array",
+                            "items": {
+                                "$ref": "#/definitions/httpapi.DeliveryResponse"
+                            }
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "next page: \u003c…\u003e; rel=\\\"next\\"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "id, limit or cursor is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "caller is not an admin",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such endpoint in the caller's corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/webhooks/{id}/deliveries/{delivery_id}/retry": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Attempts a finished (succeeded or failed) delivery again at once, with the same event id and body; its attempts keep counting. The answer is the delivery, pending. 409 while it is still pending (it is retried on its own schedule) and when the endpoint is disabled (enable it first).",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Retry a delivery",
+                "operationId": "retryWebhookDelivery",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "webhook id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "delivery id",
+                        "name": "delivery_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.DeliveryResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "an id is not a positive integer",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "caller is not an admin",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such endpoint in the caller's corporation, or no such delivery of it",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "the delivery is pending, or the endpoint is disabled",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/webhooks/{id}/test": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Sends a webhook.test event to the endpoint, enabled or not and whatever it subscribes to. The answer is the delivery, pending; its attempts show in GET /v1/webhooks/{id}/deliveries.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Send a test event",
+                "operationId": "testWebhook",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "webhook id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.DeliveryResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "id is not a positive integer",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "caller is not an admin",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such endpoint in the caller's corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
         }
     },
     "definitions": {
+        "httpapi.AttemptResponse": {
+            "type": "object",
+            "required": [
+                "attempt",
+                "attempted_at",
+                "duration_ms",
+                "error",
+                "http_status"
+            ],
+            "properties": {
+                "attempt": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "attempted_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-02T04:00:00Z"
+                },
+                "duration_ms": {
+                    "type": "number",
+                    "minimum": 0,
+                    "example": 12.5
+                },
+                "error": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "connection refused"
+                },
+                "http_status": {
+                    "type": "integer",
+                    "maximum": 599,
+                    "minimum": 100,
+                    "x-nullable": true,
+                    "example": 204
+                }
+            }
+        },
         "httpapi.CorporationResponse": {
             "type": "object",
             "required": [
@@ -4032,6 +4736,129 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.CreateWebhookRequest": {
+            "type": "object",
+            "required": [
+                "events",
+                "url"
+            ],
+            "properties": {
+                "description": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "example": "LMS credits"
+                },
+                "enabled": {
+                    "description": "true when absent",
+                    "type": "boolean",
+                    "example": true
+                },
+                "events": {
+                    "description": "the event types to send (GET /v1/webhooks/event-types lists them)",
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "enum": [
+                            "video.created",
+                            "video.ready",
+                            "video.failed",
+                            "video.deleted",
+                            "video.restored",
+                            "view.first",
+                            "user.created",
+                            "user.deleted",
+                            "corporation.plan_changed"
+                        ]
+                    },
+                    "example": [
+                        "video.ready",
+                        "view.first"
+                    ]
+                },
+                "url": {
+                    "description": "https or http; no user name or password; its host must not be or resolve to an\ninternal address unless the server sets ALLOW_PRIVATE_WEBHOOKS=true",
+                    "type": "string",
+                    "format": "uri",
+                    "maxLength": 2048,
+                    "minLength": 8,
+                    "example": "https://hooks.acme.example/vms"
+                }
+            }
+        },
+        "httpapi.CreatedWebhookResponse": {
+            "type": "object",
+            "required": [
+                "created_at",
+                "description",
+                "disabled_reason",
+                "enabled",
+                "events",
+                "failing_since",
+                "id",
+                "secret",
+                "updated_at",
+                "url"
+            ],
+            "properties": {
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-02T03:04:05Z"
+                },
+                "description": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "example": "LMS credits"
+                },
+                "disabled_reason": {
+                    "description": "why the server disabled the endpoint (its deliveries failed for a day); null\notherwise",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "disabled at 2026-01-03T04:00:00Z: every delivery failed since 2026-01-02T04:00:00Z (last error: connection refused); fix the endpoint, then enable it again"
+                },
+                "enabled": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "events": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "video.ready",
+                        "view.first"
+                    ]
+                },
+                "failing_since": {
+                    "description": "since when every delivery has failed; null while they succeed",
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2026-01-02T04:00:00Z"
+                },
+                "id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 3
+                },
+                "secret": {
+                    "description": "the signing secret: whsec_ and the base64 of a 32-byte key (Standard Webhooks);\nshown only in this answer",
+                    "type": "string",
+                    "example": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                },
+                "updated_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-02T03:04:05Z"
+                },
+                "url": {
+                    "type": "string",
+                    "format": "uri",
+                    "example": "https://hooks.acme.example/vms"
+                }
+            }
+        },
         "httpapi.DayResponse": {
             "type": "object",
             "required": [
@@ -4069,6 +4896,172 @@ const docTemplate = `{
                     "type": "integer",
                     "minimum": 0,
                     "example": 3
+                }
+            }
+        },
+        "httpapi.DeliveryResponse": {
+            "type": "object",
+            "required": [
+                "attempt",
+                "attempts",
+                "created_at",
+                "delivered_at",
+                "duration_ms",
+                "error",
+                "event_id",
+                "http_status",
+                "id",
+                "next_attempt_at",
+                "status",
+                "type",
+                "webhook_id"
+            ],
+            "properties": {
+                "attempt": {
+                    "description": "attempts made so far",
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 1
+                },
+                "attempts": {
+                    "description": "every attempt, oldest first",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.AttemptResponse"
+                    }
+                },
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-02T04:00:00Z"
+                },
+                "delivered_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2026-01-02T04:00:00Z"
+                },
+                "duration_ms": {
+                    "description": "the last attempt's duration in milliseconds",
+                    "type": "number",
+                    "minimum": 0,
+                    "x-nullable": true,
+                    "example": 12.5
+                },
+                "error": {
+                    "description": "why the last attempt failed",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "HTTP 503: busy"
+                },
+                "event_id": {
+                    "description": "the webhook-id header: the same on every attempt",
+                    "type": "string",
+                    "example": "msg_p5jxn4ajd7ysjbgfgyvlhtpnqa"
+                },
+                "http_status": {
+                    "description": "the last attempt's HTTP status; null when it got no answer or none was made",
+                    "type": "integer",
+                    "maximum": 599,
+                    "minimum": 100,
+                    "x-nullable": true,
+                    "example": 204
+                },
+                "id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 41
+                },
+                "next_attempt_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2026-01-02T04:00:10Z"
+                },
+                "status": {
+                    "description": "pending: waiting for its first or next attempt; succeeded: a 2xx answer; failed:\nevery attempt failed, or the endpoint was disabled first",
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "succeeded",
+                        "failed"
+                    ],
+                    "example": "succeeded"
+                },
+                "type": {
+                    "type": "string",
+                    "example": "view.first"
+                },
+                "webhook_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 3
+                }
+            }
+        },
+        "httpapi.EventTypesResponse": {
+            "type": "object",
+            "required": [
+                "corporation_plan_changed",
+                "types",
+                "user_created",
+                "user_deleted",
+                "video_created",
+                "video_deleted",
+                "video_failed",
+                "video_ready",
+                "video_restored",
+                "view_first",
+                "webhook_test"
+            ],
+            "properties": {
+                "corporation_plan_changed": {
+                    "$ref": "#/definitions/payload.PlanChanged"
+                },
+                "types": {
+                    "description": "the event types an endpoint may subscribe to, in this order",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "video.created",
+                        "video.ready",
+                        "video.failed",
+                        "video.deleted",
+                        "video.restored",
+                        "view.first",
+                        "user.created",
+                        "user.deleted",
+                        "corporation.plan_changed"
+                    ]
+                },
+                "user_created": {
+                    "$ref": "#/definitions/payload.UserCreated"
+                },
+                "user_deleted": {
+                    "$ref": "#/definitions/payload.UserDeleted"
+                },
+                "video_created": {
+                    "$ref": "#/definitions/payload.VideoCreated"
+                },
+                "video_deleted": {
+                    "$ref": "#/definitions/payload.VideoDeleted"
+                },
+                "video_failed": {
+                    "$ref": "#/definitions/payload.VideoFailed"
+                },
+                "video_ready": {
+                    "$ref": "#/definitions/payload.VideoReady"
+                },
+                "video_restored": {
+                    "$ref": "#/definitions/payload.VideoRestored"
+                },
+                "view_first": {
+                    "$ref": "#/definitions/payload.ViewFirst"
+                },
+                "webhook_test": {
+                    "$ref": "#/definitions/payload.WebhookTest"
                 }
             }
         },
@@ -4243,6 +5236,48 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.UpdateWebhookRequest": {
+            "type": "object",
+            "properties": {
+                "description": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "example": "LMS credits (new receiver)"
+                },
+                "enabled": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "events": {
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "enum": [
+                            "video.created",
+                            "video.ready",
+                            "video.failed",
+                            "video.deleted",
+                            "video.restored",
+                            "view.first",
+                            "user.created",
+                            "user.deleted",
+                            "corporation.plan_changed"
+                        ]
+                    },
+                    "example": [
+                        "video.created",
+                        "video.ready"
+                    ]
+                },
+                "url": {
+                    "type": "string",
+                    "format": "uri",
+                    "maxLength": 2048,
+                    "minLength": 8,
+                    "example": "https://hooks.acme.example/vms/v2"
+                }
+            }
+        },
         "httpapi.UploadResponse": {
             "type": "object",
             "required": [
@@ -4363,6 +5398,74 @@ const docTemplate = `{
                     "type": "string",
                     "format": "date-time",
                     "example": "2026-01-01T00:00:00Z"
+                }
+            }
+        },
+        "httpapi.WebhookResponse": {
+            "type": "object",
+            "required": [
+                "created_at",
+                "description",
+                "disabled_reason",
+                "enabled",
+                "events",
+                "failing_since",
+                "id",
+                "updated_at",
+                "url"
+            ],
+            "properties": {
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-02T03:04:05Z"
+                },
+                "description": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "example": "LMS credits"
+                },
+                "disabled_reason": {
+                    "description": "why the server disabled the endpoint (its deliveries failed for a day); null\notherwise",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "disabled at 2026-01-03T04:00:00Z: every delivery failed since 2026-01-02T04:00:00Z (last error: connection refused); fix the endpoint, then enable it again"
+                },
+                "enabled": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "events": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "video.ready",
+                        "view.first"
+                    ]
+                },
+                "failing_since": {
+                    "description": "since when every delivery has failed; null while they succeed",
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2026-01-02T04:00:00Z"
+                },
+                "id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 3
+                },
+                "updated_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-02T03:04:05Z"
+                },
+                "url": {
+                    "type": "string",
+                    "format": "uri",
+                    "example": "https://hooks.acme.example/vms"
                 }
             }
         },
@@ -4907,6 +6010,566 @@ const docTemplate = `{
                     "example": 10700000000
                 }
             }
+        },
+        "payload.PlanChanged": {
+            "type": "object",
+            "required": [
+                "data",
+                "timestamp",
+                "type"
+            ],
+            "properties": {
+                "data": {
+                    "$ref": "#/definitions/payload.PlanChangedData"
+                },
+                "timestamp": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-02-01T00:00:30Z"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "corporation.plan_changed"
+                    ],
+                    "example": "corporation.plan_changed"
+                }
+            }
+        },
+        "payload.PlanChangedData": {
+            "type": "object",
+            "required": [
+                "corporation_id",
+                "effective_plan",
+                "plan_expired_at",
+                "plan_type",
+                "previous_plan_expired_at",
+                "previous_plan_type",
+                "reason"
+            ],
+            "properties": {
+                "corporation_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "effective_plan": {
+                    "description": "PAID only while the plan type is PAID and unexpired",
+                    "type": "string",
+                    "enum": [
+                        "FREE",
+                        "PAID"
+                    ],
+                    "example": "FREE"
+                },
+                "plan_expired_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2026-02-01T00:00:00Z"
+                },
+                "plan_type": {
+                    "type": "string",
+                    "enum": [
+                        "FREE",
+                        "PAID"
+                    ],
+                    "example": "FREE"
+                },
+                "previous_plan_expired_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2026-02-01T00:00:00Z"
+                },
+                "previous_plan_type": {
+                    "type": "string",
+                    "enum": [
+                        "FREE",
+                        "PAID"
+                    ],
+                    "example": "PAID"
+                },
+                "reason": {
+                    "description": "updated: an admin's change; expired: the automatic downgrade of an expired PAID plan",
+                    "type": "string",
+                    "enum": [
+                        "updated",
+                        "expired"
+                    ],
+                    "example": "expired"
+                }
+            }
+        },
+        "payload.UserCreated": {
+            "type": "object",
+            "required": [
+                "data",
+                "timestamp",
+                "type"
+            ],
+            "properties": {
+                "data": {
+                    "$ref": "#/definitions/payload.UserCreatedData"
+                },
+                "timestamp": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-02T03:00:00Z"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "user.created"
+                    ],
+                    "example": "user.created"
+                }
+            }
+        },
+        "payload.UserCreatedData": {
+            "type": "object",
+            "required": [
+                "corporation_id",
+                "email",
+                "role",
+                "user_id"
+            ],
+            "properties": {
+                "corporation_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "email": {
+                    "type": "string",
+                    "format": "email",
+                    "example": "guest@acme.example"
+                },
+                "role": {
+                    "type": "string",
+                    "enum": [
+                        "admin",
+                        "guest"
+                    ],
+                    "example": "guest"
+                },
+                "user_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 2
+                }
+            }
+        },
+        "payload.UserDeleted": {
+            "type": "object",
+            "required": [
+                "data",
+                "timestamp",
+                "type"
+            ],
+            "properties": {
+                "data": {
+                    "$ref": "#/definitions/payload.UserRef"
+                },
+                "timestamp": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-05T08:00:00Z"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "user.deleted"
+                    ],
+                    "example": "user.deleted"
+                }
+            }
+        },
+        "payload.UserRef": {
+            "type": "object",
+            "required": [
+                "corporation_id",
+                "user_id"
+            ],
+            "properties": {
+                "corporation_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "user_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 2
+                }
+            }
+        },
+        "payload.VideoCreated": {
+            "type": "object",
+            "required": [
+                "data",
+                "timestamp",
+                "type"
+            ],
+            "properties": {
+                "data": {
+                    "$ref": "#/definitions/payload.VideoCreatedData"
+                },
+                "timestamp": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-02T03:04:05Z"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "video.created"
+                    ],
+                    "example": "video.created"
+                }
+            }
+        },
+        "payload.VideoCreatedData": {
+            "type": "object",
+            "required": [
+                "corporation_id",
+                "name",
+                "source_kind",
+                "video_id",
+                "visibility"
+            ],
+            "properties": {
+                "corporation_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "name": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "minLength": 1,
+                    "example": "Product tour"
+                },
+                "source_kind": {
+                    "type": "string",
+                    "enum": [
+                        "upload",
+                        "url"
+                    ],
+                    "example": "upload"
+                },
+                "video_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 7
+                },
+                "visibility": {
+                    "type": "string",
+                    "enum": [
+                        "private",
+                        "public"
+                    ],
+                    "example": "private"
+                }
+            }
+        },
+        "payload.VideoDeleted": {
+            "type": "object",
+            "required": [
+                "data",
+                "timestamp",
+                "type"
+            ],
+            "properties": {
+                "data": {
+                    "$ref": "#/definitions/payload.VideoRef"
+                },
+                "timestamp": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-03T09:00:00Z"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "video.deleted"
+                    ],
+                    "example": "video.deleted"
+                }
+            }
+        },
+        "payload.VideoFailed": {
+            "type": "object",
+            "required": [
+                "data",
+                "timestamp",
+                "type"
+            ],
+            "properties": {
+                "data": {
+                    "$ref": "#/definitions/payload.VideoFailedData"
+                },
+                "timestamp": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-02T03:04:35Z"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "video.failed"
+                    ],
+                    "example": "video.failed"
+                }
+            }
+        },
+        "payload.VideoFailedData": {
+            "type": "object",
+            "required": [
+                "corporation_id",
+                "error",
+                "video_id"
+            ],
+            "properties": {
+                "corporation_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "error": {
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": "ffprobe could not read the file: Invalid data found when processing input"
+                },
+                "video_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 7
+                }
+            }
+        },
+        "payload.VideoReady": {
+            "type": "object",
+            "required": [
+                "data",
+                "timestamp",
+                "type"
+            ],
+            "properties": {
+                "data": {
+                    "$ref": "#/definitions/payload.VideoReadyData"
+                },
+                "timestamp": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-02T03:04:35Z"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "video.ready"
+                    ],
+                    "example": "video.ready"
+                }
+            }
+        },
+        "payload.VideoReadyData": {
+            "type": "object",
+            "required": [
+                "corporation_id",
+                "duration_seconds",
+                "height",
+                "video_id",
+                "width"
+            ],
+            "properties": {
+                "corporation_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "duration_seconds": {
+                    "type": "number",
+                    "minimum": 0,
+                    "x-nullable": true,
+                    "example": 5.02
+                },
+                "height": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "x-nullable": true,
+                    "example": 720
+                },
+                "video_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 7
+                },
+                "width": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "x-nullable": true,
+                    "example": 1280
+                }
+            }
+        },
+        "payload.VideoRef": {
+            "type": "object",
+            "required": [
+                "corporation_id",
+                "video_id"
+            ],
+            "properties": {
+                "corporation_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "video_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 7
+                }
+            }
+        },
+        "payload.VideoRestored": {
+            "type": "object",
+            "required": [
+                "data",
+                "timestamp",
+                "type"
+            ],
+            "properties": {
+                "data": {
+                    "$ref": "#/definitions/payload.VideoRef"
+                },
+                "timestamp": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-04T10:00:00Z"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "video.restored"
+                    ],
+                    "example": "video.restored"
+                }
+            }
+        },
+        "payload.ViewFirst": {
+            "type": "object",
+            "required": [
+                "data",
+                "timestamp",
+                "type"
+            ],
+            "properties": {
+                "data": {
+                    "$ref": "#/definitions/payload.ViewFirstData"
+                },
+                "timestamp": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-02T04:00:00Z"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "view.first"
+                    ],
+                    "example": "view.first"
+                }
+            }
+        },
+        "payload.ViewFirstData": {
+            "type": "object",
+            "required": [
+                "corporation_id",
+                "points",
+                "user_id",
+                "video_corporation_id",
+                "video_id"
+            ],
+            "properties": {
+                "corporation_id": {
+                    "description": "the viewer's corporation",
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "points": {
+                    "description": "POINTS_PER_VIEW at the time of the view",
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 10
+                },
+                "user_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 2
+                },
+                "video_corporation_id": {
+                    "description": "the video's corporation: another one for a public video of another corporation",
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "video_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 7
+                }
+            }
+        },
+        "payload.WebhookTest": {
+            "type": "object",
+            "required": [
+                "data",
+                "timestamp",
+                "type"
+            ],
+            "properties": {
+                "data": {
+                    "$ref": "#/definitions/payload.WebhookTestData"
+                },
+                "timestamp": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-02T03:04:05Z"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "webhook.test"
+                    ],
+                    "example": "webhook.test"
+                }
+            }
+        },
+        "payload.WebhookTestData": {
+            "type": "object",
+            "required": [
+                "corporation_id",
+                "message",
+                "webhook_id"
+            ],
+            "properties": {
+                "corporation_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "message": {
+                    "type": "string",
+                    "example": "This is a test event from vms."
+                },
+                "webhook_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 3
+                }
+            }
         }
     },
     "securityDefinitions": {
@@ -4953,6 +6616,10 @@ const docTemplate = `{
             "name": "view-logs"
         },
         {
+            "description": "Signed event notifications (Standard Webhooks) to your endpoints: endpoints, event types and their bodies, deliveries and retries.",
+            "name": "webhooks"
+        },
+        {
             "description": "Liveness and readiness probes.",
             "name": "health"
         }
@@ -4966,7 +6633,7 @@ var SwaggerInfo = &swag.Spec{
 	BasePath:         "/",
 	Schemes:          []string{},
 	Title:            "vms API",
-	Description:      "Multi-tenant video management: corporations, users, videos, streaming with ranges, view logs and points.\nErrors are application/problem+json (RFC 9457); validation failures list each field in \"errors\". Lists take limit (1-100, default 20) and cursor, and announce the next page in a Link header with rel=\"next\".",
+	Description:      "Multi-tenant video management: corporations, users, videos, streaming with ranges, view logs and points, webhooks.\nErrors are application/problem+json (RFC 9457); validation failures list each field in \"errors\". Lists take limit (1-100, default 20) and cursor, and announce the next page in a Link header with rel=\"next\".",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
 	LeftDelim:        "{{",

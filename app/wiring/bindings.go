@@ -33,6 +33,8 @@ import (
 	videodomain "vms/modules/video/domain"
 	videoports "vms/modules/video/ports"
 	videoservice "vms/modules/video/service"
+	"vms/modules/webhook"
+	webhookports "vms/modules/webhook/ports"
 	"vms/platform/config"
 	"vms/platform/principal"
 )
@@ -48,6 +50,7 @@ var Modules = fx.Options(
 	auth.Module,
 	usage.Module,
 	analytics.Module,
+	webhook.Module,
 )
 
 // Bindings connects each consumer's port to the module that serves it. A supplier whose
@@ -79,6 +82,8 @@ var Bindings = fx.Provide(
 	// video and media serve analytics (analytics.go).
 	func(m *mediaservice.Service, s videoports.Storage) analyticsports.Media { return analyticsMedia{m, s} },
 	func(o videoservice.Owners) analyticsports.Videos { return o },
+	// video serves webhook: who owns the video a media event names.
+	func(o *videoservice.VideoCorporations) webhookports.Videos { return o },
 )
 
 // uploadVideos lets the upload module register finished files through the video module:

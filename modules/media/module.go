@@ -51,6 +51,7 @@ type ServiceParams struct {
 	Queue  ports.Queue
 	UoW    ports.UnitOfWork
 	Usage  ports.Usage
+	Events events.Publisher
 }
 
 // NewService finds the media tools as MEDIA_PROCESSING says and builds the service:
@@ -62,7 +63,7 @@ func NewService(p ServiceParams) (*service.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := service.Deps{Repo: p.Repo, Files: p.Files, Queue: p.Queue, UoW: p.UoW, Log: p.Log, Ladder: p.Config.HLSLadder, Usage: p.Usage}
+	d := service.Deps{Repo: p.Repo, Files: p.Files, Queue: p.Queue, UoW: p.UoW, Log: p.Log, Ladder: p.Config.HLSLadder, Usage: p.Usage, Publisher: p.Events}
 	switch {
 	case tools != nil:
 		d.Tools = tools

@@ -53,6 +53,8 @@ var Module = fx.Module("video",
 		fx.Annotate(httpapi.New, fx.As(new(httpserver.Registrar)), fx.ResultTags(`group:"routes"`)),
 		fx.Annotate(storageCheck, fx.ResultTags(`group:"checks"`)),
 		fx.Annotate(service.NewCorporationCleanup, fx.ResultTags(`group:"event_handlers"`)),
+		// Who owns a video serves the webhook module (bound in app/wiring).
+		func(v ports.Videos) *service.VideoCorporations { return &service.VideoCorporations{Videos: v} },
 	),
 )
 

@@ -67,6 +67,9 @@ type Config struct {
 	Analytics string
 	// AnalyticsFlushInterval is how often served spans are written (ANALYTICS_FLUSH_INTERVAL).
 	AnalyticsFlushInterval time.Duration
+	// AllowPrivateWebhooks lets webhook URLs point at internal addresses
+	// (ALLOW_PRIVATE_WEBHOOKS).
+	AllowPrivateWebhooks bool
 }
 
 // Production reports whether APP_ENV is production.
@@ -142,6 +145,7 @@ func Load(env Lookup) (Config, error) {
 	c.UsageFlushInterval = r.duration("USAGE_FLUSH_INTERVAL", 10*time.Second)
 	c.Analytics = r.oneOf("ANALYTICS", "on", "on", "off")
 	c.AnalyticsFlushInterval = r.duration("ANALYTICS_FLUSH_INTERVAL", 10*time.Second)
+	c.AllowPrivateWebhooks = r.boolean("ALLOW_PRIVATE_WEBHOOKS", false)
 	if r.err != nil {
 		return Config{}, r.err
 	}
@@ -179,6 +183,9 @@ func (c *Config) validateURLs() error {
 	}
 	if c.Production() && c.AllowPrivateSources {
 		return &SettingError{Name: "ALLOW_PRIVATE_SOURCES", Value: "true", Reason: "is unsafe with APP_ENV=production"}
+	}
+	if c.Production() && c.AllowPrivateWebhooks {
+		return &SettingError{Name: "ALLOW_PRIVATE_WEBHOOKS", Value: "true", Reason: "is unsafe with APP_ENV=production"}
 	}
 	return nil
 }

@@ -187,6 +187,7 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{"STREAM_MODE", "x"},
 		{"STREAM_MODE", "redirect"}, // needs s3 storage
 		{"ALLOW_PRIVATE_SOURCES", "maybe"},
+		{"ALLOW_PRIVATE_WEBHOOKS", "maybe"},
 		{"TRUSTED_PROXIES", "bad"},
 		{"TRUSTED_PROXIES", "10.0.0.0/8,300.1.1.1"},
 		{"LOG_LEVEL", "loud"},
@@ -222,6 +223,12 @@ func TestProductionRules(t *testing.T) {
 	}
 	_, err = Load(env(map[string]string{"APP_ENV": "production", "DATA_DIR": dir, "JWT_SECRET": strings.Repeat("x", 32), "ALLOW_PRIVATE_SOURCES": "true"}))
 	assertSettingError(t, err, "ALLOW_PRIVATE_SOURCES")
+	_, err = Load(env(map[string]string{"APP_ENV": "production", "DATA_DIR": dir, "JWT_SECRET": strings.Repeat("x", 32), "ALLOW_PRIVATE_WEBHOOKS": "true"}))
+	assertSettingError(t, err, "ALLOW_PRIVATE_WEBHOOKS")
+	c, err := Load(env(map[string]string{"DATA_DIR": dir, "ALLOW_PRIVATE_WEBHOOKS": "true"}))
+	if err != nil || !c.AllowPrivateWebhooks {
+		t.Fatalf("ALLOW_PRIVATE_WEBHOOKS=true in development: %+v, %v", c.AllowPrivateWebhooks, err)
+	}
 }
 
 func TestDatabaseURLPasswordIsRedacted(t *testing.T) {

@@ -12,9 +12,12 @@ import (
 	"log/slog"
 	"path"
 	"strings"
+	"time"
 
 	"vms/modules/media/domain"
+	"vms/modules/media/mediaevents"
 	"vms/modules/media/ports"
+	"vms/platform/events"
 	"vms/platform/kind"
 )
 
@@ -31,6 +34,9 @@ type Deps struct {
 	Log    *slog.Logger
 	// Usage learns the size of derived files; nil tells nobody.
 	Usage ports.Usage
+	// Publisher publishes MediaReady and MediaFailed in the unit of work that records
+	// the status; nil publishes nothing.
+	Publisher events.Publisher
 }
 
 // Service holds the media use cases.
@@ -41,8 +47,15 @@ func New(d Deps) *Service {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
+	if d.Publisher == nil {
+		d.Publisher = noEvents{}
+	}
 	return &Service{Deps: d}
 }
+
+type noEvents struct{}
+
+func (noEvents) Publish(context.Context, events.Event) error { return nil }
 
 // Enabled reports whether this server processes media.
 func (s *Service) Enabled() bool { return s.Tools != nil }
@@ -52,7 +65,12 @@ func (s *Service) Enabled() bool { return s.Tools != nil }
 // they are not.
 func (s *Service) Track(ctx context.Context, videoID int64, originalKey string) error {
 	if !s.Enabled() {
-		return s.Repo.Begin(ctx, videoID, originalKey, domain.Ready)
+		return s.UoW.Do(ctx, func(ctx context.Context) error {
+			if err := s.Repo.Begin(ctx, videoID, originalKey, domain.Ready); err != nil {
+				return err
+			}
+			return s.Publisher.Publish(ctx, mediaevents.MediaReady{VideoID: videoID, At: time.Now().UTC()})
+		})
 	}
 	return s.begin(ctx, videoID, originalKey)
 }
@@ -172,10 +190,14 @@ func (s *Service) Process(ctx context.Context, videoID int64) error {
 		if old, err = s.Repo.ReplaceHLSFiles(ctx, videoID, hls.files); err != nil {
 			return err
 		}
-		if s.Usage == nil {
-			return nil
+		if s.Usage != nil {
+			if err := s.Usage.DerivedChanged(ctx, videoID, posterBytes+hls.bytes()); err != nil {
+				return err
+			}
 		}
-		return s.Usage.DerivedChanged(ctx, videoID, posterBytes+hls.bytes())
+		return s.Publisher.Publish(ctx, mediaevents.MediaReady{
+			VideoID: videoID, DurationSeconds: probe.DurationSeconds, Width: probe.Width, Height: probe.Height, At: time.Now().UTC(),
+		})
 	})
 	if err != nil {
 		s.deleteKeys(ctx, append(keys(hls.files), posterKey))
@@ -345,13 +367,23 @@ func (s *Service) failOrRetry(ctx context.Context, videoID int64, err error) err
 	case errors.As(err, &unreadable):
 		s.Log.WarnContext(ctx, "media processing failed", "video_id", videoID, "err", err)
 		// Recorded even when the job's context has just ended.
-		return s.Repo.Fail(context.WithoutCancel(ctx), videoID, err.Error())
+		return s.fail(context.WithoutCancel(ctx), videoID, err.Error())
 	case kind.Of(err) == kind.NotFound:
 		s.Log.WarnContext(ctx, "media processing failed", "video_id", videoID, "err", err)
-		return s.Repo.Fail(context.WithoutCancel(ctx), videoID, "the original file is missing from storage")
+		return s.fail(context.WithoutCancel(ctx), videoID, "the original file is missing from storage")
 	default:
 		return err
 	}
+}
+
+// fail records the failure and publishes MediaFailed in one unit of work.
+func (s *Service) fail(ctx context.Context, videoID int64, reason string) error {
+	return s.UoW.Do(ctx, func(ctx context.Context) error {
+		if err := s.Repo.Fail(ctx, videoID, reason); err != nil {
+			return err
+		}
+		return s.Publisher.Publish(ctx, mediaevents.MediaFailed{VideoID: videoID, Error: reason, At: time.Now().UTC()})
+	})
 }
 
 // deleteKeys deletes derived files that are no longer (or were never) recorded; an empty

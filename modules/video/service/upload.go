@@ -147,6 +147,9 @@ func (s *Service) upload(ctx context.Context, caller principal.Principal, parts 
 		if err != nil {
 			return fmt.Errorf("create video: %w", err)
 		}
+		if err := s.Publisher.Publish(ctx, created(v)); err != nil {
+			return err
+		}
 		// The media module starts processing (its row and its job) in this unit of work.
 		if err := s.Publisher.Publish(ctx, videoevents.VideoStored{VideoID: v.ID, CorporationID: v.CorporationID, StorageKey: v.StorageKey}); err != nil {
 			return err
