@@ -30,7 +30,7 @@ export function ApiKeys() {
       {keys && keys.length === 0 && <Empty title="No API keys yet" />}
       {keys && keys.length > 0 && (
         <div class="table-wrap">
-          <table>
+          <table class="stack">
             <caption class="visually-hidden">API keys</caption>
             <thead>
               <tr>
@@ -72,13 +72,13 @@ function KeyRow({ k, onRevoke }: { k: ApiKey; onRevoke(): Promise<void> }) {
   return (
     <tr>
       <th scope="row">{k.name}</th>
-      <td>
+      <td data-label="Key">
         <code>{k.prefix}…</code>
       </td>
-      <td>{k.scopes.join(', ')}</td>
-      <td>{when(k.last_used_at)}</td>
-      <td>{when(k.expires_at)}</td>
-      <td>
+      <td data-label="Scopes">{k.scopes.join(', ')}</td>
+      <td data-label="Last used">{when(k.last_used_at)}</td>
+      <td data-label="Expires">{when(k.expires_at)}</td>
+      <td data-label="State">
         {k.revoked_at ? (
           <Badge tone="bad">Revoked</Badge>
         ) : expired ? (

@@ -53,7 +53,7 @@ export function Library() {
       <ProblemView error={list.error} what="The library could not be loaded" />
       {list.loading && !videos && <Loading />}
       {videos && videos.length === 0 && (
-        <Empty title={q ? `No video's name contains “${q}”` : 'No videos yet'}>
+        <Empty title={q ? `No video’s name contains “${q}”` : 'No videos yet'}>
           {!q && session.isAdmin && (
             <p>
               <Link href="/upload">Upload the first one</Link>.

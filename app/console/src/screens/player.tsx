@@ -6,7 +6,7 @@
 // count as a view (and credit points).
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { playback } from '../api/endpoints'
-import type { Video } from '../api/types'
+import type { Playback, Video } from '../api/types'
 import { ProblemView } from '../ui/components'
 import { usePosterSrc } from '../ui/poster'
 
@@ -21,6 +21,8 @@ export function Player({ video, source, onFirstPlay }: { video: Video; source: S
   const [error, setError] = useState<unknown>(null)
   const poster = usePosterSrc(video)
   const played = useRef(false)
+  // Whether the source is attached: the browser tests wait for it before pressing play.
+  const [ready, setReady] = useState(false)
 
   useEffect(() => {
     const media = el.current
@@ -30,37 +32,48 @@ export function Player({ video, source, onFirstPlay }: { video: Video; source: S
     let live = true
     let lastRenewal = 0
     setError(null)
+    setReady(false)
 
     const attach = async (resumeAt = 0) => {
       const pb = await playback(video.id)
       if (!live) return
-      if (source === 'hls' && pb.hls_url) {
-        const { default: Hls } = await import('hls.js/light')
-        if (!live) return
-        if (Hls.isSupported()) {
-          // Segments load once the viewer presses play: the first one counts as a view.
-          const h = new Hls({ enableWorker: false, autoStartLoad: false })
-          const start = () => {
-            media.removeEventListener('play', start)
-            h.startLoad()
-          }
-          media.addEventListener('play', start)
-          stopWaiting = () => media.removeEventListener('play', start)
-          h.on(Hls.Events.ERROR, (_e, data) => {
-            if (data.fatal) setError(new Error(`HLS playback failed: ${data.details}`))
-          })
-          h.loadSource(pb.hls_url)
-          h.attachMedia(media)
-          hls = h
-          return
-        }
-        if (media.canPlayType('application/vnd.apple.mpegurl')) {
-          media.src = pb.hls_url
-          return
-        }
+      await attachTo(pb, resumeAt)
+      if (!live) return
+      setReady(true)
+    }
+    const attachTo = async (pb: Playback, resumeAt: number) => {
+      const Hls = source === 'hls' && pb.hls_url ? (await import('hls.js/light')).default : null
+      if (!live) return
+      // A play pressed while the player was being set up: make sure it goes on once the
+      // source is in place.
+      const wanted = !media.paused
+      const replay = () => {
+        if (wanted) media.play().catch(() => {})
       }
-      media.src = pb.url
-      if (resumeAt) media.currentTime = resumeAt
+      if (Hls && pb.hls_url && Hls.isSupported()) {
+        // Segments load once the viewer presses play: the first one counts as a view.
+        const h = new Hls({ enableWorker: false, autoStartLoad: false })
+        const start = () => {
+          media.removeEventListener('play', start)
+          h.startLoad()
+        }
+        media.addEventListener('play', start)
+        stopWaiting = () => media.removeEventListener('play', start)
+        h.on(Hls.Events.ERROR, (_e, data) => {
+          if (data.fatal) setError(new Error(`HLS playback failed: ${data.details}`))
+        })
+        h.loadSource(pb.hls_url)
+        h.attachMedia(media)
+        hls = h
+        // Already playing (a play with no source yet fires no second play event).
+        if (wanted) start()
+      } else if (Hls && pb.hls_url && media.canPlayType('application/vnd.apple.mpegurl')) {
+        media.src = pb.hls_url
+      } else {
+        media.src = pb.url
+        if (resumeAt) media.currentTime = resumeAt
+      }
+      replay()
     }
 
     // The original's URL carries a 10-minute token: when it lapses mid-viewing the next
@@ -107,6 +120,7 @@ export function Player({ video, source, onFirstPlay }: { video: Video; source: S
         poster={poster ?? undefined}
         aria-label={`Video: ${video.name}`}
         data-source={source}
+        data-ready={ready ? 'true' : undefined}
       />
       <ProblemView error={error} what="Playback" />
     </div>

@@ -43,7 +43,9 @@ export function Sessions({ params }: { params: Record<string, string> }) {
                     <td>{when(s.expires_at)}</td>
                     <td>
                       {s.revoked_at ? (
-                        <Badge tone="bad">Ended {when(s.revoked_at)}</Badge>
+                        <>
+                          <Badge tone="bad">Ended</Badge> <span class="muted small">{when(s.revoked_at)}</span>
+                        </>
                       ) : expired ? (
                         <Badge tone="warn">Expired</Badge>
                       ) : (

@@ -20,7 +20,7 @@ export function Users() {
       {list.loading && !all && <Loading />}
       {all && (
         <div class="table-wrap">
-          <table>
+          <table class="stack">
             <caption class="visually-hidden">Users of the corporation</caption>
             <thead>
               <tr>
@@ -112,7 +112,7 @@ function UserRow({ user, onChange }: { user: User; onChange(): void }) {
         {user.email}
         {self && <span class="muted"> (you)</span>}
       </th>
-      <td>
+      <td data-label="Role">
         <label class="visually-hidden" for={`role-${user.id}`}>
           Role of {user.email}
         </label>
@@ -126,9 +126,10 @@ function UserRow({ user, onChange }: { user: User; onChange(): void }) {
           <option value="admin">Admin</option>
         </select>
       </td>
-      <td>{user.point}</td>
-      <td>{when(user.created_at)}</td>
-      <td class="cell-actions">
+      <td data-label="Points">{user.point}</td>
+      <td data-label="Added">{when(user.created_at)}</td>
+      <td data-label="Actions">
+        <div class="cell-actions">
         <Link class="button secondary" href={`/users/${user.id}/sessions`}>
           Sessions <span class="visually-hidden">of {user.email}</span>
         </Link>
@@ -160,6 +161,7 @@ function UserRow({ user, onChange }: { user: User; onChange(): void }) {
             {done}
           </span>
         )}
+        </div>
         <ProblemView error={error} />
       </td>
     </tr>

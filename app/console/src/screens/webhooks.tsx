@@ -184,7 +184,7 @@ export function WebhookDetail({ params }: { params: Record<string, string> }) {
       {rows && rows.length === 0 && <Empty title="No deliveries yet" />}
       {rows && rows.length > 0 && (
         <div class="table-wrap">
-          <table>
+          <table class="stack">
             <caption class="visually-hidden">Recent deliveries</caption>
             <thead>
               <tr>
@@ -218,14 +218,14 @@ function DeliveryRow({ d, onRetry }: { d: Delivery; onRetry(): void }) {
         <br />
         <code class="small">{d.event_id}</code>
       </th>
-      <td>{d.attempt}</td>
-      <td>
+      <td data-label="Attempt">{d.attempt}</td>
+      <td data-label="Answer">
         <Badge tone={ok ? 'ok' : d.status === 'pending' ? 'warn' : 'bad'}>{code ?? d.status}</Badge>
         {d.duration_ms != null && <span class="muted"> {d.duration_ms} ms</span>}
         {d.error && <p class="small">{d.error}</p>}
       </td>
-      <td>{when(d.next_attempt_at)}</td>
-      <td>
+      <td data-label="Next attempt">{when(d.next_attempt_at)}</td>
+      <td data-label="Actions">
         <button type="button" class="secondary" onClick={onRetry}>
           Retry <span class="visually-hidden">{d.event_id}</span>
         </button>
