@@ -1,7 +1,7 @@
 # The same commands CI runs (.ci/run), for people.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 
-.PHONY: run test test-pg lint swag contract migrate ci http-test bench bench-smoke fuzz mutation console console-dev
+.PHONY: run test test-pg lint swag contract migrate ci http-test bench bench-smoke fuzz mutation console console-dev console-test
 
 run: ## Run the server with the embedded defaults (SQLite + local files under ./data)
 	go run ./app
@@ -27,6 +27,9 @@ console: ## Rebuild the web console into app/console/dist (npm ci, type check, v
 
 console-dev: ## The console on Vite's dev server (http://localhost:5173), proxying the API to a running server (VMS_API, default http://127.0.0.1:8080)
 	cd app/console && npm ci --no-audit --no-fund --loglevel=error && npm run dev
+
+console-test: ## The console in a real browser (Playwright + Debian's chromium) against a freshly built server; screenshots in app/console/test-output
+	bash app/console/tests/run.sh
 
 contract: ## The API documents are current, end-to-end traffic conforms to them, and they pass .spectral.yaml (pinned Spectral via npm)
 	bash deploy/contract/check.sh
