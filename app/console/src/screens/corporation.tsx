@@ -118,7 +118,7 @@ function UsagePanel({ corp }: { corp: Corporation }) {
             <Empty title="No activity in the last 30 days" />
           ) : (
             <div class="table-wrap">
-              <table>
+              <table class="stack">
                 <caption>The last 30 days</caption>
                 <thead>
                   <tr>
@@ -133,10 +133,10 @@ function UsagePanel({ corp }: { corp: Corporation }) {
                   {u.data.days.map((d) => (
                     <tr key={d.date}>
                       <th scope="row">{day(d.date)}</th>
-                      <td>{bytes(d.stored_bytes)}</td>
-                      <td>{bytes(d.egress_bytes)}</td>
-                      <td>{d.first_views}</td>
-                      <td>{d.uploads}</td>
+                      <td data-label="Stored">{bytes(d.stored_bytes)}</td>
+                      <td data-label="Served">{bytes(d.egress_bytes)}</td>
+                      <td data-label="First views">{d.first_views}</td>
+                      <td data-label="Uploads">{d.uploads}</td>
                     </tr>
                   ))}
                 </tbody>

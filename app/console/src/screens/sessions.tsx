@@ -23,7 +23,7 @@ export function Sessions({ params }: { params: Record<string, string> }) {
       {rows && rows.length === 0 && <Empty title="No sessions">{<p class="muted">This user has not signed in yet.</p>}</Empty>}
       {rows && rows.length > 0 && (
         <div class="table-wrap">
-          <table>
+          <table class="stack">
             <caption class="visually-hidden">Sessions</caption>
             <thead>
               <tr>
@@ -38,10 +38,10 @@ export function Sessions({ params }: { params: Record<string, string> }) {
                 const expired = new Date(s.expires_at).getTime() < now
                 return (
                   <tr key={s.id}>
-                    <td>{when(s.created_at)}</td>
-                    <td>{when(s.last_used_at)}</td>
-                    <td>{when(s.expires_at)}</td>
-                    <td>
+                    <td data-label="Started">{when(s.created_at)}</td>
+                    <td data-label="Last used">{when(s.last_used_at)}</td>
+                    <td data-label="Expires">{when(s.expires_at)}</td>
+                    <td data-label="State">
                       {s.revoked_at ? (
                         <>
                           <Badge tone="bad">Ended</Badge> <span class="muted small">{when(s.revoked_at)}</span>
