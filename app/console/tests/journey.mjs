@@ -19,6 +19,7 @@ import {
   log,
   newContext,
   OUT,
+  readmeShot,
   screens,
   selfTest,
   shot,
@@ -223,6 +224,7 @@ async function journey() {
       expect(text.includes(s), `the library shows ${s}`)
     }
     await capture(page, 'library')
+    await readmeShot(page, 'library')
     await page.getByLabel('Search videos by name').fill('harb')
     await page.waitForURL(BASE + '/?q=harb')
     await until('one match', async () => (await cards.count()) === 1)
@@ -275,6 +277,7 @@ async function journey() {
     await page.getByText('You earned 10 points for watching this video.').waitFor()
     await page.evaluate(() => document.querySelector('video').pause())
     await capture(page, 'watch')
+    await readmeShot(page, 'watch')
     desk.off('request', seen)
   })
 
@@ -454,6 +457,75 @@ async function journey() {
     await until('the guest balance', async () => (await mob.getByTestId('points').textContent()) === '10 points', { timeout: 15000 })
     await mob.goto(BASE + '/users')
     await mob.getByText('This page is for admins of the corporation.').waitFor()
+  })
+
+  await step('screens of APIs this server may not have yet, against answers of the specification\'s shapes (§11, §12)', async () => {
+    // Only a route the server answers "no such route" is answered here; once the API
+    // exists, its real answers pass through.
+    const now = Date.now()
+    const iso = (ms) => new Date(ms).toISOString()
+    const key = { id: 1, corporation_id: 1, name: 'CI uploads', prefix: 'vms_k3xq7mzd', scopes: ['videos:read', 'videos:write'], created_at: iso(now - 86400000), last_used_at: iso(now - 3600000), expires_at: null, revoked_at: null }
+    const hook = { id: 1, url: 'https://hooks.example.com/vms', events: ['video.ready', 'view.first'], description: 'Publishing pipeline', enabled: true, created_at: iso(now - 86400000) }
+    const answers = [
+      [/\/v1\/corporations\/\d+\/usage/, 'GET', { quota_bytes: 10e9, used_bytes: 13.4e6, days: [0, 1, 2].map((d) => ({ date: iso(now - d * 86400000).slice(0, 10), stored_bytes: 13.4e6 - d * 6e6, egress_bytes: 2.1e7 / (d + 1), first_views: 3 - d, uploads: d === 0 ? 3 : 0 })) }],
+      [/\/v1\/videos\/\d+\/analytics/, 'GET', { unique_viewers: 2, total_watch_seconds: 28.5, median_watch_seconds: 14.2, completion_rate: 0.5, retention: Array.from({ length: 20 }, (_, i) => (i < 10 ? 1 : 0.5)) }],
+      [/\/v1\/api-keys(\?|$)/, 'GET', [key, { ...key, id: 2, name: 'Old script', prefix: 'vms_a1b2c3d4', revoked_at: iso(now - 7200000) }]],
+      [/\/v1\/api-keys$/, 'POST', { ...key, id: 3, name: 'Nightly report', key: 'vms_' + 'x'.repeat(64) }, 201],
+      [/\/v1\/webhooks(\?|$)/, 'GET', [hook]],
+      [/\/v1\/webhooks$/, 'POST', { ...hook, id: 2, secret: 'whsec_' + 'A'.repeat(43) + '=' }, 201],
+      [/\/v1\/webhooks\/1$/, 'GET', hook],
+      [/\/v1\/webhooks\/1\/deliveries/, 'GET', [
+        { id: 2, event_id: 'evt_2', type: 'view.first', status: 'failed', http_status: 500, duration_ms: 212, error: 'the endpoint answered 500', attempt: 2, next_attempt_at: iso(now + 600000) },
+        { id: 1, event_id: 'evt_1', type: 'video.ready', status: 'delivered', http_status: 200, duration_ms: 41, error: null, attempt: 1, next_attempt_at: null },
+      ]],
+    ]
+    const mocked = new Set()
+    for (const [name, size] of [['mocked APIs', WIDTHS.desktop], ['mocked APIs', WIDTHS.mobile]]) {
+      const ctx = await newContext(browser, size, name)
+      await ctx.route(/\/v1\/(corporations\/\d+\/usage|videos\/\d+\/analytics|api-keys|webhooks)/, async (route) => {
+        const req = route.request()
+        const real = await route.fetch()
+        const body = await real.text()
+        const answer = answers.find(([re, method]) => method === req.method() && re.test(new URL(req.url()).pathname + new URL(req.url()).search))
+        if (real.status() === 404 && body.includes('"no such route"') && answer) {
+          mocked.add(`${req.method()} ${new URL(req.url()).pathname}`)
+          return route.fulfill({ status: answer[3] ?? 200, contentType: 'application/json', body: JSON.stringify(answer[2]) })
+        }
+        return route.fulfill({ response: real })
+      })
+      const p = await ctx.newPage()
+      await p.goto(BASE + '/signin')
+      await p.getByLabel('E-mail').fill(ADMIN.email)
+      await p.getByLabel('Password').fill(ADMIN.password)
+      await p.getByRole('button', { name: 'Sign in' }).click()
+      await p.getByRole('heading', { name: 'Library' }).waitFor()
+      await p.goto(BASE + '/corporation')
+      await p.getByText(/^Stored: /).waitFor()
+      await capture(p, 'corporation-usage')
+      await p.goto(`${BASE}/videos/${ids['Sunrise over the bay']}/analytics`)
+      await p.getByText('Watched to the end').waitFor()
+      await capture(p, 'analytics-data')
+      await p.goto(BASE + '/api-keys')
+      await p.getByRole('row', { name: /CI uploads/ }).waitFor()
+      await p.getByText('Create a key').click()
+      await p.getByLabel('Name').fill('Nightly report')
+      await p.getByLabel('videos:read').check()
+      await p.getByRole('button', { name: 'Create key' }).click()
+      await p.locator('.secret-value').waitFor()
+      await capture(p, 'api-keys-data')
+      await p.goto(BASE + '/webhooks')
+      await p.getByText('Publishing pipeline').waitFor()
+      await p.getByText('Add a webhook').click()
+      await p.getByLabel('URL').fill('https://hooks.example.com/other')
+      await p.getByRole('button', { name: 'Add webhook' }).click()
+      await p.locator('.secret-value').waitFor()
+      await capture(p, 'webhooks-data')
+      await p.goto(BASE + '/webhooks/1')
+      await p.getByRole('row', { name: /view\.first/ }).waitFor()
+      await capture(p, 'webhook-deliveries')
+      await ctx.close()
+    }
+    log(`   answered in the browser: ${[...mocked].sort().join(', ') || 'nothing (the server has every API)'}`)
   })
 
   await step('every screen at 390 and 1440 px: screenshot and axe-core', async () => {

@@ -96,6 +96,13 @@ export async function shot(page, name) {
   screens.add(`${w}/${name}`)
 }
 
+/** The visible part of the page, for the README (test-output/readme/<name>.png). */
+export async function readmeShot(page, name) {
+  const dir = join(OUT, 'readme')
+  mkdirSync(dir, { recursive: true })
+  await page.screenshot({ path: join(dir, `${name}.png`), animations: 'disabled', caret: 'hide' })
+}
+
 /** Screenshot and axe check of the page as it is now; the page must not scroll sideways. */
 export async function capture(page, name) {
   const w = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }))
