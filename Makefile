@@ -1,7 +1,7 @@
 # The same commands CI runs (.ci/run), for people.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 
-.PHONY: run test test-pg lint swag contract migrate ci http-test bench bench-smoke fuzz mutation
+.PHONY: run test test-pg lint swag contract migrate ci http-test bench bench-smoke fuzz mutation console console-dev console-test
 
 run: ## Run the server with the embedded defaults (SQLite + local files under ./data)
 	go run ./app
@@ -21,6 +21,15 @@ lint: ## gofmt (generated app/docs excepted), go vet, go mod tidy -diff and gola
 
 swag: ## Regenerate the API documents in app/docs: Swagger 2 (swag) and OpenAPI 3 (converted in Go); the generator of the staleness test
 	go test ./app -run '^TestSwaggerDocsAreCurrent$$' -count=1 -args -update-docs
+
+console: ## Rebuild the web console into app/console/dist (npm ci, type check, vite build, source stamp); commit dist with the sources
+	cd app/console && npm ci --no-audit --no-fund --loglevel=error && npm run build
+
+console-dev: ## The console on Vite's dev server (http://localhost:5173), proxying the API to a running server (VMS_API, default http://127.0.0.1:8080)
+	cd app/console && npm ci --no-audit --no-fund --loglevel=error && npm run dev
+
+console-test: ## The console in a real browser (Playwright + Debian's chromium) against a freshly built server; screenshots in app/console/test-output
+	bash app/console/tests/run.sh
 
 contract: ## The API documents are current, end-to-end traffic conforms to them, and they pass .spectral.yaml (pinned Spectral via npm)
 	bash deploy/contract/check.sh

@@ -17,14 +17,19 @@ import (
 	"vms/platform/config"
 )
 
-// undocumented lists the routes that are not part of the API document.
+// undocumented lists the routes that are not part of the API document: the docs
+// themselves, metrics, HEAD of the probes and the web console's files.
 var undocumented = map[string]bool{
-	"GET /docs":       true,
-	"GET /docs/*any":  true,
-	"GET /metrics":    true,
-	"HEAD /healthz":   true,
-	"HEAD /readyz":    true,
-	"HEAD /docs/*any": true,
+	"GET /":              true,
+	"HEAD /":             true,
+	"GET /assets/*path":  true,
+	"HEAD /assets/*path": true,
+	"GET /docs":          true,
+	"GET /docs/*any":     true,
+	"GET /metrics":       true,
+	"HEAD /healthz":      true,
+	"HEAD /readyz":       true,
+	"HEAD /docs/*any":    true,
 }
 
 // catchAll maps a route whose last segment is a gin catch-all (*path) to the paths that

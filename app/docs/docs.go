@@ -65,7 +65,7 @@ const docTemplate = `{
         },
         "/v1/auth/login": {
             "post": {
-                "description": "Exchanges an e-mail and password for an access token and a refresh token. An unknown e-mail and a wrong password get the same 401. Failed attempts are limited per e-mail (5 in 15 minutes) and per client IP (20 in 15 minutes); beyond that the answer is 429 with Retry-After.",
+                "description": "Exchanges an e-mail and password for an access token and a refresh token. An unknown e-mail and a wrong password get the same 401. Failed attempts are limited per e-mail (5 in 15 minutes) and per client IP (20 in 15 minutes); beyond that the answer is 429 with Retry-After.\nWith \"cookie\": true (for browsers, e.g. the web console) the refresh token is not in the body: it is set as the cookie vms_refresh, HttpOnly (scripts cannot read it), SameSite=Strict, Path=/v1/auth, Max-Age the refresh lifetime, and Secure when the request came over https (TLS, or X-Forwarded-Proto: https from the proxy) or APP_ENV=production. POST /v1/auth/refresh and /v1/auth/logout then take {} and use the cookie. Such a request must carry the X-Requested-With header (any value; 403 without it): a cross-site form cannot send it, and a cross-origin script would need a CORS preflight, which these routes never grant.",
                 "consumes": [
                     "application/json"
                 ],
@@ -87,6 +87,15 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/httpapi.loginRequest"
                         }
+                    },
+                    {
+                        "maxLength": 64,
+                        "minLength": 1,
+                        "type": "string",
+                        "x-example": "vms-console",
+                        "description": "required with cookie: true (CSRF protection); any value",
+                        "name": "X-Requested-With",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -94,6 +103,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/httpapi.TokenResponse"
+                        },
+                        "headers": {
+                            "Set-Cookie": {
+                                "type": "string",
+                                "description": "with cookie: true, vms_refresh=\u003crefresh token\u003e; Path=/v1/auth; Max-Age=1209600; HttpOnly; SameSite=Strict (and Secure over https)"
+                            }
                         }
                     },
                     "400": {
@@ -104,6 +119,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "unknown e-mail or wrong password (the same answer for both)",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "cookie: true without the X-Requested-With header",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -154,7 +175,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Revokes the given refresh token and every token of the same sign-in. A token that is unknown or belongs to another user is answered 401.",
+                "description": "Revokes the given refresh token and every token of the same sign-in. A token that is unknown or belongs to another user is answered 401.\nA browser that signed in with \"cookie\": true sends {} and the X-Requested-With header: the token comes from the vms_refresh cookie, which the answer clears.",
                 "consumes": [
                     "application/json"
                 ],
@@ -169,18 +190,33 @@ const docTemplate = `{
                 "operationId": "logout",
                 "parameters": [
                     {
-                        "description": "the refresh token to revoke",
+                        "description": "the refresh token to revoke, or {} to use the vms_refresh cookie",
                         "name": "body",
                         "in": "body",
                         "required": true,
                         "schema": {
                             "$ref": "#/definitions/httpapi.refreshRequest"
                         }
+                    },
+                    {
+                        "maxLength": 64,
+                        "minLength": 1,
+                        "type": "string",
+                        "x-example": "vms-console",
+                        "description": "required when the token comes from the cookie (CSRF protection); any value",
+                        "name": "X-Requested-With",
+                        "in": "header"
                     }
                 ],
                 "responses": {
                     "204": {
-                        "description": "No Content"
+                        "description": "No Content",
+                        "headers": {
+                            "Set-Cookie": {
+                                "type": "string",
+                                "description": "with the cookie: vms_refresh=; Path=/v1/auth; Max-Age=0 (cleared)"
+                            }
+                        }
                     },
                     "400": {
                         "description": "malformed JSON, or a body that is not one JSON object",
@@ -190,6 +226,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "not signed in, or not the caller's refresh token",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "the token would come from the cookie, but the X-Requested-With header is missing",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -207,7 +249,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "missing refresh_token",
+                        "description": "no refresh_token in the body and no vms_refresh cookie",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -228,7 +270,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Revokes every refresh token of the caller, on every device. Access tokens already issued run to their expiry; a password change also refuses those at once.",
+                "description": "Revokes every refresh token of the caller, on every device. Access tokens already issued run to their expiry; a password change also refuses those at once. A vms_refresh cookie sent along is cleared.",
                 "produces": [
                     "application/problem+json"
                 ],
@@ -239,7 +281,13 @@ const docTemplate = `{
                 "operationId": "logoutAll",
                 "responses": {
                     "204": {
-                        "description": "No Content"
+                        "description": "No Content",
+                        "headers": {
+                            "Set-Cookie": {
+                                "type": "string",
+                                "description": "when the request carried the cookie: vms_refresh=; Path=/v1/auth; Max-Age=0 (cleared)"
+                            }
+                        }
                     },
                     "401": {
                         "description": "not signed in",
@@ -297,7 +345,7 @@ const docTemplate = `{
         },
         "/v1/auth/refresh": {
             "post": {
-                "description": "Spends the refresh token and returns a new pair. Presenting a token that was already spent revokes every token descended from the same sign-in.",
+                "description": "Spends the refresh token and returns a new pair. Presenting a token that was already spent revokes every token descended from the same sign-in.\nA browser that signed in with \"cookie\": true sends {} and the X-Requested-With header: the token comes from the vms_refresh cookie, the new one goes back into it (not into the body), and a refused cookie is cleared. A refresh_token in the body takes precedence over the cookie.",
                 "consumes": [
                     "application/json"
                 ],
@@ -312,13 +360,22 @@ const docTemplate = `{
                 "operationId": "refreshTokens",
                 "parameters": [
                     {
-                        "description": "the current refresh token",
+                        "description": "the current refresh token, or {} to use the vms_refresh cookie",
                         "name": "body",
                         "in": "body",
                         "required": true,
                         "schema": {
                             "$ref": "#/definitions/httpapi.refreshRequest"
                         }
+                    },
+                    {
+                        "maxLength": 64,
+                        "minLength": 1,
+                        "type": "string",
+                        "x-example": "vms-console",
+                        "description": "required when the token comes from the cookie (CSRF protection); any value",
+                        "name": "X-Requested-With",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -326,6 +383,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/httpapi.TokenResponse"
+                        },
+                        "headers": {
+                            "Set-Cookie": {
+                                "type": "string",
+                                "description": "with the cookie, its successor: vms_refresh=\u003crefresh token\u003e; Path=/v1/auth; Max-Age=1209600; HttpOnly; SameSite=Strict (and Secure over https)"
+                            }
                         }
                     },
                     "400": {
@@ -335,7 +398,13 @@ const docTemplate = `{
                         }
                     },
                     "401": {
-                        "description": "unknown, expired, revoked or reused refresh token",
+                        "description": "unknown, expired, revoked or reused refresh token (a cookie that held it is cleared)",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "the token would come from the cookie, but the X-Requested-With header is missing",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -353,7 +422,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "missing refresh_token",
+                        "description": "no refresh_token in the body and no vms_refresh cookie",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -5155,7 +5224,6 @@ const docTemplate = `{
             "required": [
                 "access_token",
                 "expires_in",
-                "refresh_token",
                 "token_type"
             ],
             "properties": {
@@ -5169,6 +5237,7 @@ const docTemplate = `{
                     "example": 900
                 },
                 "refresh_token": {
+                    "description": "absent when the refresh token went into the vms_refresh cookie",
                     "type": "string",
                     "example": "q3V0yG4m1b6H0Y9uQx7wG3pN2dF5sK8aT1cJ4eR6vZ0"
                 },
@@ -5588,6 +5657,11 @@ const docTemplate = `{
                 "password"
             ],
             "properties": {
+                "cookie": {
+                    "description": "true: the refresh token is set as the HttpOnly cookie vms_refresh (Path=/v1/auth, SameSite=Strict) instead of being returned; needs the X-Requested-With header",
+                    "type": "boolean",
+                    "example": true
+                },
                 "email": {
                     "type": "string",
                     "format": "email",
@@ -5724,11 +5798,9 @@ const docTemplate = `{
         },
         "httpapi.refreshRequest": {
             "type": "object",
-            "required": [
-                "refresh_token"
-            ],
             "properties": {
                 "refresh_token": {
+                    "description": "the refresh token; leave it out (send {}) to use the vms_refresh cookie instead",
                     "type": "string",
                     "maxLength": 512,
                     "minLength": 1,

@@ -11,6 +11,7 @@ import (
 	ginSwagger "github.com/swaggo/gin-swagger"
 	"go.uber.org/fx"
 
+	"vms/app/console"
 	"vms/app/docs"
 	"vms/platform"
 	"vms/platform/config"
@@ -26,6 +27,7 @@ func Options(cfg config.Config) fx.Option {
 		Bindings,
 		fx.Provide(
 			fx.Annotate(newDocs, fx.ResultTags(`group:"routes"`)),
+			fx.Annotate(console.New, fx.As(new(httpserver.Registrar)), fx.ResultTags(`group:"routes"`)),
 		),
 	)
 }

@@ -34,6 +34,7 @@ var Module = fx.Module("auth",
 		newService,
 		service.NewAuthenticator,
 		service.NewAccountEvents,
+		newCookieOptions,
 	),
 	fx.Provide(
 		fx.Annotate(httpapi.NewAuthenticator, fx.As(new(httpserver.Authenticator))),
@@ -47,6 +48,10 @@ var Module = fx.Module("auth",
 
 func newSigner(cfg config.Config, clock ports.Clock) (ports.TokenSigner, error) {
 	return jwttoken.NewSigner(cfg.JWTSecret, cfg.AccessTokenTTL, clock)
+}
+
+func newCookieOptions(cfg config.Config) httpapi.CookieOptions {
+	return httpapi.CookieOptions{TTL: cfg.RefreshTokenTTL, AlwaysSecure: cfg.Production()}
 }
 
 func newService(cfg config.Config, accounts ports.Accounts, sessions ports.Sessions, uow ports.UnitOfWork, signer ports.TokenSigner, clock ports.Clock) *service.Service {

@@ -18,6 +18,11 @@ import (
 	"vms/platform/config"
 )
 
+// NoSuchRoute is the detail of the 404 problem for a path the server has no route for
+// (as opposed to a route that answers 404 for a missing resource). The web console reads
+// it to tell "this server has no such API" from "no such item".
+const NoSuchRoute = "no such route"
+
 // Registrar adds a module's routes to the engine.
 type Registrar interface {
 	Register(r gin.IRouter)
@@ -28,6 +33,13 @@ type RegistrarFunc func(r gin.IRouter)
 
 // Register calls f.
 func (f RegistrarFunc) Register(r gin.IRouter) { f(r) }
+
+// Fallback is implemented by a Registrar that also answers GET and HEAD requests no route
+// matched, such as the web console's client-side routes. Fallback reports whether it
+// answered; when none does, the request gets the 404 problem.
+type Fallback interface {
+	Fallback(c *gin.Context) bool
+}
 
 // NewEngine builds the gin engine with the shared middleware and every module's routes.
 func NewEngine(cfg config.Config, log *slog.Logger, reg *prometheus.Registry, routes []Registrar) (*gin.Engine, error) {
@@ -40,8 +52,21 @@ func NewEngine(cfg config.Config, log *slog.Logger, reg *prometheus.Registry, ro
 		return nil, fmt.Errorf("TRUSTED_PROXIES: %w", err)
 	}
 	e.Use(requestID(), accessLog(log), newHTTPMetrics(reg).middleware(), recovery(log), securityHeaders(), bodyLimit())
+	var fallbacks []Fallback
+	for _, r := range routes {
+		if f, ok := r.(Fallback); ok {
+			fallbacks = append(fallbacks, f)
+		}
+	}
 	e.NoRoute(func(c *gin.Context) {
-		WriteProblem(c, Problem{Status: http.StatusNotFound, Detail: "no such route", Instance: c.Request.URL.Path, RequestID: RequestID(c)})
+		if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
+			for _, f := range fallbacks {
+				if f.Fallback(c) {
+					return
+				}
+			}
+		}
+		WriteProblem(c, Problem{Status: http.StatusNotFound, Detail: NoSuchRoute, Instance: c.Request.URL.Path, RequestID: RequestID(c)})
 	})
 	e.NoMethod(func(c *gin.Context) {
 		WriteProblem(c, Problem{Status: http.StatusMethodNotAllowed, Detail: "method " + c.Request.Method + " is not allowed here", Instance: c.Request.URL.Path, RequestID: RequestID(c)})

@@ -12,17 +12,21 @@ import (
 type loginRequest struct {
 	Email    string `json:"email" validate:"required" format:"email" minLength:"3" maxLength:"254" example:"admin@acme.example"`
 	Password string `json:"password" validate:"required" minLength:"1" maxLength:"72" example:"correct horse battery staple"`
+	// true: the refresh token is set as the HttpOnly cookie vms_refresh (Path=/v1/auth, SameSite=Strict) instead of being returned; needs the X-Requested-With header
+	Cookie bool `json:"cookie" example:"true"`
 }
 
 // refreshRequest is the body of POST /v1/auth/refresh and POST /v1/auth/logout.
 type refreshRequest struct {
-	RefreshToken string `json:"refresh_token" validate:"required" minLength:"1" maxLength:"512" example:"q3V0yG4m1b6H0Y9uQx7wG3pN2dF5sK8aT1cJ4eR6vZ0"`
+	// the refresh token; leave it out (send {}) to use the vms_refresh cookie instead
+	RefreshToken string `json:"refresh_token" minLength:"1" maxLength:"512" example:"q3V0yG4m1b6H0Y9uQx7wG3pN2dF5sK8aT1cJ4eR6vZ0"`
 }
 
 // TokenResponse is a new token pair.
 type TokenResponse struct {
-	AccessToken  string `json:"access_token" validate:"required" example:"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…"`
-	RefreshToken string `json:"refresh_token" validate:"required" example:"q3V0yG4m1b6H0Y9uQx7wG3pN2dF5sK8aT1cJ4eR6vZ0"`
+	AccessToken string `json:"access_token" validate:"required" example:"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…"`
+	// absent when the refresh token went into the vms_refresh cookie
+	RefreshToken string `json:"refresh_token,omitempty" example:"q3V0yG4m1b6H0Y9uQx7wG3pN2dF5sK8aT1cJ4eR6vZ0"`
 	TokenType    string `json:"token_type" validate:"required" enums:"bearer" example:"bearer"`
 	ExpiresIn    int64  `json:"expires_in" validate:"required" minimum:"1" example:"900"`
 }

@@ -43,6 +43,12 @@ type env struct {
 // newEnv serves the auth routes through the platform's engine, with fakes behind them.
 func newEnv(t *testing.T, trusted ...string) *env {
 	t.Helper()
+	return newEnvWith(t, httpapi.CookieOptions{TTL: 336 * time.Hour}, trusted...)
+}
+
+// newEnvWith is newEnv with the given refresh-cookie options.
+func newEnvWith(t *testing.T, cookie httpapi.CookieOptions, trusted ...string) *env {
+	t.Helper()
 	clock := clock.NewFake(t0)
 	signer, err := jwttoken.NewSigner(secret, 15*time.Minute, clock)
 	if err != nil {
@@ -59,7 +65,7 @@ func newEnv(t *testing.T, trusted ...string) *env {
 	for _, p := range trusted {
 		cfg.TrustedProxies = append(cfg.TrustedProxies, netip.MustParsePrefix(p))
 	}
-	engine := httptestkit.EngineWith(t, cfg, httpapi.NewHandlers(svc, httpserver.NewGuard(authn)))
+	engine := httptestkit.EngineWith(t, cfg, httpapi.NewHandlers(svc, httpserver.NewGuard(authn), cookie))
 	return &env{h: engine, store: store, accounts: accounts, clock: clock, signer: signer, authn: authn}
 }
 
@@ -71,6 +77,14 @@ type reply struct {
 
 func (e *env) do(t *testing.T, method, path, body, token string, headers ...string) reply {
 	t.Helper()
+	if token != "" {
+		headers = append([]string{"Authorization: Bearer " + token}, headers...)
+	}
+	return e.serve(e.request(method, path, body, headers...))
+}
+
+// request builds a request from a client address; headers are "Name: value".
+func (e *env) request(method, path, body string, headers ...string) *http.Request {
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
@@ -80,13 +94,14 @@ func (e *env) do(t *testing.T, method, path, body, token string, headers ...stri
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
 	for _, h := range headers {
 		k, v, _ := strings.Cut(h, ":")
 		req.Header.Set(strings.TrimSpace(k), strings.TrimSpace(v))
 	}
+	return req
+}
+
+func (e *env) serve(req *http.Request) reply {
 	rec := httptest.NewRecorder()
 	e.h.ServeHTTP(rec, req)
 	return reply{status: rec.Code, header: rec.Header(), body: rec.Body.String()}

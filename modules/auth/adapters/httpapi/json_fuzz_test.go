@@ -26,6 +26,7 @@ func FuzzJSONBodies(f *testing.F) {
 	for i := range jsonRoutes {
 		for _, body := range []string{
 			`{"email":"admin@acme.example","password":"` + password + `"}`,
+			`{"email":"admin@acme.example","password":"` + password + `","cookie":true}`,
 			`{"refresh_token":"$REFRESH"}`,
 			`{"refresh_token":"$REFRESH","extra":1}`,
 			`{"email":1e999,"password":["x"]}`,

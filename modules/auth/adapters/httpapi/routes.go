@@ -11,15 +11,16 @@ import (
 
 // Handlers serves the auth routes.
 type Handlers struct {
-	svc   *service.Service
-	guard *httpserver.Guard
+	svc    *service.Service
+	guard  *httpserver.Guard
+	cookie CookieOptions
 }
 
 var _ httpserver.Registrar = (*Handlers)(nil)
 
 // NewHandlers builds the handlers.
-func NewHandlers(svc *service.Service, guard *httpserver.Guard) *Handlers {
-	return &Handlers{svc: svc, guard: guard}
+func NewHandlers(svc *service.Service, guard *httpserver.Guard, cookie CookieOptions) *Handlers {
+	return &Handlers{svc: svc, guard: guard, cookie: cookie}
 }
 
 // Register adds the routes.

@@ -6,7 +6,9 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -66,6 +68,14 @@ func (h *Handler) Register(r gin.IRouter) {
 // serve runs one tusd handler behind tusd's protocol middleware (version check, CORS,
 // Tus-Resumable) with the path stripped to the upload id, and returns the status sent.
 func (h *Handler) serve(c *gin.Context, fn http.HandlerFunc) int {
+	if c.Request.Method != http.MethodOptions && sameOrigin(c.Request) {
+		// Browsers send Origin with their own origin's POST, PATCH and DELETE too (the web
+		// console's uploads). Such a request is not cross-origin, but tusd refuses any
+		// Origin outside CORS_ORIGINS, so it must not see this one. A page of another
+		// origin gains nothing by passing as this one: tus requests carry headers that
+		// need a preflight, and preflights keep their Origin.
+		c.Request.Header.Del("Origin")
+	}
 	// tusd answers CORS with its own list of exposed headers.
 	c.Writer.Header().Del("Access-Control-Allow-Origin")
 	c.Writer.Header().Del("Access-Control-Expose-Headers")
@@ -76,6 +86,23 @@ func (h *Handler) serve(c *gin.Context, fn http.HandlerFunc) int {
 	w.finish()
 	c.Abort()
 	return w.status
+}
+
+// sameOrigin reports whether the request's Origin names the host it was sent to. A
+// proxy that passes Host without the port (nginx's $host) is matched by host name.
+func sameOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" || origin == "null" {
+		return false
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return false
+	}
+	if strings.EqualFold(u.Host, r.Host) {
+		return true
+	}
+	return !strings.Contains(r.Host, ":") && strings.EqualFold(u.Hostname(), r.Host)
 }
 
 // withChecksum puts the request's Upload-Checksum where the store checks it, or answers
