@@ -54,7 +54,7 @@ func newEnv(t *testing.T, trusted ...string) *env {
 	accounts.Add(guest, "guest@acme.example", password)
 	accounts.Add(other, "boss@other.example", password)
 	svc := service.New(accounts, store, store, signer, clock, 336*time.Hour)
-	authn := httpapi.NewAuthenticator(service.NewAuthenticator(accounts, signer, service.NewActiveCache(clock, time.Second, 100)))
+	authn := httpapi.NewAuthenticator(service.NewAuthenticator(accounts, signer, service.NewActiveCache(clock, time.Second, 100), nil))
 	cfg := config.Config{}
 	for _, p := range trusted {
 		cfg.TrustedProxies = append(cfg.TrustedProxies, netip.MustParsePrefix(p))
