@@ -63,6 +63,230 @@ const docTemplate = `{
                 }
             }
         },
+        "/v1/api-keys": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Lists the keys of the caller's corporation, revoked and expired ones included, oldest first, with keyset pagination (Link header with rel=\"next\"). The keys themselves are never shown; prefix tells them apart. last_used_at is written at most once a minute per key. Only an admin user may list keys.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "api-keys"
+                ],
+                "summary": "List API keys",
+                "operationId": "listAPIKeys",
+                "parameters": [
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 64,
+                        "minLength": 1,
+                        "type": "string",
+                        "x-example": "aWQ6MjA",
+                        "description": "opaque cursor from the Link header (rel=next) of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "array",
+                            "items": {
+                                "$ref": "#/definitions/httpapi.APIKeyResponse"
+                            }
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "next page: \u003c…\u003e; rel=\\\"next\\"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "limit or cursor is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "the caller is a guest or an API key",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Creates a key for the caller's corporation, for automation (CI, integrations). The answer holds the key itself in key, shown this once: only its SHA-256 is stored. Send it as \"Authorization: Bearer vms_…\". A key acts for its corporation only, with an admin's rights narrowed to its scopes; it never streams, views or earns points, and never manages keys or sessions. Only an admin user may create keys.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "api-keys"
+                ],
+                "summary": "Create an API key",
+                "operationId": "createAPIKey",
+                "parameters": [
+                    {
+                        "description": "name, scopes and optional expiry",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.CreateAPIKeyRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.CreatedAPIKeyResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON, or a body that is not one JSON object",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "the caller is a guest or an API key",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "request body larger than 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "request body is not application/json",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "missing or invalid fields (an unknown scope, an expiry in the past), named in errors",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/api-keys/{id}": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Revokes a key of the caller's corporation: from this answer on, requests with it get 401 on this server, and on every replica within 10 s (the key cache). Revoking a revoked key answers 204 again. Only an admin user may revoke keys.",
+                "produces": [
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "api-keys"
+                ],
+                "summary": "Revoke an API key",
+                "operationId": "revokeAPIKey",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "API key id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "400": {
+                        "description": "id is not a positive integer",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "the caller is a guest or an API key",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such key in the caller's corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/v1/auth/login": {
             "post": {
                 "description": "Exchanges an e-mail and password for an access token and a refresh token. An unknown e-mail and a wrong password get the same 401. Failed attempts are limited per e-mail (5 in 15 minutes) and per client IP (20 in 15 minutes); beyond that the answer is 429 with Retry-After.",
@@ -194,6 +418,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "403": {
+                        "description": "an API key (this route is not open to keys)",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "413": {
                         "description": "request body larger than 1 MiB",
                         "schema": {
@@ -247,6 +477,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "403": {
+                        "description": "an API key (this route is not open to keys)",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "503": {
                         "description": "the database or the storage is unavailable",
                         "schema": {
@@ -282,6 +518,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "an API key (this route is not open to keys)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -432,6 +674,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "403": {
+                        "description": "an API key (this route is not open to keys)",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "503": {
                         "description": "the database or the storage is unavailable",
                         "schema": {
@@ -557,6 +805,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "403": {
+                        "description": "an API key (this route is not open to keys)",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "404": {
                         "description": "not the caller's corporation",
                         "schema": {
@@ -610,6 +864,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "an API key (this route is not open to keys)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -686,7 +946,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin of this corporation",
+                        "description": "caller is not an admin of this corporation; or an API key (this route is not open to keys)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -771,7 +1031,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin of this corporation",
+                        "description": "caller is not an admin of this corporation; or an API key (this route is not open to keys)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -865,7 +1125,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin",
+                        "description": "caller is not an admin; or an API key (this route is not open to keys)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -975,7 +1235,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "the caller is not an admin, or the Origin is not allowed",
+                        "description": "the caller is not an admin, or the Origin is not allowed; or an API key without videos:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1097,7 +1357,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "the caller is not an admin",
+                        "description": "the caller is not an admin; or an API key without videos:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1156,7 +1416,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "the caller is not an admin",
+                        "description": "the caller is not an admin; or an API key without videos:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1264,7 +1524,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "the caller is not an admin",
+                        "description": "the caller is not an admin; or an API key without videos:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1361,7 +1621,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "the caller is not an admin",
+                        "description": "the caller is not an admin; or an API key without videos:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1471,7 +1731,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin",
+                        "description": "caller is not an admin; or an API key without users:read",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1534,7 +1794,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin",
+                        "description": "caller is not an admin; or an API key without users:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1618,6 +1878,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "403": {
+                        "description": "an API key without users:read",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "404": {
                         "description": "no such user among those the caller may see",
                         "schema": {
@@ -1671,6 +1937,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "an API key without users:read",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1747,7 +2019,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "only an admin changes roles, nobody changes their own role, or current_password is wrong",
+                        "description": "only an admin changes roles, nobody changes their own role, or current_password is wrong; or an API key without users:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1826,7 +2098,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller may not delete this user",
+                        "description": "caller may not delete this user; or an API key without users:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1919,6 +2191,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "403": {
+                        "description": "an API key without videos:read",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "422": {
                         "description": "q is longer than 200 characters or not valid text",
                         "schema": {
@@ -1984,7 +2262,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin",
+                        "description": "caller is not an admin; or an API key without videos:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -2087,6 +2365,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "an Authorization header was sent but its token is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "an API key without videos:read",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -2217,6 +2501,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "no valid access token or playback token",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "an API key (only users stream and view)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -2406,6 +2696,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "403": {
+                        "description": "an API key (only users stream and view)",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "404": {
                         "description": "no such live video",
                         "schema": {
@@ -2534,7 +2830,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "deleted=true from someone who is not an admin of the corporation",
+                        "description": "deleted=true from someone who is not an admin of the corporation; or an API key without videos:read",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -2611,7 +2907,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin of the owning corporation",
+                        "description": "caller is not an admin of the owning corporation; or an API key without videos:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -2691,7 +2987,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin of the owning corporation",
+                        "description": "caller is not an admin of the owning corporation; or an API key without videos:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -2815,6 +3111,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "no valid access token or playback token",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "an API key (only users stream and view)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -2981,6 +3283,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "403": {
+                        "description": "an API key (only users stream and view)",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "404": {
                         "description": "no such live video, no HLS renditions (yet), or no such file",
                         "schema": {
@@ -3128,6 +3436,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "no valid access token or playback token",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "an API key (only users stream and view)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -3326,6 +3640,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "403": {
+                        "description": "an API key (only users stream and view)",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "404": {
                         "description": "no such live video, no HLS renditions (yet), or no such file",
                         "schema": {
@@ -3395,6 +3715,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "an API key (only users stream and view)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -3469,6 +3795,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "403": {
+                        "description": "an API key without videos:read",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "404": {
                         "description": "no such live video, a private video of another corporation, or no poster yet",
                         "schema": {
@@ -3531,7 +3863,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin",
+                        "description": "caller is not an admin; or an API key without videos:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -3604,7 +3936,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin of the owning corporation, or its effective plan is not PAID",
+                        "description": "caller is not an admin of the owning corporation, or its effective plan is not PAID; or an API key without videos:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -3676,6 +4008,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "an API key (only users stream and view)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -3768,7 +4106,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is neither the user nor an admin of the user's corporation",
+                        "description": "caller is neither the user nor an admin of the user's corporation; or an API key (only users stream and view)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -3790,6 +4128,82 @@ const docTemplate = `{
         }
     },
     "definitions": {
+        "httpapi.APIKeyResponse": {
+            "type": "object",
+            "required": [
+                "corporation_id",
+                "created_at",
+                "expires_at",
+                "id",
+                "last_used_at",
+                "name",
+                "prefix",
+                "revoked_at",
+                "scopes"
+            ],
+            "properties": {
+                "corporation_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-03-01T12:00:00Z"
+                },
+                "expires_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2027-01-01T00:00:00Z"
+                },
+                "id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 3
+                },
+                "last_used_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2026-03-01T12:10:00Z"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "CI uploads"
+                },
+                "prefix": {
+                    "description": "The first characters of the key, to recognise it.",
+                    "type": "string",
+                    "example": "vms_k3xq7mzd"
+                },
+                "revoked_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2026-03-02T08:00:00Z"
+                },
+                "scopes": {
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "enum": [
+                            "videos:read",
+                            "videos:write",
+                            "users:read",
+                            "users:write",
+                            "webhooks:write",
+                            "analytics:read"
+                        ]
+                    },
+                    "example": [
+                        "videos:read",
+                        "videos:write"
+                    ]
+                }
+            }
+        },
         "httpapi.CorporationResponse": {
             "type": "object",
             "required": [
@@ -3847,6 +4261,49 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.CreateAPIKeyRequest": {
+            "type": "object",
+            "required": [
+                "name",
+                "scopes"
+            ],
+            "properties": {
+                "expires_at": {
+                    "description": "When the key stops working: an RFC 3339 time or a YYYY-MM-DD date (midnight UTC), in the future; left out or null, never.",
+                    "type": "string",
+                    "maxLength": 64,
+                    "minLength": 10,
+                    "x-nullable": true,
+                    "example": "2027-01-01T00:00:00Z"
+                },
+                "name": {
+                    "description": "What the key is for, to tell keys apart.",
+                    "type": "string",
+                    "maxLength": 100,
+                    "minLength": 1,
+                    "example": "CI uploads"
+                },
+                "scopes": {
+                    "description": "What the key may do; at least one. An unknown scope is refused (422).",
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "enum": [
+                            "videos:read",
+                            "videos:write",
+                            "users:read",
+                            "users:write",
+                            "webhooks:write",
+                            "analytics:read"
+                        ]
+                    },
+                    "example": [
+                        "videos:read",
+                        "videos:write"
+                    ]
+                }
+            }
+        },
         "httpapi.CreateUserRequest": {
             "type": "object",
             "required": [
@@ -3875,6 +4332,89 @@ const docTemplate = `{
                         "guest"
                     ],
                     "example": "guest"
+                }
+            }
+        },
+        "httpapi.CreatedAPIKeyResponse": {
+            "type": "object",
+            "required": [
+                "corporation_id",
+                "created_at",
+                "expires_at",
+                "id",
+                "key",
+                "last_used_at",
+                "name",
+                "prefix",
+                "revoked_at",
+                "scopes"
+            ],
+            "properties": {
+                "corporation_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-03-01T12:00:00Z"
+                },
+                "expires_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2027-01-01T00:00:00Z"
+                },
+                "id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 3
+                },
+                "key": {
+                    "description": "The key, sent as \"Authorization: Bearer \u003ckey\u003e\"; it is stored only as a hash and never shown again.",
+                    "type": "string",
+                    "maxLength": 68,
+                    "minLength": 68,
+                    "example": "vms_k3xq7mzdab2cd3ef4gh5ij6kl7mn2op3qr4st5uv6wx7yz2ab3cd4ef5gh6ij7kl"
+                },
+                "last_used_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2026-03-01T12:10:00Z"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "CI uploads"
+                },
+                "prefix": {
+                    "type": "string",
+                    "example": "vms_k3xq7mzd"
+                },
+                "revoked_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2026-03-02T08:00:00Z"
+                },
+                "scopes": {
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "enum": [
+                            "videos:read",
+                            "videos:write",
+                            "users:read",
+                            "users:write",
+                            "webhooks:write",
+                            "analytics:read"
+                        ]
+                    },
+                    "example": [
+                        "videos:read",
+                        "videos:write"
+                    ]
                 }
             }
         },
@@ -4599,7 +5139,7 @@ const docTemplate = `{
     },
     "securityDefinitions": {
         "BearerAuth": {
-            "description": "\"Bearer \" followed by the access token from POST /v1/auth/login.",
+            "description": "\"Bearer \" followed by the access token from POST /v1/auth/login, or by an API key (vms_…) from POST /v1/api-keys.",
             "type": "apiKey",
             "name": "Authorization",
             "in": "header"
@@ -4627,6 +5167,10 @@ const docTemplate = `{
         {
             "description": "Refresh-token sessions of a user, for admins.",
             "name": "tokens"
+        },
+        {
+            "description": "Scoped API keys for automation, managed by admin users. A key (Authorization: Bearer vms_…) acts for its corporation with an admin's rights narrowed to its scopes: videos:read, videos:write (uploads included), users:read, users:write, webhooks:write, analytics:read. Keys never stream, view or earn points, and never manage keys or sessions: those routes answer 403 to a key, as does a route outside its scopes (the problem names the missing scope).",
+            "name": "api-keys"
         },
         {
             "description": "Uploads, source URLs, media facts and posters, streaming with ranges, HLS renditions, playback URLs, delete and restore.",

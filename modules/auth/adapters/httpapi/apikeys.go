@@ -39,7 +39,7 @@ type CreateAPIKeyRequest struct {
 	// What the key is for, to tell keys apart.
 	Name *string `json:"name" validate:"required" minLength:"1" maxLength:"100" example:"CI uploads"`
 	// What the key may do; at least one. An unknown scope is refused (422).
-	Scopes []string `json:"scopes" validate:"required" minItems:"1" maxItems:"32" enums:"videos:read,videos:write,users:read,users:write,webhooks:write,analytics:read" example:"videos:read,videos:write"`
+	Scopes []string `json:"scopes" validate:"required" enums:"videos:read,videos:write,users:read,users:write,webhooks:write,analytics:read" example:"videos:read,videos:write"`
 	// When the key stops working: an RFC 3339 time or a YYYY-MM-DD date (midnight UTC), in the future; left out or null, never.
 	ExpiresAt *string `json:"expires_at" extensions:"x-nullable" minLength:"10" maxLength:"64" example:"2027-01-01T00:00:00Z"`
 }
@@ -64,7 +64,7 @@ type CreatedAPIKeyResponse struct {
 	CorporationID int64  `json:"corporation_id" validate:"required" minimum:"1" example:"1"`
 	Name          string `json:"name" validate:"required" example:"CI uploads"`
 	// The key, sent as "Authorization: Bearer <key>"; it is stored only as a hash and never shown again.
-	Key        string     `json:"key" validate:"required" minLength:"68" maxLength:"68" pattern:"^vms_[a-z2-7]{64}$" example:"vms_k3xq7mzdab2cd3ef4gh5ij6kl7mn2op3qr4st5uv6wx7yz2ab3cd4ef5gh6ij7kl"`
+	Key        string     `json:"key" validate:"required" minLength:"68" maxLength:"68" example:"vms_k3xq7mzdab2cd3ef4gh5ij6kl7mn2op3qr4st5uv6wx7yz2ab3cd4ef5gh6ij7kl"`
 	Prefix     string     `json:"prefix" validate:"required" example:"vms_k3xq7mzd"`
 	Scopes     []string   `json:"scopes" validate:"required" enums:"videos:read,videos:write,users:read,users:write,webhooks:write,analytics:read" example:"videos:read,videos:write"`
 	CreatedAt  time.Time  `json:"created_at" validate:"required" format:"date-time" example:"2026-03-01T12:00:00Z"`

@@ -53,6 +53,7 @@ func (h *Handlers) refresh(c *gin.Context) {
 //	@Success		204
 //	@Failure		400	{object}	httpserver.Problem	"malformed JSON, or a body that is not one JSON object"
 //	@Failure		401	{object}	httpserver.Problem	"not signed in, or not the caller's refresh token"
+//	@Failure		403	{object}	httpserver.Problem	"an API key (this route is not open to keys)"
 //	@Failure		413	{object}	httpserver.Problem	"request body larger than 1 MiB"
 //	@Failure		415	{object}	httpserver.Problem	"request body is not application/json"
 //	@Failure		422	{object}	httpserver.Problem	"missing refresh_token"
@@ -86,6 +87,7 @@ func (h *Handlers) logout(c *gin.Context) {
 //	@Security		BearerAuth
 //	@Success		204
 //	@Failure		401	{object}	httpserver.Problem	"not signed in"
+//	@Failure		403	{object}	httpserver.Problem	"an API key (this route is not open to keys)"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router			/v1/auth/logout-all [post]
 func (h *Handlers) logoutAll(c *gin.Context) {
