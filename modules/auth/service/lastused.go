@@ -34,8 +34,8 @@ type LastUsed struct {
 	noted   map[int64]time.Time
 	pending map[int64]time.Time
 
-	stop chan struct{}
-	done chan struct{}
+	cancel context.CancelFunc
+	done   chan struct{}
 }
 
 // NewLastUsed builds the bookkeeping; Start runs its writer.
@@ -86,25 +86,27 @@ func (l *LastUsed) retry(id int64, at time.Time) {
 	}
 }
 
-// Start runs the writer until Stop.
-func (l *LastUsed) Start(context.Context) error {
-	l.stop, l.done = make(chan struct{}), make(chan struct{})
-	go l.run()
+// Start runs the writer until Stop. The writer keeps ctx's values but not its
+// cancellation: fx cancels the start context once the application has started.
+func (l *LastUsed) Start(ctx context.Context) error {
+	ctx, l.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	l.done = make(chan struct{})
+	go l.run(ctx)
 	return nil
 }
 
-func (l *LastUsed) run() {
+func (l *LastUsed) run(ctx context.Context) {
 	defer close(l.done)
 	t := time.NewTicker(LastUsedFlushInterval)
 	defer t.Stop()
 	for {
 		select {
-		case <-l.stop:
+		case <-ctx.Done():
 			return
 		case <-t.C:
-			ctx, cancel := context.WithTimeout(context.Background(), LastUsedFlushInterval)
-			if err := l.Flush(ctx); err != nil {
-				slog.Warn("write API key last use", "err", err)
+			flushCtx, cancel := context.WithTimeout(ctx, LastUsedFlushInterval)
+			if err := l.Flush(flushCtx); err != nil {
+				slog.WarnContext(ctx, "write API key last use", "err", err)
 			}
 			cancel()
 		}
@@ -113,8 +115,8 @@ func (l *LastUsed) run() {
 
 // Stop ends the writer and writes what is left.
 func (l *LastUsed) Stop(ctx context.Context) error {
-	if l.stop != nil {
-		close(l.stop)
+	if l.cancel != nil {
+		l.cancel()
 		<-l.done
 	}
 	return l.Flush(ctx)
