@@ -3,6 +3,7 @@ module vms
 go 1.26.0
 
 require (
+	github.com/abema/go-mp4 v1.4.1
 	github.com/gin-gonic/gin v1.12.0
 	github.com/glebarez/sqlite v1.11.0
 	github.com/go-co-op/gocron/v2 v2.21.2

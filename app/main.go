@@ -2,7 +2,7 @@
 //
 //	@title						vms API
 //	@version					1.0
-//	@description				Multi-tenant video management: corporations, users, videos, streaming with ranges, view logs and points.
+//	@description				Multi-tenant video management: corporations, users, videos, streaming with ranges, view logs and points, webhooks.
 //	@description				Errors are application/problem+json (RFC 9457); validation failures list each field in "errors". Lists take limit (1-100, default 20) and cursor, and announce the next page in a Link header with rel="next".
 //	@BasePath					/
 //
@@ -22,6 +22,8 @@
 //	@tag.description	Resumable uploads (tus 1.0) that become videos.
 //	@tag.name			view-logs
 //	@tag.description	Views of videos; the first view of each video credits points.
+//	@tag.name			webhooks
+//	@tag.description	Signed event notifications (Standard Webhooks) to your endpoints: endpoints, event types and their bodies, deliveries and retries.
 //	@tag.name			health
 //	@tag.description	Liveness and readiness probes.
 //

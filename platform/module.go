@@ -22,13 +22,16 @@ import (
 
 // Module provides the platform to the application. Modules add routes (group "routes"),
 // readiness checks (group "checks"), event handlers (group "event_handlers"), periodic
-// jobs timed by the scheduler (group "periodic") and River job workers (group "workers").
+// jobs timed by the scheduler (group "periodic"), River job workers (group "workers") and
+// River queues of their own (group "job_queues").
 var Module = fx.Module("platform",
 	fx.Provide(
 		observability.NewLogger,
 		fx.Annotate(observability.NewRegistry, fx.As(fx.Self()), fx.As(new(prometheus.Registerer))),
 		OpenDatabase,
-		fx.Annotate(events.NewBus, fx.ParamTags(`group:"event_handlers"`), fx.As(fx.Self()), fx.As(new(events.Publisher))),
+		// The bus is built empty and its handlers are registered by an invoke, once they
+		// are all built: a handler may then depend on a service that publishes.
+		fx.Annotate(func() *events.Bus { return events.NewBus(nil) }, fx.As(fx.Self()), fx.As(new(events.Publisher))),
 		fx.Annotate(httpserver.NewEngine, fx.ParamTags(``, ``, ``, `group:"routes"`)),
 		httpserver.New,
 		fx.Annotate(scheduler.New, fx.ParamTags(``, ``, ``, `group:"periodic"`)),
@@ -36,12 +39,13 @@ var Module = fx.Module("platform",
 		httpserver.NewCORS,
 		jobs.NewMetrics,
 		jobs.NewInserter,
-		fx.Annotate(jobs.Provide, fx.ParamTags(``, ``, ``, ``, ``, `group:"workers"`)),
+		fx.Annotate(jobs.Provide, fx.ParamTags(``, ``, ``, ``, ``, `group:"workers"`, `group:"job_queues"`)),
 	),
 	fx.Provide(
 		fx.Annotate(httpserver.NewHealth, fx.ParamTags(`group:"checks"`), fx.As(new(httpserver.Registrar)), fx.ResultTags(`group:"routes"`)),
 		fx.Annotate(databaseCheck, fx.ResultTags(`group:"checks"`)),
 	),
+	fx.Invoke(fx.Annotate(func(b *events.Bus, hs []events.Handler) { b.Register(hs...) }, fx.ParamTags(``, `group:"event_handlers"`))),
 	fx.Invoke(registerLifecycle),
 	// Jobs are worked on every replica, whether or not a module inserts any.
 	fx.Invoke(func(*jobs.Jobs) {}),

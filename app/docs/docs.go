@@ -1051,6 +1051,93 @@ const docTemplate = `{
                 }
             }
         },
+        "/v1/corporations/{id}/usage": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "For admins of the corporation: the storage quota of its effective plan (FREE_STORAGE_QUOTA or PAID_STORAGE_QUOTA; 0 means no limit), the bytes it stores (originals and derived files, deleted videos included) and has reserved for uploads in progress, and per UTC day from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + ` (both included; the last 30 days by default, at most 366) the bytes stored at the end of the day, egress bytes written to clients by stream and HLS responses, first views of its videos and uploads. Egress and first views are counted in memory and written every USAGE_FLUSH_INTERVAL (10 s), so the last seconds may be missing. Another corporation answers 404.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "corporations"
+                ],
+                "summary": "Usage and storage quota of a corporation",
+                "operationId": "getCorporationUsage",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "corporation id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "description": "first day, YYYY-MM-DD (default: 29 days before to)",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "description": "last day, YYYY-MM-DD (default: today, UTC)",
+                        "name": "to",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.UsageResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "id is not a positive integer",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "the caller is not an admin; or an API key (this route is not open to keys)",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "not the caller's corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "from or to is not a date, from is after to, or the period is longer than 366 days; named in errors",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/v1/tokens/{user_id}": {
             "get": {
                 "security": [
@@ -1152,7 +1239,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "tus 1.0 creation (admin only): Upload-Length (at most MAX_UPLOAD_BYTES; deferred lengths are refused) and Upload-Metadata with name and optional filetype and visibility (public or private). With Content-Type application/offset+octet-stream the body is the first chunk (creation-with-upload; Upload-Checksum applies). The answer's Location is the upload's URL, Upload-Expires when an unfinished upload is deleted (UPLOAD_EXPIRY). An upload completed by this request carries Video-Id, like the final PATCH.",
+                "description": "tus 1.0 creation (admin only): Upload-Length (at most MAX_UPLOAD_BYTES; deferred lengths are refused; reserved against the storage quota of the corporation's effective plan until the upload completes, is terminated or expires) and Upload-Metadata with name and optional filetype and visibility (public or private). With Content-Type application/offset+octet-stream the body is the first chunk (creation-with-upload; Upload-Checksum applies). The answer's Location is the upload's URL, Upload-Expires when an unfinished upload is deleted (UPLOAD_EXPIRY). An upload completed by this request carries Video-Id, like the final PATCH.",
                 "consumes": [
                     "application/octet-stream"
                 ],
@@ -1247,7 +1334,7 @@ const docTemplate = `{
                         }
                     },
                     "413": {
-                        "description": "Upload-Length is larger than MAX_UPLOAD_BYTES",
+                        "description": "Upload-Length is larger than MAX_UPLOAD_BYTES, or does not fit in the storage quota of the corporation's plan beside what it stores and has reserved (type /problems/quota-exceeded, with quota, used and requested in bytes; nothing is created)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -2217,7 +2304,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "JSON {name, file_path, visibility} registers an http(s) source URL. A multipart/form-data body with the parts \"name\" (text), optionally \"visibility\" (text) and \"file\" (the video) uploads a file instead. visibility is \"private\" (the default: members of the corporation only) or \"public\" (listed and read by anyone, streamed by any signed-in user). An uploaded file is streamed to storage, at most MAX_UPLOAD_BYTES, its type is sniffed from its first bytes (video types only) and it is stored under a generated name, never the client's file name.",
+                "description": "JSON {name, file_path, visibility} registers an http(s) source URL. A multipart/form-data body with the parts \"name\" (text), optionally \"visibility\" (text) and \"file\" (the video) uploads a file instead. visibility is \"private\" (the default: members of the corporation only) or \"public\" (listed and read by anyone, streamed by any signed-in user). An uploaded file is streamed to storage, at most MAX_UPLOAD_BYTES, its type is sniffed from its first bytes (video types only) and it is stored under a generated name, never the client's file name. Before the body is read the upload reserves its Content-Length (MAX_UPLOAD_BYTES without one) against the storage quota of the corporation's effective plan; the video then counts its size.",
                 "consumes": [
                     "application/json",
                     "multipart/form-data"
@@ -2268,7 +2355,7 @@ const docTemplate = `{
                         }
                     },
                     "413": {
-                        "description": "file larger than MAX_UPLOAD_BYTES, or JSON body larger than 1 MiB",
+                        "description": "file larger than MAX_UPLOAD_BYTES, JSON body larger than 1 MiB, or an upload whose Content-Length (MAX_UPLOAD_BYTES without one) does not fit in the storage quota of the corporation's plan beside what it stores and has reserved (type /problems/quota-exceeded, with quota, used and requested in bytes; nothing is stored)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -3000,6 +3087,73 @@ const docTemplate = `{
                     },
                     "503": {
                         "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/videos/{id}/analytics": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Who watched how much of the video, from what the server itself sent: the byte ranges of the original (MP4 or QuickTime, mapped to media time through the file's sample index) and the HLS segments (through the rendition's playlist) each user fetched. A second counts for a user when all of its bytes were sent to them, once however often; a player that fetches only the index at the end of the file has watched nothing. Completion is at least 90 % of the duration watched; retention has 20 shares, one per twentieth of the duration. Originals in other formats (WebM, …) and videos registered from a source URL count nothing. The figures are flushed from memory every ANALYTICS_FLUSH_INTERVAL (10 s by default) on each replica. Needs an admin of the owning corporation.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "videos"
+                ],
+                "summary": "A video's watch analytics",
+                "operationId": "getVideoAnalytics",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "video id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.analyticsResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "id is not a positive integer",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "caller is not an admin; or an API key without analytics:read",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such live video in the caller's corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database is unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -4125,6 +4279,677 @@ const docTemplate = `{
                     }
                 }
             }
+        },
+        "/v1/webhooks": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The endpoints of the admin's corporation, oldest first, with keyset pagination (Link header with rel=\"next\"). Secrets are never shown.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "List webhook endpoints",
+                "operationId": "listWebhooks",
+                "parameters": [
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 64,
+                        "minLength": 1,
+                        "type": "string",
+                        "x-example": "aWQ6MjA",
+                        "description": "opaque cursor from the Link header (rel=next) of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "array",
+                            "items": {
+                                "$ref": "#/definitions/httpapi.WebhookResponse"
+                            }
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "next page: \u003c…\u003e; rel=\\\"next\\"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "limit or cursor is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "caller is not an admin; or an API key without webhooks:write",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Adds an endpoint to the admin's corporation. The answer carries the signing secret, shown this once. The URL must be https or http without a user name or password; a host that is or resolves to a loopback, private, link-local (169.254.169.254 included) or otherwise internal address is refused (422) unless the server sets ALLOW_PRIVATE_WEBHOOKS=true, and every delivery checks the address again when it connects.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Create a webhook endpoint",
+                "operationId": "createWebhook",
+                "parameters": [
+                    {
+                        "description": "the endpoint",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.CreateWebhookRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.CreatedWebhookResponse"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "the endpoint's URL"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON, or a body that is not one JSON object",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "caller is not an admin; or an API key without webhooks:write",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "request body larger than 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "request body is not application/json",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "missing or invalid fields, named in errors (an internal address included)",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/webhooks/event-types": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The event types an endpoint may subscribe to, and an example of the JSON body each sends ({type, timestamp, data}, the Standard Webhooks shape). Every request carries webhook-id (the event id, the same on every attempt), webhook-timestamp (Unix seconds of the attempt) and webhook-signature (\"v1,\" and the base64 HMAC-SHA256 of \"\u003cwebhook-id\u003e.\u003cwebhook-timestamp\u003e.\u003cbody\u003e\" keyed with the base64-decoded part of the secret after \"whsec_\"). The README has a test vector and verification code.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Webhook event types and their bodies",
+                "operationId": "listWebhookEventTypes",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.EventTypesResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "an API key without webhooks:write",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/webhooks/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "One endpoint of the admin's corporation, without its secret; another corporation's is 404.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Get a webhook endpoint",
+                "operationId": "getWebhook",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "webhook id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.WebhookResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "id is not a positive integer",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "caller is not an admin; or an API key without webhooks:write",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such endpoint in the caller's corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Changes the given fields; absent ones stay. A new URL is checked as on creation. Setting enabled to true on an endpoint the server disabled clears disabled_reason; the secret never changes.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Change a webhook endpoint",
+                "operationId": "updateWebhook",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "webhook id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the changes",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.UpdateWebhookRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.WebhookResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "id is not a positive integer, or malformed JSON",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "caller is not an admin; or an API key without webhooks:write",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such endpoint in the caller's corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "request body larger than 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "request body is not application/json",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "no field to change, or invalid fields, named in errors",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Removes the endpoint with its deliveries; nothing more is sent to it.",
+                "produces": [
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Delete a webhook endpoint",
+                "operationId": "deleteWebhook",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "webhook id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "400": {
+                        "description": "id is not a positive integer",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "caller is not an admin; or an API key without webhooks:write",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such endpoint in the caller's corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/webhooks/{id}/deliveries": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The endpoint's deliveries, newest first, with keyset pagination (Link header with rel=\"next\"): per event, its id and type, the status, the number of attempts, the last attempt's HTTP status, duration and error, the next attempt's time, and every attempt. Finished deliveries are kept 30 days.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "List an endpoint's deliveries",
+                "operationId": "listWebhookDeliveries",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "webhook id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 64,
+                        "minLength": 1,
+                        "type": "string",
+                        "x-example": "aWQ6MjA",
+                        "description": "opaque cursor from the Link header (rel=next) of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "array",
+                            "items": {
+                                "$ref": "#/definitions/httpapi.DeliveryResponse"
+                            }
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "next page: \u003c…\u003e; rel=\\\"next\\"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "id, limit or cursor is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "caller is not an admin; or an API key without webhooks:write",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such endpoint in the caller's corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/webhooks/{id}/deliveries/{delivery_id}/retry": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Attempts a finished (succeeded or failed) delivery again at once, with the same event id and body; its attempts keep counting. The answer is the delivery, pending. 409 while it is still pending (it is retried on its own schedule) and when the endpoint is disabled (enable it first).",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Retry a delivery",
+                "operationId": "retryWebhookDelivery",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "webhook id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "delivery id",
+                        "name": "delivery_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.DeliveryResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "an id is not a positive integer",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "caller is not an admin; or an API key without webhooks:write",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such endpoint in the caller's corporation, or no such delivery of it",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "the delivery is pending, or the endpoint is disabled",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/webhooks/{id}/test": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Sends a webhook.test event to the endpoint, enabled or not and whatever it subscribes to. The answer is the delivery, pending; its attempts show in GET /v1/webhooks/{id}/deliveries.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Send a test event",
+                "operationId": "testWebhook",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "webhook id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.DeliveryResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "id is not a positive integer",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "caller is not an admin; or an API key without webhooks:write",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such endpoint in the caller's corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
         }
     },
     "definitions": {
@@ -4201,6 +5026,45 @@ const docTemplate = `{
                         "videos:read",
                         "videos:write"
                     ]
+                }
+            }
+        },
+        "httpapi.AttemptResponse": {
+            "type": "object",
+            "required": [
+                "attempt",
+                "attempted_at",
+                "duration_ms",
+                "error",
+                "http_status"
+            ],
+            "properties": {
+                "attempt": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "attempted_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-02T04:00:00Z"
+                },
+                "duration_ms": {
+                    "type": "number",
+                    "minimum": 0,
+                    "example": 12.5
+                },
+                "error": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "connection refused"
+                },
+                "http_status": {
+                    "type": "integer",
+                    "maximum": 599,
+                    "minimum": 100,
+                    "x-nullable": true,
+                    "example": 204
                 }
             }
         },
@@ -4335,6 +5199,55 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.CreateWebhookRequest": {
+            "type": "object",
+            "required": [
+                "events",
+                "url"
+            ],
+            "properties": {
+                "description": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "example": "LMS credits"
+                },
+                "enabled": {
+                    "description": "true when absent",
+                    "type": "boolean",
+                    "example": true
+                },
+                "events": {
+                    "description": "the event types to send (GET /v1/webhooks/event-types lists them)",
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "enum": [
+                            "video.created",
+                            "video.ready",
+                            "video.failed",
+                            "video.deleted",
+                            "video.restored",
+                            "view.first",
+                            "user.created",
+                            "user.deleted",
+                            "corporation.plan_changed"
+                        ]
+                    },
+                    "example": [
+                        "video.ready",
+                        "view.first"
+                    ]
+                },
+                "url": {
+                    "description": "https or http; no user name or password; its host must not be or resolve to an\ninternal address unless the server sets ALLOW_PRIVATE_WEBHOOKS=true",
+                    "type": "string",
+                    "format": "uri",
+                    "maxLength": 2048,
+                    "minLength": 8,
+                    "example": "https://hooks.acme.example/vms"
+                }
+            }
+        },
         "httpapi.CreatedAPIKeyResponse": {
             "type": "object",
             "required": [
@@ -4415,6 +5328,286 @@ const docTemplate = `{
                         "videos:read",
                         "videos:write"
                     ]
+                }
+            }
+        },
+        "httpapi.CreatedWebhookResponse": {
+            "type": "object",
+            "required": [
+                "created_at",
+                "description",
+                "disabled_reason",
+                "enabled",
+                "events",
+                "failing_since",
+                "id",
+                "secret",
+                "updated_at",
+                "url"
+            ],
+            "properties": {
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-02T03:04:05Z"
+                },
+                "description": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "example": "LMS credits"
+                },
+                "disabled_reason": {
+                    "description": "why the server disabled the endpoint (its deliveries failed for a day); null\notherwise",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "disabled at 2026-01-03T04:00:00Z: every delivery failed since 2026-01-02T04:00:00Z (last error: connection refused); fix the endpoint, then enable it again"
+                },
+                "enabled": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "events": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "video.ready",
+                        "view.first"
+                    ]
+                },
+                "failing_since": {
+                    "description": "since when every delivery has failed; null while they succeed",
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2026-01-02T04:00:00Z"
+                },
+                "id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 3
+                },
+                "secret": {
+                    "description": "the signing secret: whsec_ and the base64 of a 32-byte key (Standard Webhooks);\nshown only in this answer",
+                    "type": "string",
+                    "example": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                },
+                "updated_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-02T03:04:05Z"
+                },
+                "url": {
+                    "type": "string",
+                    "format": "uri",
+                    "example": "https://hooks.acme.example/vms"
+                }
+            }
+        },
+        "httpapi.DayResponse": {
+            "type": "object",
+            "required": [
+                "date",
+                "egress_bytes",
+                "first_views",
+                "stored_bytes",
+                "uploads"
+            ],
+            "properties": {
+                "date": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-01-31"
+                },
+                "egress_bytes": {
+                    "description": "EgressBytes counts the body bytes of stream and HLS responses written to clients.",
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 1073741824
+                },
+                "first_views": {
+                    "description": "FirstViews counts users' first views of the corporation's videos.",
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 12
+                },
+                "stored_bytes": {
+                    "description": "StoredBytes is what the corporation stored at the end of the day (now, for today).",
+                    "type": "integer",
+                    "example": 734003200
+                },
+                "uploads": {
+                    "description": "Uploads counts the uploads that became videos.",
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 3
+                }
+            }
+        },
+        "httpapi.DeliveryResponse": {
+            "type": "object",
+            "required": [
+                "attempt",
+                "attempts",
+                "created_at",
+                "delivered_at",
+                "duration_ms",
+                "error",
+                "event_id",
+                "http_status",
+                "id",
+                "next_attempt_at",
+                "status",
+                "type",
+                "webhook_id"
+            ],
+            "properties": {
+                "attempt": {
+                    "description": "attempts made so far",
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 1
+                },
+                "attempts": {
+                    "description": "every attempt, oldest first",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.AttemptResponse"
+                    }
+                },
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-02T04:00:00Z"
+                },
+                "delivered_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2026-01-02T04:00:00Z"
+                },
+                "duration_ms": {
+                    "description": "the last attempt's duration in milliseconds",
+                    "type": "number",
+                    "minimum": 0,
+                    "x-nullable": true,
+                    "example": 12.5
+                },
+                "error": {
+                    "description": "why the last attempt failed",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "HTTP 503: busy"
+                },
+                "event_id": {
+                    "description": "the webhook-id header: the same on every attempt",
+                    "type": "string",
+                    "example": "msg_p5jxn4ajd7ysjbgfgyvlhtpnqa"
+                },
+                "http_status": {
+                    "description": "the last attempt's HTTP status; null when it got no answer or none was made",
+                    "type": "integer",
+                    "maximum": 599,
+                    "minimum": 100,
+                    "x-nullable": true,
+                    "example": 204
+                },
+                "id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 41
+                },
+                "next_attempt_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2026-01-02T04:00:10Z"
+                },
+                "status": {
+                    "description": "pending: waiting for its first or next attempt; succeeded: a 2xx answer; failed:\nevery attempt failed, or the endpoint was disabled first",
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "succeeded",
+                        "failed"
+                    ],
+                    "example": "succeeded"
+                },
+                "type": {
+                    "type": "string",
+                    "example": "view.first"
+                },
+                "webhook_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 3
+                }
+            }
+        },
+        "httpapi.EventTypesResponse": {
+            "type": "object",
+            "required": [
+                "corporation_plan_changed",
+                "types",
+                "user_created",
+                "user_deleted",
+                "video_created",
+                "video_deleted",
+                "video_failed",
+                "video_ready",
+                "video_restored",
+                "view_first",
+                "webhook_test"
+            ],
+            "properties": {
+                "corporation_plan_changed": {
+                    "$ref": "#/definitions/payload.PlanChanged"
+                },
+                "types": {
+                    "description": "the event types an endpoint may subscribe to, in this order",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "video.created",
+                        "video.ready",
+                        "video.failed",
+                        "video.deleted",
+                        "video.restored",
+                        "view.first",
+                        "user.created",
+                        "user.deleted",
+                        "corporation.plan_changed"
+                    ]
+                },
+                "user_created": {
+                    "$ref": "#/definitions/payload.UserCreated"
+                },
+                "user_deleted": {
+                    "$ref": "#/definitions/payload.UserDeleted"
+                },
+                "video_created": {
+                    "$ref": "#/definitions/payload.VideoCreated"
+                },
+                "video_deleted": {
+                    "$ref": "#/definitions/payload.VideoDeleted"
+                },
+                "video_failed": {
+                    "$ref": "#/definitions/payload.VideoFailed"
+                },
+                "video_ready": {
+                    "$ref": "#/definitions/payload.VideoReady"
+                },
+                "video_restored": {
+                    "$ref": "#/definitions/payload.VideoRestored"
+                },
+                "view_first": {
+                    "$ref": "#/definitions/payload.ViewFirst"
+                },
+                "webhook_test": {
+                    "$ref": "#/definitions/payload.WebhookTest"
                 }
             }
         },
@@ -4589,6 +5782,48 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.UpdateWebhookRequest": {
+            "type": "object",
+            "properties": {
+                "description": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "example": "LMS credits (new receiver)"
+                },
+                "enabled": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "events": {
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "enum": [
+                            "video.created",
+                            "video.ready",
+                            "video.failed",
+                            "video.deleted",
+                            "video.restored",
+                            "view.first",
+                            "user.created",
+                            "user.deleted",
+                            "corporation.plan_changed"
+                        ]
+                    },
+                    "example": [
+                        "video.created",
+                        "video.ready"
+                    ]
+                },
+                "url": {
+                    "type": "string",
+                    "format": "uri",
+                    "maxLength": 2048,
+                    "minLength": 8,
+                    "example": "https://hooks.acme.example/vms/v2"
+                }
+            }
+        },
         "httpapi.UploadResponse": {
             "type": "object",
             "required": [
@@ -4623,6 +5858,40 @@ const docTemplate = `{
                     "type": "integer",
                     "x-nullable": true,
                     "example": 42
+                }
+            }
+        },
+        "httpapi.UsageResponse": {
+            "type": "object",
+            "required": [
+                "days",
+                "quota_bytes",
+                "reserved_bytes",
+                "used_bytes"
+            ],
+            "properties": {
+                "days": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.DayResponse"
+                    }
+                },
+                "quota_bytes": {
+                    "description": "QuotaBytes is the storage quota of the corporation's effective plan; 0 means no limit.",
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 10737418240
+                },
+                "reserved_bytes": {
+                    "description": "ReservedBytes is held by uploads in progress; it counts against the quota too.",
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 0
+                },
+                "used_bytes": {
+                    "description": "UsedBytes is what the corporation stores now: originals and derived files (posters,\nHLS) of its videos, deleted ones included.",
+                    "type": "integer",
+                    "example": 734003200
                 }
             }
         },
@@ -4675,6 +5944,142 @@ const docTemplate = `{
                     "type": "string",
                     "format": "date-time",
                     "example": "2026-01-01T00:00:00Z"
+                }
+            }
+        },
+        "httpapi.WebhookResponse": {
+            "type": "object",
+            "required": [
+                "created_at",
+                "description",
+                "disabled_reason",
+                "enabled",
+                "events",
+                "failing_since",
+                "id",
+                "updated_at",
+                "url"
+            ],
+            "properties": {
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-02T03:04:05Z"
+                },
+                "description": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "example": "LMS credits"
+                },
+                "disabled_reason": {
+                    "description": "why the server disabled the endpoint (its deliveries failed for a day); null\notherwise",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "disabled at 2026-01-03T04:00:00Z: every delivery failed since 2026-01-02T04:00:00Z (last error: connection refused); fix the endpoint, then enable it again"
+                },
+                "enabled": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "events": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "video.ready",
+                        "view.first"
+                    ]
+                },
+                "failing_since": {
+                    "description": "since when every delivery has failed; null while they succeed",
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2026-01-02T04:00:00Z"
+                },
+                "id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 3
+                },
+                "updated_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-02T03:04:05Z"
+                },
+                "url": {
+                    "type": "string",
+                    "format": "uri",
+                    "example": "https://hooks.acme.example/vms"
+                }
+            }
+        },
+        "httpapi.analyticsResponse": {
+            "type": "object",
+            "required": [
+                "completion_rate",
+                "median_watch_seconds",
+                "retention",
+                "total_watch_seconds",
+                "unique_viewers"
+            ],
+            "properties": {
+                "completion_rate": {
+                    "description": "the share of viewers who watched at least 90 % of the duration",
+                    "type": "number",
+                    "maximum": 1,
+                    "minimum": 0,
+                    "example": 0.25
+                },
+                "median_watch_seconds": {
+                    "description": "the median of the viewers' distinct seconds watched; 0 without viewers",
+                    "type": "number",
+                    "minimum": 0,
+                    "example": 118.5
+                },
+                "retention": {
+                    "description": "20 shares, one per twentieth of the duration: the viewers who watched the second at its middle",
+                    "type": "array",
+                    "maxItems": 20,
+                    "minItems": 20,
+                    "items": {
+                        "type": "number"
+                    },
+                    "example": [
+                        1,
+                        1,
+                        0.92,
+                        0.92,
+                        0.83,
+                        0.83,
+                        0.75,
+                        0.75,
+                        0.67,
+                        0.58,
+                        0.58,
+                        0.5,
+                        0.5,
+                        0.42,
+                        0.42,
+                        0.33,
+                        0.33,
+                        0.25,
+                        0.25,
+                        0.25
+                    ]
+                },
+                "total_watch_seconds": {
+                    "description": "each viewer's distinct seconds watched, added up",
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 1534
+                },
+                "unique_viewers": {
+                    "description": "users who watched at least one whole second",
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 12
                 }
             }
         },
@@ -5115,9 +6520,20 @@ const docTemplate = `{
                     "type": "string",
                     "example": "/v1/videos/id/42"
                 },
+                "quota": {
+                    "description": "Quota, Used and Requested are the figures of a quota-exceeded problem, in bytes:\nthe corporation's storage quota, what it stores or has reserved for uploads in\nprogress, and what the refused upload asked for.",
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 10737418240
+                },
                 "request_id": {
                     "type": "string",
                     "example": "5f1c2d9e8a7b6c5d"
+                },
+                "requested": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 88925
                 },
                 "status": {
                     "type": "integer",
@@ -5133,6 +6549,571 @@ const docTemplate = `{
                     "type": "string",
                     "format": "uri-reference",
                     "example": "about:blank"
+                },
+                "used": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 10700000000
+                }
+            }
+        },
+        "payload.PlanChanged": {
+            "type": "object",
+            "required": [
+                "data",
+                "timestamp",
+                "type"
+            ],
+            "properties": {
+                "data": {
+                    "$ref": "#/definitions/payload.PlanChangedData"
+                },
+                "timestamp": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-02-01T00:00:30Z"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "corporation.plan_changed"
+                    ],
+                    "example": "corporation.plan_changed"
+                }
+            }
+        },
+        "payload.PlanChangedData": {
+            "type": "object",
+            "required": [
+                "corporation_id",
+                "effective_plan",
+                "plan_expired_at",
+                "plan_type",
+                "previous_plan_expired_at",
+                "previous_plan_type",
+                "reason"
+            ],
+            "properties": {
+                "corporation_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "effective_plan": {
+                    "description": "PAID only while the plan type is PAID and unexpired",
+                    "type": "string",
+                    "enum": [
+                        "FREE",
+                        "PAID"
+                    ],
+                    "example": "FREE"
+                },
+                "plan_expired_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2026-02-01T00:00:00Z"
+                },
+                "plan_type": {
+                    "type": "string",
+                    "enum": [
+                        "FREE",
+                        "PAID"
+                    ],
+                    "example": "FREE"
+                },
+                "previous_plan_expired_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2026-02-01T00:00:00Z"
+                },
+                "previous_plan_type": {
+                    "type": "string",
+                    "enum": [
+                        "FREE",
+                        "PAID"
+                    ],
+                    "example": "PAID"
+                },
+                "reason": {
+                    "description": "updated: an admin's change; expired: the automatic downgrade of an expired PAID plan",
+                    "type": "string",
+                    "enum": [
+                        "updated",
+                        "expired"
+                    ],
+                    "example": "expired"
+                }
+            }
+        },
+        "payload.UserCreated": {
+            "type": "object",
+            "required": [
+                "data",
+                "timestamp",
+                "type"
+            ],
+            "properties": {
+                "data": {
+                    "$ref": "#/definitions/payload.UserCreatedData"
+                },
+                "timestamp": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-02T03:00:00Z"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "user.created"
+                    ],
+                    "example": "user.created"
+                }
+            }
+        },
+        "payload.UserCreatedData": {
+            "type": "object",
+            "required": [
+                "corporation_id",
+                "email",
+                "role",
+                "user_id"
+            ],
+            "properties": {
+                "corporation_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "email": {
+                    "type": "string",
+                    "format": "email",
+                    "example": "guest@acme.example"
+                },
+                "role": {
+                    "type": "string",
+                    "enum": [
+                        "admin",
+                        "guest"
+                    ],
+                    "example": "guest"
+                },
+                "user_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 2
+                }
+            }
+        },
+        "payload.UserDeleted": {
+            "type": "object",
+            "required": [
+                "data",
+                "timestamp",
+                "type"
+            ],
+            "properties": {
+                "data": {
+                    "$ref": "#/definitions/payload.UserRef"
+                },
+                "timestamp": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-05T08:00:00Z"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "user.deleted"
+                    ],
+                    "example": "user.deleted"
+                }
+            }
+        },
+        "payload.UserRef": {
+            "type": "object",
+            "required": [
+                "corporation_id",
+                "user_id"
+            ],
+            "properties": {
+                "corporation_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "user_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 2
+                }
+            }
+        },
+        "payload.VideoCreated": {
+            "type": "object",
+            "required": [
+                "data",
+                "timestamp",
+                "type"
+            ],
+            "properties": {
+                "data": {
+                    "$ref": "#/definitions/payload.VideoCreatedData"
+                },
+                "timestamp": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-02T03:04:05Z"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "video.created"
+                    ],
+                    "example": "video.created"
+                }
+            }
+        },
+        "payload.VideoCreatedData": {
+            "type": "object",
+            "required": [
+                "corporation_id",
+                "name",
+                "source_kind",
+                "video_id",
+                "visibility"
+            ],
+            "properties": {
+                "corporation_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "name": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "minLength": 1,
+                    "example": "Product tour"
+                },
+                "source_kind": {
+                    "type": "string",
+                    "enum": [
+                        "upload",
+                        "url"
+                    ],
+                    "example": "upload"
+                },
+                "video_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 7
+                },
+                "visibility": {
+                    "type": "string",
+                    "enum": [
+                        "private",
+                        "public"
+                    ],
+                    "example": "private"
+                }
+            }
+        },
+        "payload.VideoDeleted": {
+            "type": "object",
+            "required": [
+                "data",
+                "timestamp",
+                "type"
+            ],
+            "properties": {
+                "data": {
+                    "$ref": "#/definitions/payload.VideoRef"
+                },
+                "timestamp": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-03T09:00:00Z"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "video.deleted"
+                    ],
+                    "example": "video.deleted"
+                }
+            }
+        },
+        "payload.VideoFailed": {
+            "type": "object",
+            "required": [
+                "data",
+                "timestamp",
+                "type"
+            ],
+            "properties": {
+                "data": {
+                    "$ref": "#/definitions/payload.VideoFailedData"
+                },
+                "timestamp": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-02T03:04:35Z"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "video.failed"
+                    ],
+                    "example": "video.failed"
+                }
+            }
+        },
+        "payload.VideoFailedData": {
+            "type": "object",
+            "required": [
+                "corporation_id",
+                "error",
+                "video_id"
+            ],
+            "properties": {
+                "corporation_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "error": {
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": "ffprobe could not read the file: Invalid data found when processing input"
+                },
+                "video_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 7
+                }
+            }
+        },
+        "payload.VideoReady": {
+            "type": "object",
+            "required": [
+                "data",
+                "timestamp",
+                "type"
+            ],
+            "properties": {
+                "data": {
+                    "$ref": "#/definitions/payload.VideoReadyData"
+                },
+                "timestamp": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-02T03:04:35Z"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "video.ready"
+                    ],
+                    "example": "video.ready"
+                }
+            }
+        },
+        "payload.VideoReadyData": {
+            "type": "object",
+            "required": [
+                "corporation_id",
+                "duration_seconds",
+                "height",
+                "video_id",
+                "width"
+            ],
+            "properties": {
+                "corporation_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "duration_seconds": {
+                    "type": "number",
+                    "minimum": 0,
+                    "x-nullable": true,
+                    "example": 5.02
+                },
+                "height": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "x-nullable": true,
+                    "example": 720
+                },
+                "video_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 7
+                },
+                "width": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "x-nullable": true,
+                    "example": 1280
+                }
+            }
+        },
+        "payload.VideoRef": {
+            "type": "object",
+            "required": [
+                "corporation_id",
+                "video_id"
+            ],
+            "properties": {
+                "corporation_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "video_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 7
+                }
+            }
+        },
+        "payload.VideoRestored": {
+            "type": "object",
+            "required": [
+                "data",
+                "timestamp",
+                "type"
+            ],
+            "properties": {
+                "data": {
+                    "$ref": "#/definitions/payload.VideoRef"
+                },
+                "timestamp": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-04T10:00:00Z"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "video.restored"
+                    ],
+                    "example": "video.restored"
+                }
+            }
+        },
+        "payload.ViewFirst": {
+            "type": "object",
+            "required": [
+                "data",
+                "timestamp",
+                "type"
+            ],
+            "properties": {
+                "data": {
+                    "$ref": "#/definitions/payload.ViewFirstData"
+                },
+                "timestamp": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-02T04:00:00Z"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "view.first"
+                    ],
+                    "example": "view.first"
+                }
+            }
+        },
+        "payload.ViewFirstData": {
+            "type": "object",
+            "required": [
+                "corporation_id",
+                "points",
+                "user_id",
+                "video_corporation_id",
+                "video_id"
+            ],
+            "properties": {
+                "corporation_id": {
+                    "description": "the viewer's corporation",
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "points": {
+                    "description": "POINTS_PER_VIEW at the time of the view",
+                    "type": "integer",
+                    "minimum": 0,
+                    "example": 10
+                },
+                "user_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 2
+                },
+                "video_corporation_id": {
+                    "description": "the video's corporation: another one for a public video of another corporation",
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "video_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 7
+                }
+            }
+        },
+        "payload.WebhookTest": {
+            "type": "object",
+            "required": [
+                "data",
+                "timestamp",
+                "type"
+            ],
+            "properties": {
+                "data": {
+                    "$ref": "#/definitions/payload.WebhookTestData"
+                },
+                "timestamp": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-01-02T03:04:05Z"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "webhook.test"
+                    ],
+                    "example": "webhook.test"
+                }
+            }
+        },
+        "payload.WebhookTestData": {
+            "type": "object",
+            "required": [
+                "corporation_id",
+                "message",
+                "webhook_id"
+            ],
+            "properties": {
+                "corporation_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "message": {
+                    "type": "string",
+                    "example": "This is a test event from vms."
+                },
+                "webhook_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 3
                 }
             }
         }
@@ -5185,6 +7166,10 @@ const docTemplate = `{
             "name": "view-logs"
         },
         {
+            "description": "Signed event notifications (Standard Webhooks) to your endpoints: endpoints, event types and their bodies, deliveries and retries.",
+            "name": "webhooks"
+        },
+        {
             "description": "Liveness and readiness probes.",
             "name": "health"
         }
@@ -5198,7 +7183,7 @@ var SwaggerInfo = &swag.Spec{
 	BasePath:         "/",
 	Schemes:          []string{},
 	Title:            "vms API",
-	Description:      "Multi-tenant video management: corporations, users, videos, streaming with ranges, view logs and points.\nErrors are application/problem+json (RFC 9457); validation failures list each field in \"errors\". Lists take limit (1-100, default 20) and cursor, and announce the next page in a Link header with rel=\"next\".",
+	Description:      "Multi-tenant video management: corporations, users, videos, streaming with ranges, view logs and points, webhooks.\nErrors are application/problem+json (RFC 9457); validation failures list each field in \"errors\". Lists take limit (1-100, default 20) and cursor, and announce the next page in a Link header with rel=\"next\".",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
 	LeftDelim:        "{{",

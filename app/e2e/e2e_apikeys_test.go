@@ -250,3 +250,35 @@ func TestAPIKeyVideoWrites(t *testing.T) {
 		}
 	})
 }
+
+// TestAPIKeyWebhookAndAnalyticsScopes: the webhook routes need webhooks:write of a key and
+// video analytics analytics:read; the corporation's usage is not open to keys.
+func TestAPIKeyWebhookAndAnalyticsScopes(t *testing.T) {
+	apptest.Each(t, map[string]string{"MEDIA_PROCESSING": "off"}, func(t *testing.T, a *apptest.App) {
+		acme := newVideoTenant(t, a, "scopeco", "FREE", nil)
+		rival := newVideoTenant(t, a, "rivalscopeco", "FREE", nil)
+		hooks := createKey(t, a, acme.adminToken, "hooks", "webhooks:write")
+		stats := createKey(t, a, acme.adminToken, "stats", "analytics:read")
+		data := videoSample(t)
+		mine := videoUpload(t, a, acme.adminToken, "mine", data)
+		theirs := videoUpload(t, a, rival.adminToken, "theirs", data)
+
+		a.Do(http.MethodGet, "/v1/webhooks", nil, hooks.Key).Expect(t, http.StatusOK)
+		a.Do(http.MethodGet, "/v1/webhooks/event-types", nil, hooks.Key).Expect(t, http.StatusOK)
+		r := a.Do(http.MethodGet, "/v1/webhooks", nil, stats.Key).Expect(t, http.StatusForbidden)
+		if d := problemDetail(t, r); !strings.Contains(d, "webhooks:write") {
+			t.Fatalf("detail %q does not name the scope", d)
+		}
+
+		a.Do(http.MethodGet, fmt.Sprintf("/v1/videos/%d/analytics", mine), nil, stats.Key).Expect(t, http.StatusOK)
+		a.Do(http.MethodGet, fmt.Sprintf("/v1/videos/%d/analytics", theirs), nil, stats.Key).Expect(t, http.StatusNotFound)
+		r = a.Do(http.MethodGet, fmt.Sprintf("/v1/videos/%d/analytics", mine), nil, hooks.Key).Expect(t, http.StatusForbidden)
+		if d := problemDetail(t, r); !strings.Contains(d, "analytics:read") {
+			t.Fatalf("detail %q does not name the scope", d)
+		}
+
+		for _, k := range []apiKey{hooks, stats} {
+			a.Do(http.MethodGet, fmt.Sprintf("/v1/corporations/%d/usage", acme.corpID), nil, k.Key).Expect(t, http.StatusForbidden)
+		}
+	})
+}

@@ -6,6 +6,9 @@ import (
 
 	"go.uber.org/fx"
 
+	"vms/modules/analytics"
+	analyticsports "vms/modules/analytics/ports"
+	analyticsservice "vms/modules/analytics/service"
 	"vms/modules/auth"
 	authports "vms/modules/auth/ports"
 	authservice "vms/modules/auth/service"
@@ -19,6 +22,9 @@ import (
 	"vms/modules/points"
 	"vms/modules/upload"
 	uploadports "vms/modules/upload/ports"
+	"vms/modules/usage"
+	usageports "vms/modules/usage/ports"
+	usageservice "vms/modules/usage/service"
 	"vms/modules/user"
 	userdomain "vms/modules/user/domain"
 	userports "vms/modules/user/ports"
@@ -27,6 +33,9 @@ import (
 	videodomain "vms/modules/video/domain"
 	videoports "vms/modules/video/ports"
 	videoservice "vms/modules/video/service"
+	"vms/modules/webhook"
+	webhookports "vms/modules/webhook/ports"
+	"vms/platform/config"
 	"vms/platform/principal"
 )
 
@@ -39,15 +48,19 @@ var Modules = fx.Options(
 	corporation.Module,
 	user.Module,
 	auth.Module,
+	usage.Module,
+	analytics.Module,
+	webhook.Module,
 )
 
 // Bindings connects each consumer's port to the module that serves it. A supplier whose
 // methods already match the port is bound as it is; where the types differ, a few-line
 // adapter below translates.
 var Bindings = fx.Provide(
-	// corporation serves user and video.
+	// corporation serves user, video and usage.
 	func(s *corpservice.Service) userports.Corporations { return s },
 	func(s *corpservice.Service) videoports.CorporationPlans { return s },
+	func(s *corpservice.Service) usageports.Plans { return s },
 	// user serves corporation, auth, video and points.
 	func(s *userservice.Service) corpports.AdminAccounts { return adminAccounts{s} },
 	func(a *userservice.Accounts) authports.Accounts { return accounts{a} },
@@ -60,6 +73,17 @@ var Bindings = fx.Provide(
 	func(s videoports.Storage) mediaports.Files { return mediaFiles{s} },
 	// video serves upload: finished resumable uploads become videos.
 	func(s videoservice.Stored) uploadports.Videos { return uploadVideos{s} },
+	// usage serves video, upload and media: storage quotas, the size of derived files, and
+	// the metering of what stream responses wrote.
+	func(s *usageservice.Service) videoports.Quota { return s },
+	func(s *usageservice.Service) uploadports.Quota { return s },
+	func(l *usageservice.Ledger) mediaports.Usage { return l },
+	newDeliveries,
+	// video and media serve analytics (analytics.go).
+	func(m *mediaservice.Service, s videoports.Storage) analyticsports.Media { return analyticsMedia{m, s} },
+	func(o videoservice.Owners) analyticsports.Videos { return o },
+	// video serves webhook: who owns the video a media event names.
+	func(o *videoservice.VideoCorporations) webhookports.Videos { return o },
 )
 
 // uploadVideos lets the upload module register finished files through the video module:
@@ -177,3 +201,24 @@ func (f mediaFiles) Put(ctx context.Context, r io.Reader, contentType string) (s
 }
 
 func (f mediaFiles) Delete(ctx context.Context, key string) error { return f.storage.Delete(ctx, key) }
+
+// newDeliveries lists the receivers of what each stream and HLS response wrote (the
+// deliveries fan-out, analytics.go): usage metering (USAGE_METERING) and watch analytics
+// (ANALYTICS).
+func newDeliveries(cfg config.Config, meter *usageservice.Meter, watch *analyticsservice.Service) videoports.Deliveries {
+	var ds deliveries
+	if cfg.UsageMetering {
+		ds = append(ds, meteredDeliveries{meter})
+	}
+	if cfg.Analytics == "on" {
+		ds = append(ds, analyticsDeliveries{watch})
+	}
+	return ds
+}
+
+// meteredDeliveries charges the bytes a response wrote to the video's corporation.
+type meteredDeliveries struct{ meter *usageservice.Meter }
+
+func (m meteredDeliveries) Delivered(_ context.Context, d videodomain.Delivery) {
+	m.meter.Served(d.CorporationID, d.Bytes)
+}

@@ -3,8 +3,14 @@
 # through GET /v1/videos/stream/{id} (wrk -c64), against nginx (sendfile) serving the very
 # file vms stored. bulk_stream compares bytes/s with 1 MiB ranges (target ≥ 0.9),
 # request_rate compares requests/s with 1 KiB ranges (target ≥ 0.5).
+# Each also compares vms with a second vms on the same database and files started with
+# OFF_ENV (default "ANALYTICS=off USAGE_METERING=off": neither watch analytics nor usage
+# metering take in anything), in alternating rounds: bulk_stream_analytics and
+# request_rate_analytics (metering included) compare throughput (target ≥ 0.95),
+# *_analytics_cpu the server's CPU time per request (target ≤ 1.05), which other work on
+# the machine disturbs less.
 # Env: DURATION (default 10s), SMOKE=1 (3 s, 32 MiB video), WRK_CONNECTIONS (64),
-# BENCH_ONLY=bulk_stream|request_rate.
+# BENCH_ONLY=bulk_stream|request_rate, OFF_ENV, ROUNDS (2; 1 in smoke mode).
 source "$(dirname "$0")/lib/common.sh"
 build_tools
 need wrk
@@ -12,11 +18,14 @@ need wrk
 if [ "$SMOKE" = 1 ]; then size_mib=${VIDEO_MIB:-32}; else size_mib=${VIDEO_MIB:-256}; fi
 conns=${WRK_CONNECTIONS:-64}
 threads=$(nproc)
+if [ "$SMOKE" = 1 ]; then rounds=${ROUNDS:-1}; else rounds=${ROUNDS:-2}; fi
+read -r -a off_env <<<"${OFF_ENV:-ANALYTICS=off USAGE_METERING=off}"
 
 create_db stream
 db=$DB_URL
 port=$(free_port)
 start_vms vms "$port" "$db"
+on_pid=$VMS_PID
 base="http://127.0.0.1:$port"
 
 signup "$base" "Bench Stream $$" "admin-$$@bench.example" "bench-password-1" >/dev/null
@@ -39,6 +48,12 @@ code=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $viewer
 [ "$code" = 206 ] || die "first view: status $code"
 [ "$(sql "$db" "SELECT count(*) FROM video_view_logs")" = 1 ] || die "the first view was not recorded"
 
+# The same server with OFF_ENV, sharing the database, the secret and the stored file.
+oport=$(free_port)
+start_vms vms-off "$oport" "$db" STORAGE_URL="file://$WORK/vms/videos" "${off_env[@]}"
+off_pid=$VMS_PID
+obase="http://127.0.0.1:$oport"
+
 nport=$(free_port)
 start_nginx static.conf.tmpl "@PORT@=$nport" "@FILE@=$file" "@WORKERS@=$threads"
 wait_http "http://127.0.0.1:$nport/video"
@@ -59,30 +74,56 @@ run_wrk() {
 	echo "$line"
 }
 
+# pid_cpu PID: CPU seconds (user + system) the process has used.
+pid_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($14 + $15) / hz }' "/proc/$1/stat"; }
+
+# timed_wrk PID URL_BASE CHUNK: run_wrk against one server; prints the WRK line and the
+# server's CPU seconds during it.
+timed_wrk() {
+	local c0 line
+	c0=$(pid_cpu "$1")
+	line=$(run_wrk "$2" "/v1/videos/stream/$video" "$3" "$viewer")
+	echo "$line cpu_s=$(awk -v a="$c0" -v b="$(pid_cpu "$1")" 'BEGIN { print b - a }')"
+}
+
+# rate LINE CHUNK UNIT: MiB/s (bytes) or req/s (reqs) of a WRK summary line.
+rate() {
+	if [ "$3" = bytes ]; then
+		awk -v r="$(field "$1" requests)" -v d="$(field "$1" duration_us)" -v c="$2" 'BEGIN { print r * c / (d / 1e6) / 1048576 }'
+	else
+		awk -v r="$(field "$1" requests)" -v d="$(field "$1" duration_us)" 'BEGIN { print r / (d / 1e6) }'
+	fi
+}
+
 measure() {
-	local name=$1 chunk=$2
-	local v n c0 x0 s0
+	local name=$1 chunk=$2 kind unit target
+	if [ "$name" = bulk_stream ]; then kind=bytes unit=MiB/s target=0.9; else kind=reqs unit=req/s target=0.5; fi
+	local v o n c0 x0 s0 on=0 off=0
 	c0=$(cpu_seconds "^$VMS_BIN serve")
 	read -r x0 s0 < <(sql "$db" "SELECT (xact_commit + xact_rollback) || ' ' || sessions FROM pg_stat_database WHERE datname = current_database()")
-	v=$(run_wrk "$base" "/v1/videos/stream/$video" "$chunk" "$viewer")
-	# Diagnostics of the vms run: its CPU time, database statements per request and database
-	# sessions opened (connection churn when DB_MAX_IDLE_CONNS < the requests in flight).
+	local requests=0 on_cpu=0 on_req=0 off_cpu=0 off_req=0
+	for _ in $(seq 1 "$rounds"); do
+		v=$(timed_wrk "$on_pid" "$base" "$chunk")
+		o=$(timed_wrk "$off_pid" "$obase" "$chunk")
+		on=$(awk -v a="$on" -v b="$(rate "$v" "$chunk" "$kind")" -v n="$rounds" 'BEGIN { print a + b / n }')
+		off=$(awk -v a="$off" -v b="$(rate "$o" "$chunk" "$kind")" -v n="$rounds" 'BEGIN { print a + b / n }')
+		on_cpu=$(awk -v a="$on_cpu" -v b="$(field "$v" cpu_s)" 'BEGIN { print a + b }')
+		off_cpu=$(awk -v a="$off_cpu" -v b="$(field "$o" cpu_s)" 'BEGIN { print a + b }')
+		on_req=$((on_req + $(field "$v" requests)))
+		off_req=$((off_req + $(field "$o" requests)))
+		requests=$((requests + $(field "$v" requests) + $(field "$o" requests)))
+	done
+	# Diagnostics of the vms runs (both servers): CPU time, database statements per request
+	# and database sessions opened (connection churn when DB_MAX_IDLE_CONNS < the requests in flight).
 	local c1 x1 s1
 	c1=$(cpu_seconds "^$VMS_BIN serve")
 	read -r x1 s1 < <(sql "$db" "SELECT (xact_commit + xact_rollback) || ' ' || sessions FROM pg_stat_database WHERE datname = current_database()")
-	log "$name vms run: cpu_s vms=$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }') db_statements_per_request=$(awk -v a="$x0" -v b="$x1" -v r="$(field "$v" requests)" 'BEGIN { printf "%.2f", (b - a) / r }') db_sessions_opened=$((s1 - s0))"
+	log "$name vms runs: cpu_s vms=$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }') db_statements_per_request=$(awk -v a="$x0" -v b="$x1" -v r="$requests" 'BEGIN { printf "%.2f", (b - a) / r }') db_sessions_opened=$((s1 - s0))"
 	n=$(run_wrk "http://127.0.0.1:$nport" /video "$chunk" "")
-	if [ "$name" = bulk_stream ]; then
-		local vb nb
-		vb=$(awk -v r="$(field "$v" requests)" -v d="$(field "$v" duration_us)" -v c="$chunk" 'BEGIN { print r * c / (d / 1e6) / 1048576 }')
-		nb=$(awk -v r="$(field "$n" requests)" -v d="$(field "$n" duration_us)" -v c="$chunk" 'BEGIN { print r * c / (d / 1e6) / 1048576 }')
-		result bulk_stream vms "$vb" nginx "$nb" MiB/s ">=" 0.9
-	else
-		local vr nr
-		vr=$(awk -v r="$(field "$v" requests)" -v d="$(field "$v" duration_us)" 'BEGIN { print r / (d / 1e6) }')
-		nr=$(awk -v r="$(field "$n" requests)" -v d="$(field "$n" duration_us)" 'BEGIN { print r / (d / 1e6) }')
-		result request_rate vms "$vr" nginx "$nr" req/s ">=" 0.5
-	fi
+	result "$name" vms "$on" nginx "$(rate "$n" "$chunk" "$kind")" "$unit" ">=" "$target"
+	result "${name}_analytics" on "$on" off "$off" "$unit" ">=" 0.95
+	result "${name}_analytics_cpu" on "$(awk -v c="$on_cpu" -v r="$on_req" 'BEGIN { print c * 1e6 / r }')" \
+		off "$(awk -v c="$off_cpu" -v r="$off_req" 'BEGIN { print c * 1e6 / r }')" µs/req "<=" 1.05
 }
 
 case "${BENCH_ONLY:-all}" in

@@ -10,7 +10,8 @@
 #
 # httpyac is installed once, pinned, under .cache/httpyac (HTTPYAC_CACHE overrides it).
 # The server runs with MEDIA_PROCESSING=required (videos.http checks the media facts), so
-# ffmpeg must be installed (apt-get install ffmpeg).
+# ffmpeg must be installed (apt-get install ffmpeg), and with ANALYTICS_FLUSH_INTERVAL=1s
+# (videos.http reads watch analytics a moment after streaming).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,7 +19,7 @@ root=$(cd "$here/../.." && pwd)
 HTTPYAC_VERSION=6.16.7
 cache=${HTTPYAC_CACHE:-$root/.cache/httpyac}
 httpyac=$cache/node_modules/.bin/httpyac
-default_files=(scenario.http corporations.http auth.http users.http videos.http view_logs.http tokens.http uploads.http api_keys.http)
+default_files=(scenario.http corporations.http auth.http users.http videos.http view_logs.http tokens.http uploads.http usage.http webhooks.http api_keys.http)
 files=("${@:-${default_files[@]}}")
 
 say() { printf 'http-test: %s\n' "$*" >&2; }
@@ -82,6 +83,7 @@ env ${db_url:+DATABASE_URL="$db_url"} \
   LOG_LEVEL="${LOG_LEVEL:-warn}" \
   LOG_FORMAT=text \
   MEDIA_PROCESSING="${MEDIA_PROCESSING:-required}" \
+  ANALYTICS_FLUSH_INTERVAL="${ANALYTICS_FLUSH_INTERVAL:-1s}" \
   "$work/vms" >"$work/server.log" 2>&1 &
 server_pid=$!
 

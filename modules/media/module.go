@@ -23,7 +23,8 @@ import (
 	"vms/platform/jobs"
 )
 
-// Module provides the media service. It needs ports.Files (the video storage).
+// Module provides the media service. It needs ports.Files (the video storage) and
+// ports.Usage (the usage module).
 var Module = fx.Module("media",
 	fx.Provide(
 		fx.Private,
@@ -49,6 +50,8 @@ type ServiceParams struct {
 	Files  ports.Files
 	Queue  ports.Queue
 	UoW    ports.UnitOfWork
+	Usage  ports.Usage
+	Events events.Publisher
 }
 
 // NewService finds the media tools as MEDIA_PROCESSING says and builds the service:
@@ -60,7 +63,7 @@ func NewService(p ServiceParams) (*service.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := service.Deps{Repo: p.Repo, Files: p.Files, Queue: p.Queue, UoW: p.UoW, Log: p.Log, Ladder: p.Config.HLSLadder}
+	d := service.Deps{Repo: p.Repo, Files: p.Files, Queue: p.Queue, UoW: p.UoW, Log: p.Log, Ladder: p.Config.HLSLadder, Usage: p.Usage, Publisher: p.Events}
 	switch {
 	case tools != nil:
 		d.Tools = tools

@@ -36,7 +36,7 @@ const PurgeJobName = "upload-expiry"
 const PurgeInterval = 5 * time.Minute
 
 // Module provides the upload routes and the purge job. It needs ports.Videos from the
-// video module (bound in app/wiring).
+// video module and ports.Quota from the usage module (bound in app/wiring).
 var Module = fx.Module("upload",
 	fx.Provide(
 		fx.Private,
@@ -96,8 +96,8 @@ func NewStore(cfg config.Config, states ports.MultipartStates, locker handler.Lo
 }
 
 // NewService builds the use cases.
-func NewService(cfg config.Config, uploads ports.Uploads, parts ports.Parts, videos ports.Videos) *service.Service {
-	return service.New(service.Deps{Uploads: uploads, Parts: parts, Videos: videos, Clock: clock.System{}},
+func NewService(cfg config.Config, uploads ports.Uploads, parts ports.Parts, videos ports.Videos, quota ports.Quota) *service.Service {
+	return service.New(service.Deps{Uploads: uploads, Parts: parts, Videos: videos, Quota: quota, Clock: clock.System{}},
 		service.Settings{MaxUploadBytes: cfg.MaxUploadBytes, Expiry: cfg.UploadExpiry})
 }
 

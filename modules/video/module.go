@@ -28,8 +28,9 @@ import (
 
 // Module provides the video routes, the storage readiness check and the handler that
 // removes a deleted corporation's videos. It needs ports.CorporationPlans, ports.Users
-// and ports.PlaybackTokens from the corporation, user and auth modules, and ports.Media
-// from the media module.
+// and ports.PlaybackTokens from the corporation, user and auth modules, ports.Media
+// from the media module, and ports.Quota and ports.Deliveries (what streams wrote, for
+// usage metering and watch analytics) from app/wiring.
 var Module = fx.Module("video",
 	fx.Provide(
 		fx.Private,
@@ -47,9 +48,13 @@ var Module = fx.Module("video",
 		provideStorage,
 		// Registering finished resumable uploads serves the upload module (bound in app/wiring).
 		func(s *service.Service) service.Stored { return s.Stored() },
+		// Who owns a video serves the analytics module (bound in app/wiring).
+		func(s *service.Service) service.Owners { return s.Owners() },
 		fx.Annotate(httpapi.New, fx.As(new(httpserver.Registrar)), fx.ResultTags(`group:"routes"`)),
 		fx.Annotate(storageCheck, fx.ResultTags(`group:"checks"`)),
 		fx.Annotate(service.NewCorporationCleanup, fx.ResultTags(`group:"event_handlers"`)),
+		// Who owns a video serves the webhook module (bound in app/wiring).
+		func(v ports.Videos) *service.VideoCorporations { return &service.VideoCorporations{Videos: v} },
 	),
 )
 
@@ -94,6 +99,10 @@ type ServiceParams struct {
 	Clock     ports.Clock
 	Live      *service.LiveCache
 	HLSKeys   *service.HLSKeys
+	// From app/wiring: storage quotas (usage module), and who hears what stream
+	// responses wrote (usage metering, watch analytics).
+	Quota      ports.Quota
+	Deliveries ports.Deliveries
 }
 
 // NewService builds the use cases over the ports.
@@ -101,6 +110,7 @@ func NewService(p ServiceParams) *service.Service {
 	return service.New(service.Deps{
 		Videos: p.Videos, ViewLogs: p.ViewLogs, Storage: p.Storage, Sources: p.Sources,
 		Plans: p.Plans, Users: p.Users, Tokens: p.Tokens, Media: p.Media, UoW: p.UoW, Publisher: p.Publisher, Clock: p.Clock, Live: p.Live, HLSKeys: p.HLSKeys,
+		Quota: p.Quota, Deliveries: p.Deliveries,
 	}, service.Settings{
 		PointsPerView:   p.Config.PointsPerView,
 		MaxUploadBytes:  p.Config.MaxUploadBytes,

@@ -54,6 +54,22 @@ type Config struct {
 	CORSOrigins []string
 	// UploadExpiry is how long an unfinished resumable upload is kept (UPLOAD_EXPIRY).
 	UploadExpiry time.Duration
+	// FreeStorageQuota and PaidStorageQuota are the bytes a corporation may store on each
+	// effective plan (FREE_STORAGE_QUOTA, PAID_STORAGE_QUOTA); 0 means no limit.
+	FreeStorageQuota int64
+	PaidStorageQuota int64
+	// UsageMetering counts egress bytes and first views per corporation and day
+	// (USAGE_METERING); UsageFlushInterval is how often each replica writes its counts
+	// (USAGE_FLUSH_INTERVAL).
+	UsageMetering      bool
+	UsageFlushInterval time.Duration
+	// Analytics is "on" (watch analytics take in what streams serve) or "off" (ANALYTICS).
+	Analytics string
+	// AnalyticsFlushInterval is how often served spans are written (ANALYTICS_FLUSH_INTERVAL).
+	AnalyticsFlushInterval time.Duration
+	// AllowPrivateWebhooks lets webhook URLs point at internal addresses
+	// (ALLOW_PRIVATE_WEBHOOKS).
+	AllowPrivateWebhooks bool
 }
 
 // Production reports whether APP_ENV is production.
@@ -123,6 +139,13 @@ func Load(env Lookup) (Config, error) {
 	c.HLSLadder = r.heights("HLS_LADDER", []int{360, 720, 1080})
 	c.CORSOrigins = r.origins("CORS_ORIGINS")
 	c.UploadExpiry = r.duration("UPLOAD_EXPIRY", 24*time.Hour)
+	c.FreeStorageQuota = r.quota("FREE_STORAGE_QUOTA", 10<<30)
+	c.PaidStorageQuota = r.quota("PAID_STORAGE_QUOTA", 0)
+	c.UsageMetering = r.oneOf("USAGE_METERING", "on", "on", "off") == "on"
+	c.UsageFlushInterval = r.duration("USAGE_FLUSH_INTERVAL", 10*time.Second)
+	c.Analytics = r.oneOf("ANALYTICS", "on", "on", "off")
+	c.AnalyticsFlushInterval = r.duration("ANALYTICS_FLUSH_INTERVAL", 10*time.Second)
+	c.AllowPrivateWebhooks = r.boolean("ALLOW_PRIVATE_WEBHOOKS", false)
 	if r.err != nil {
 		return Config{}, r.err
 	}
@@ -160,6 +183,9 @@ func (c *Config) validateURLs() error {
 	}
 	if c.Production() && c.AllowPrivateSources {
 		return &SettingError{Name: "ALLOW_PRIVATE_SOURCES", Value: "true", Reason: "is unsafe with APP_ENV=production"}
+	}
+	if c.Production() && c.AllowPrivateWebhooks {
+		return &SettingError{Name: "ALLOW_PRIVATE_WEBHOOKS", Value: "true", Reason: "is unsafe with APP_ENV=production"}
 	}
 	return nil
 }
@@ -384,6 +410,23 @@ func (r *reader) bytes(name string, def int64) int64 {
 	n, err := ParseBytes(v)
 	if err != nil {
 		r.fail(name, v, "must be a positive size such as 2GiB, 500MiB or 1048576")
+		return def
+	}
+	return n
+}
+
+// quota reads a size like bytes does, where 0 (with or without a unit) means no limit.
+func (r *reader) quota(name string, def int64) int64 {
+	v, ok := r.raw(name)
+	if !ok {
+		return def
+	}
+	if n, err := strconv.ParseInt(strings.TrimRight(strings.ToUpper(v), "KMGTIB "), 10, 64); err == nil && n == 0 {
+		return 0
+	}
+	n, err := ParseBytes(v)
+	if err != nil {
+		r.fail(name, v, "must be a size such as 10GiB, 500MiB or 1048576, or 0 for no limit")
 		return def
 	}
 	return n

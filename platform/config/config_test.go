@@ -23,35 +23,41 @@ func TestDefaults(t *testing.T) {
 		t.Fatalf("Load: %v", err)
 	}
 	want := Config{
-		HTTPAddr:            ":8080",
-		MetricsAddr:         "",
-		AppEnv:              "development",
-		DataDir:             dir,
-		DatabaseURL:         "sqlite://" + filepath.ToSlash(filepath.Join(dir, "vms.db")),
-		StorageURL:          "file://" + filepath.ToSlash(filepath.Join(dir, "videos")),
-		JWTSecret:           c.JWTSecret,
-		JWTSecretGenerated:  true,
-		AccessTokenTTL:      15 * time.Minute,
-		RefreshTokenTTL:     336 * time.Hour,
-		PointsPerView:       10,
-		PlanExpiryInterval:  time.Minute,
-		MaxUploadBytes:      2 << 30,
-		StreamMode:          "proxy",
-		AllowPrivateSources: false,
-		TrustedProxies:      nil,
-		LogLevel:            "info",
-		LogFormat:           "json",
-		DBMaxOpenConns:      20,
-		DBMaxIdleConns:      20,
-		ShutdownTimeout:     20 * time.Second,
-		JobWorkers:          2,
-		JobTimeout:          time.Hour,
-		JobRescueAfter:      75 * time.Minute,
-		MediaProcessing:     "auto",
-		FFmpegPath:          "ffmpeg",
-		FFprobePath:         "ffprobe",
-		HLSLadder:           []int{360, 720, 1080},
-		UploadExpiry:        24 * time.Hour,
+		HTTPAddr:               ":8080",
+		MetricsAddr:            "",
+		AppEnv:                 "development",
+		DataDir:                dir,
+		DatabaseURL:            "sqlite://" + filepath.ToSlash(filepath.Join(dir, "vms.db")),
+		StorageURL:             "file://" + filepath.ToSlash(filepath.Join(dir, "videos")),
+		JWTSecret:              c.JWTSecret,
+		JWTSecretGenerated:     true,
+		AccessTokenTTL:         15 * time.Minute,
+		RefreshTokenTTL:        336 * time.Hour,
+		PointsPerView:          10,
+		PlanExpiryInterval:     time.Minute,
+		MaxUploadBytes:         2 << 30,
+		StreamMode:             "proxy",
+		AllowPrivateSources:    false,
+		TrustedProxies:         nil,
+		LogLevel:               "info",
+		LogFormat:              "json",
+		DBMaxOpenConns:         20,
+		DBMaxIdleConns:         20,
+		ShutdownTimeout:        20 * time.Second,
+		JobWorkers:             2,
+		JobTimeout:             time.Hour,
+		JobRescueAfter:         75 * time.Minute,
+		MediaProcessing:        "auto",
+		FFmpegPath:             "ffmpeg",
+		FFprobePath:            "ffprobe",
+		HLSLadder:              []int{360, 720, 1080},
+		UploadExpiry:           24 * time.Hour,
+		FreeStorageQuota:       10 << 30,
+		PaidStorageQuota:       0,
+		UsageMetering:          true,
+		UsageFlushInterval:     10 * time.Second,
+		Analytics:              "on",
+		AnalyticsFlushInterval: 10 * time.Second,
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("defaults:\n got %+v\nwant %+v", c, want)
@@ -79,35 +85,41 @@ func TestDataDirDefault(t *testing.T) {
 
 func TestExplicitValues(t *testing.T) {
 	c, err := Load(env(map[string]string{
-		"HTTP_ADDR":             "127.0.0.1:9000",
-		"METRICS_ADDR":          ":9100",
-		"APP_ENV":               "production",
-		"DATA_DIR":              t.TempDir(),
-		"DATABASE_URL":          "postgres://u:p@db:5432/vms?sslmode=disable",
-		"STORAGE_URL":           "s3://bucket?endpoint=http://minio:9000&region=us-east-1",
-		"JWT_SECRET":            strings.Repeat("s", 40),
-		"ACCESS_TOKEN_TTL":      "5m",
-		"REFRESH_TOKEN_TTL":     "24h",
-		"POINTS_PER_VIEW":       "3",
-		"PLAN_EXPIRY_INTERVAL":  "30s",
-		"MAX_UPLOAD_BYTES":      "500MiB",
-		"STREAM_MODE":           "redirect",
-		"ALLOW_PRIVATE_SOURCES": "false",
-		"TRUSTED_PROXIES":       "10.0.0.0/8, 172.18.0.5",
-		"LOG_LEVEL":             "DEBUG",
-		"LOG_FORMAT":            "text",
-		"DB_MAX_OPEN_CONNS":     "5",
-		"DB_MAX_IDLE_CONNS":     "2",
-		"SHUTDOWN_TIMEOUT":      "3s",
-		"JOB_WORKERS":           "4",
-		"JOB_TIMEOUT":           "2s",
-		"JOB_RESCUE_AFTER":      "3s",
-		"MEDIA_PROCESSING":      "Required",
-		"FFMPEG_PATH":           "/opt/ff/ffmpeg",
-		"FFPROBE_PATH":          "/opt/ff/ffprobe",
-		"HLS_LADDER":            "1080p, 240,720,240",
-		"CORS_ORIGINS":          "https://App.example.com, http://localhost:5173",
-		"UPLOAD_EXPIRY":         "90m",
+		"HTTP_ADDR":                "127.0.0.1:9000",
+		"METRICS_ADDR":             ":9100",
+		"APP_ENV":                  "production",
+		"DATA_DIR":                 t.TempDir(),
+		"DATABASE_URL":             "postgres://u:p@db:5432/vms?sslmode=disable",
+		"STORAGE_URL":              "s3://bucket?endpoint=http://minio:9000&region=us-east-1",
+		"JWT_SECRET":               strings.Repeat("s", 40),
+		"ACCESS_TOKEN_TTL":         "5m",
+		"REFRESH_TOKEN_TTL":        "24h",
+		"POINTS_PER_VIEW":          "3",
+		"PLAN_EXPIRY_INTERVAL":     "30s",
+		"MAX_UPLOAD_BYTES":         "500MiB",
+		"STREAM_MODE":              "redirect",
+		"ALLOW_PRIVATE_SOURCES":    "false",
+		"TRUSTED_PROXIES":          "10.0.0.0/8, 172.18.0.5",
+		"LOG_LEVEL":                "DEBUG",
+		"LOG_FORMAT":               "text",
+		"DB_MAX_OPEN_CONNS":        "5",
+		"DB_MAX_IDLE_CONNS":        "2",
+		"SHUTDOWN_TIMEOUT":         "3s",
+		"JOB_WORKERS":              "4",
+		"JOB_TIMEOUT":              "2s",
+		"JOB_RESCUE_AFTER":         "3s",
+		"MEDIA_PROCESSING":         "Required",
+		"FFMPEG_PATH":              "/opt/ff/ffmpeg",
+		"FFPROBE_PATH":             "/opt/ff/ffprobe",
+		"HLS_LADDER":               "1080p, 240,720,240",
+		"CORS_ORIGINS":             "https://App.example.com, http://localhost:5173",
+		"UPLOAD_EXPIRY":            "90m",
+		"FREE_STORAGE_QUOTA":       "0",
+		"PAID_STORAGE_QUOTA":       "1TiB",
+		"USAGE_METERING":           "OFF",
+		"USAGE_FLUSH_INTERVAL":     "2s",
+		"ANALYTICS":                "OFF",
+		"ANALYTICS_FLUSH_INTERVAL": "250ms",
 	}))
 	if err != nil {
 		t.Fatalf("Load: %v", err)
@@ -118,6 +130,10 @@ func TestExplicitValues(t *testing.T) {
 		t.Fatalf("addresses/env: %+v", c)
 	case c.UploadExpiry != 90*time.Minute:
 		t.Fatalf("UploadExpiry = %v", c.UploadExpiry)
+	case c.FreeStorageQuota != 0, c.PaidStorageQuota != 1<<40, c.UsageMetering, c.UsageFlushInterval != 2*time.Second:
+		t.Fatalf("usage: %+v", c)
+	case c.Analytics != "off", c.AnalyticsFlushInterval != 250*time.Millisecond:
+		t.Fatalf("analytics: %q %v", c.Analytics, c.AnalyticsFlushInterval)
 	case c.AccessTokenTTL != 5*time.Minute, c.RefreshTokenTTL != 24*time.Hour, c.PlanExpiryInterval != 30*time.Second, c.ShutdownTimeout != 3*time.Second:
 		t.Fatalf("durations: %+v", c)
 	case c.PointsPerView != 3, c.MaxUploadBytes != 500<<20, c.StreamMode != "redirect", c.LogLevel != "debug", c.LogFormat != "text":
@@ -155,15 +171,23 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{"REFRESH_TOKEN_TTL", "0"},
 		{"PLAN_EXPIRY_INTERVAL", "10"},
 		{"UPLOAD_EXPIRY", "a day"},
+		{"ANALYTICS", "maybe"},
+		{"ANALYTICS_FLUSH_INTERVAL", "0"},
 		{"SHUTDOWN_TIMEOUT", "soon"},
 		{"POINTS_PER_VIEW", "-1"},
 		{"POINTS_PER_VIEW", "ten"},
 		{"MAX_UPLOAD_BYTES", "abc"},
 		{"MAX_UPLOAD_BYTES", "0"},
 		{"MAX_UPLOAD_BYTES", "-5MiB"},
+		{"FREE_STORAGE_QUOTA", "lots"},
+		{"FREE_STORAGE_QUOTA", "-1GiB"},
+		{"PAID_STORAGE_QUOTA", "GiB"},
+		{"USAGE_METERING", "maybe"},
+		{"USAGE_FLUSH_INTERVAL", "0"},
 		{"STREAM_MODE", "x"},
 		{"STREAM_MODE", "redirect"}, // needs s3 storage
 		{"ALLOW_PRIVATE_SOURCES", "maybe"},
+		{"ALLOW_PRIVATE_WEBHOOKS", "maybe"},
 		{"TRUSTED_PROXIES", "bad"},
 		{"TRUSTED_PROXIES", "10.0.0.0/8,300.1.1.1"},
 		{"LOG_LEVEL", "loud"},
@@ -199,6 +223,12 @@ func TestProductionRules(t *testing.T) {
 	}
 	_, err = Load(env(map[string]string{"APP_ENV": "production", "DATA_DIR": dir, "JWT_SECRET": strings.Repeat("x", 32), "ALLOW_PRIVATE_SOURCES": "true"}))
 	assertSettingError(t, err, "ALLOW_PRIVATE_SOURCES")
+	_, err = Load(env(map[string]string{"APP_ENV": "production", "DATA_DIR": dir, "JWT_SECRET": strings.Repeat("x", 32), "ALLOW_PRIVATE_WEBHOOKS": "true"}))
+	assertSettingError(t, err, "ALLOW_PRIVATE_WEBHOOKS")
+	c, err := Load(env(map[string]string{"DATA_DIR": dir, "ALLOW_PRIVATE_WEBHOOKS": "true"}))
+	if err != nil || !c.AllowPrivateWebhooks {
+		t.Fatalf("ALLOW_PRIVATE_WEBHOOKS=true in development: %+v, %v", c.AllowPrivateWebhooks, err)
+	}
 }
 
 func TestDatabaseURLPasswordIsRedacted(t *testing.T) {

@@ -34,10 +34,18 @@ var _ Publisher = (*Bus)(nil)
 // NewBus builds a bus from the given handlers.
 func NewBus(handlers []Handler) *Bus {
 	b := &Bus{handlers: map[string][]Handler{}}
+	b.Register(handlers...)
+	return b
+}
+
+// Register adds handlers after the bus is built. The application registers its handlers
+// this way once every constructor has run, so that a handler may depend on a service that
+// publishes through the bus (the bus then depends on no handler). Register before the
+// first Publish: it is not safe alongside Publish.
+func (b *Bus) Register(handlers ...Handler) {
 	for _, h := range handlers {
 		b.handlers[h.EventName()] = append(b.handlers[h.EventName()], h)
 	}
-	return b
 }
 
 // Publish runs every handler of e's kind; the first error stops dispatch and is returned.

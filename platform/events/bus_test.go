@@ -117,3 +117,21 @@ func TestHandlerSeesPublisherContext(t *testing.T) {
 		t.Fatalf("handler saw %v, want the publisher's context", seen)
 	}
 }
+
+// Handlers registered after the bus is built run after those it was built with, in
+// registration order.
+func TestRegisterAddsHandlersInOrder(t *testing.T) {
+	var order []string
+	h := func(tag string) events.Handler {
+		return events.HandlerFunc(func(context.Context, created) error { order = append(order, tag); return nil })
+	}
+	bus := events.NewBus([]events.Handler{h("a")})
+	bus.Register(h("b"), h("c"))
+	bus.Register()
+	if err := bus.Publish(context.Background(), created{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(order, ","); got != "a,b,c" {
+		t.Fatalf("order = %s, want a,b,c", got)
+	}
+}

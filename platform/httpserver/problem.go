@@ -50,6 +50,36 @@ type Problem struct {
 	Instance  string       `json:"instance,omitempty" example:"/v1/videos/id/42"`
 	RequestID string       `json:"request_id,omitempty" example:"5f1c2d9e8a7b6c5d"`
 	Errors    []FieldError `json:"errors,omitempty"`
+	// Quota, Used and Requested are the figures of a quota-exceeded problem, in bytes:
+	// the corporation's storage quota, what it stores or has reserved for uploads in
+	// progress, and what the refused upload asked for.
+	Quota     *int64 `json:"quota,omitempty" minimum:"1" example:"10737418240"`
+	Used      *int64 `json:"used,omitempty" minimum:"0" example:"10700000000"`
+	Requested *int64 `json:"requested,omitempty" minimum:"0" example:"88925"`
+}
+
+// ProblemTypeQuotaExceeded is the problem type of an upload refused because it would
+// take a corporation past its storage quota: a reference relative to the API's own
+// address, identifying the problem (it is not served).
+const ProblemTypeQuotaExceeded = "/problems/quota-exceeded"
+
+// QuotaExceeded is implemented by errors that refuse an upload over a storage quota; the
+// problem carries their figures in bytes.
+type QuotaExceeded interface {
+	QuotaExceeded() (quota, used, requested int64)
+}
+
+// DescribeQuota gives p the type, title and figures of a quota-exceeded problem when err
+// is one, and reports whether it was.
+func DescribeQuota(p *Problem, err error) bool {
+	var q QuotaExceeded
+	if !errors.As(err, &q) {
+		return false
+	}
+	quota, used, requested := q.QuotaExceeded()
+	p.Type, p.Title = ProblemTypeQuotaExceeded, "Storage Quota Exceeded"
+	p.Quota, p.Used, p.Requested = &quota, &used, &requested
+	return true
 }
 
 type fielded interface{ FieldErrors() map[string]string }
@@ -100,6 +130,7 @@ func Fail(c *gin.Context, err error) {
 			p.Errors = append(p.Errors, FieldError{Field: n, Message: fields[n]})
 		}
 	}
+	DescribeQuota(&p, err)
 	var r retrying
 	if errors.As(err, &r) {
 		secs := int(r.RetryAfter().Round(time.Second) / time.Second)

@@ -32,6 +32,12 @@ func (validationErr) FieldErrors() map[string]string {
 	return map[string]string{"password": "must have at least 8 characters", "email": "must be a valid e-mail address"}
 }
 
+type quotaErr struct{}
+
+func (quotaErr) Error() string                        { return "the upload would exceed the storage quota" }
+func (quotaErr) Kind() kind.Kind                      { return kind.TooLarge }
+func (quotaErr) QuotaExceeded() (int64, int64, int64) { return 1000, 900, 200 }
+
 type timeoutErr struct{}
 
 func (timeoutErr) Error() string   { return "dial tcp 10.0.0.1:5432: i/o timeout" }
@@ -187,6 +193,7 @@ func TestProblemBodies(t *testing.T) {
 		}),
 		route("GET", "/about", func(c *gin.Context) { Fail(c, kind.InvalidFields(fields).About("video")) }),
 		route("GET", "/plain-fields", func(c *gin.Context) { Fail(c, kind.InvalidField("refresh_token", "is required")) }),
+		route("GET", "/quota", func(c *gin.Context) { Fail(c, fmt.Errorf("upload: %w", quotaErr{})) }),
 		route("GET", "/bad-fields", func(c *gin.Context) {
 			Fail(c, kind.NewFields(kind.BadRequest, "deleted must be true or false", map[string]string{"deleted": "must be true or false"}))
 		}),
@@ -196,6 +203,7 @@ func TestProblemBodies(t *testing.T) {
 		"/about":        `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"invalid video: file is required; name must not be empty","instance":"/about","request_id":"%s","errors":[{"field":"file","message":"is required"},{"field":"name","message":"must not be empty"}]}`,
 		"/plain-fields": `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"request has invalid fields","instance":"/plain-fields","request_id":"%s","errors":[{"field":"refresh_token","message":"is required"}]}`,
 		"/bad-fields":   `{"type":"about:blank","title":"Bad Request","status":400,"detail":"deleted must be true or false","instance":"/bad-fields","request_id":"%s","errors":[{"field":"deleted","message":"must be true or false"}]}`,
+		"/quota":        `{"type":"/problems/quota-exceeded","title":"Storage Quota Exceeded","status":413,"detail":"the upload would exceed the storage quota","instance":"/quota","request_id":"%s","quota":1000,"used":900,"requested":200}`,
 	}
 	for path, body := range want {
 		r := srv.do(t, "GET", path, nil)

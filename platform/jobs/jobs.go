@@ -33,7 +33,13 @@ type Client = river.Client[*sql.Tx]
 type Inserter struct {
 	db     *database.DB
 	client *Client
+	// paced notifies at most once per queue per PacedNotifyInterval (InsertManyPaced).
+	paced *Client
 }
+
+// PacedNotifyInterval is the least time between two notifications of one queue by
+// InsertManyPaced.
+const PacedNotifyInterval = 100 * time.Millisecond
 
 // NewInserter builds the insert-only client.
 func NewInserter(db *database.DB) (*Inserter, error) {
@@ -41,22 +47,27 @@ func NewInserter(db *database.DB) (*Inserter, error) {
 	if err != nil {
 		return nil, err
 	}
+	build := func(cooldown time.Duration) (*Client, error) {
+		cfg := &river.Config{FetchCooldown: cooldown}
+		if db.Dialect == database.Postgres {
+			return river.NewClient(riverdatabasesql.New(sqlDB), cfg)
+		}
+		return river.NewClient(riversqlite.New(sqlDB), cfg)
+	}
 	// An insert-only client fetches nothing: its FetchCooldown only paces its insert
 	// notifications, at most one per queue per cooldown. River's default (100 ms) drops the
 	// notification of a job committed within 100 ms of another, and that job then waits for
 	// a replica's next poll (up to PollInterval, 1 s on PostgreSQL) while workers are idle.
 	// The minimum notifies every insert.
-	cfg := &river.Config{FetchCooldown: river.FetchCooldownMin}
-	var client *Client
-	if db.Dialect == database.Postgres {
-		client, err = river.NewClient(riverdatabasesql.New(sqlDB), cfg)
-	} else {
-		client, err = river.NewClient(riversqlite.New(sqlDB), cfg)
-	}
+	client, err := build(river.FetchCooldownMin)
 	if err != nil {
 		return nil, fmt.Errorf("job inserter: %w", err)
 	}
-	return &Inserter{db: db, client: client}, nil
+	paced, err := build(PacedNotifyInterval)
+	if err != nil {
+		return nil, fmt.Errorf("job inserter: %w", err)
+	}
+	return &Inserter{db: db, client: client, paced: paced}, nil
 }
 
 // Insert inserts a job inside the unit of work carried by ctx (or a new one when there is
@@ -72,6 +83,48 @@ func (i *Inserter) Insert(ctx context.Context, args river.JobArgs, opts *river.I
 		}
 		return nil
 	})
+}
+
+// InsertMany inserts several jobs at once inside the unit of work carried by ctx (or a
+// new one when there is none), like Insert.
+func (i *Inserter) InsertMany(ctx context.Context, params []river.InsertManyParams) error {
+	return i.insertMany(ctx, i.client, params)
+}
+
+// InsertManyPaced is InsertMany for jobs inserted at a high rate, by many concurrent
+// transactions (a webhook delivery per first view): it notifies the workers of a queue at
+// most once per PacedNotifyInterval. On PostgreSQL a transaction that notifies takes a
+// lock shared by every notifying transaction when it commits, so a notification per insert
+// serialises the commits of the changes that insert; a job whose notification was skipped
+// is fetched with the next notified one, or at the next poll (within a second) when
+// nothing else comes.
+func (i *Inserter) InsertManyPaced(ctx context.Context, params []river.InsertManyParams) error {
+	return i.insertMany(ctx, i.paced, params)
+}
+
+func (i *Inserter) insertMany(ctx context.Context, client *Client, params []river.InsertManyParams) error {
+	if len(params) == 0 {
+		return nil
+	}
+	return i.db.Do(ctx, func(ctx context.Context) error {
+		tx, ok := database.SQLTx(ctx)
+		if !ok {
+			return errors.New("insert jobs: the unit of work has no database/sql transaction")
+		}
+		if _, err := client.InsertManyTx(ctx, tx, params); err != nil {
+			return fmt.Errorf("insert %d %s jobs: %w", len(params), params[0].Args.Kind(), err)
+		}
+		return nil
+	})
+}
+
+// Queue is a queue of its own that a module's jobs go to (InsertOpts.Queue), worked by
+// up to MaxWorkers jobs at once per replica beside the default queue's JOB_WORKERS: short
+// I/O-bound jobs (webhook deliveries) then never wait behind long ones (media processing).
+// Modules contribute queues through the "job_queues" value group.
+type Queue struct {
+	Name       string
+	MaxWorkers int
 }
 
 // Registration adds a module's workers to River's registry (river.AddWorkerSafely).
@@ -118,8 +171,9 @@ type Jobs struct {
 	done     chan struct{}
 }
 
-// New builds the client with every registered worker; it starts working with Start.
-func New(db *database.DB, databaseURL string, s Settings, log *slog.Logger, metrics *Metrics, regs []Registration) (*Jobs, error) {
+// New builds the client with every registered worker, working the default queue and the
+// given queues; it starts working with Start.
+func New(db *database.DB, databaseURL string, s Settings, log *slog.Logger, metrics *Metrics, regs []Registration, queues ...Queue) (*Jobs, error) {
 	workers := river.NewWorkers()
 	for _, r := range regs {
 		if err := r(workers); err != nil {
@@ -140,6 +194,9 @@ func New(db *database.DB, databaseURL string, s Settings, log *slog.Logger, metr
 		FetchCooldown:        min(s.PollInterval, fetchCooldown),
 		Logger:               log.With("component", "jobs"),
 		ErrorHandler:         errorLogger{log},
+	}
+	for _, q := range queues {
+		cfg.Queues[q.Name] = river.QueueConfig{MaxWorkers: q.MaxWorkers}
 	}
 	if len(regs) == 0 {
 		// Nothing to work here: an insert-only client.

@@ -10,9 +10,10 @@ import (
 )
 
 // Provide builds the jobs of the application from the workers modules register in the
-// "workers" group, and starts and stops them with the application.
-func Provide(lc fx.Lifecycle, cfg config.Config, db *database.DB, log *slog.Logger, m *Metrics, regs []Registration) (*Jobs, error) {
-	j, err := New(db, cfg.DatabaseURL, SettingsFrom(cfg, db.Dialect), log, m, regs)
+// "workers" group and the queues of the "job_queues" group, and starts and stops them
+// with the application.
+func Provide(lc fx.Lifecycle, cfg config.Config, db *database.DB, log *slog.Logger, m *Metrics, regs []Registration, queues []Queue) (*Jobs, error) {
+	j, err := New(db, cfg.DatabaseURL, SettingsFrom(cfg, db.Dialect), log, m, regs, queues...)
 	if err != nil {
 		return nil, err
 	}

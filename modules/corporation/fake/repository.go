@@ -137,21 +137,22 @@ func (r *Repository) SoftDelete(_ context.Context, id int64, _ time.Time) error 
 	return nil
 }
 
-// DowngradeExpired moves expired PAID corporations to FREE.
-func (r *Repository) DowngradeExpired(_ context.Context, now time.Time) (int64, error) {
+// DowngradeExpired moves expired PAID corporations to FREE and returns them, by id.
+func (r *Repository) DowngradeExpired(_ context.Context, now time.Time) ([]domain.Corporation, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.FailErr != nil {
-		return 0, r.FailErr
+		return nil, r.FailErr
 	}
-	var n int64
+	out := []domain.Corporation{}
 	for _, rw := range r.rows {
 		if !rw.deleted && rw.c.PlanType == domain.PlanPaid && rw.c.PlanExpiredAt != nil && !rw.c.PlanExpiredAt.After(now) {
 			rw.c.PlanType, rw.c.UpdatedAt = domain.PlanFree, now
-			n++
+			out = append(out, rw.c)
 		}
 	}
-	return n, nil
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
 }
 
 // IsDeleted reports whether the row exists and is soft-deleted.

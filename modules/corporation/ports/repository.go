@@ -23,8 +23,9 @@ type Repository interface {
 	// SoftDelete marks a live corporation deleted.
 	SoftDelete(ctx context.Context, id int64, now time.Time) error
 	// DowngradeExpired sets the FREE plan on every live PAID corporation whose plan
-	// expired at or before now, in one statement, and returns how many changed.
-	DowngradeExpired(ctx context.Context, now time.Time) (int64, error)
+	// expired at or before now, in one statement, and returns the corporations it changed
+	// (as they are afterwards; their plan expiry is kept).
+	DowngradeExpired(ctx context.Context, now time.Time) ([]domain.Corporation, error)
 }
 
 // UnitOfWork runs fn in one transaction (joining one already in ctx).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"vms/modules/corporation/corporationevents"
 	"vms/modules/corporation/domain"
 )
 
@@ -29,7 +30,28 @@ func (s *Service) IsPaid(ctx context.Context, corporationID int64) (bool, error)
 	return c.EffectivePlan(s.clock.Now()) == domain.PlanPaid, nil
 }
 
-// DowngradeExpired moves every expired PAID corporation to FREE and returns how many changed.
+// DowngradeExpired moves every expired PAID corporation to FREE in one statement and
+// returns how many changed; PlanChanged is published for each, in the same unit of work.
 func (s *Service) DowngradeExpired(ctx context.Context) (int64, error) {
-	return s.repo.DowngradeExpired(ctx, s.clock.Now())
+	now := s.clock.Now()
+	var n int64
+	err := s.uow.Do(ctx, func(ctx context.Context) error {
+		changed, err := s.repo.DowngradeExpired(ctx, now)
+		if err != nil {
+			return err
+		}
+		for _, c := range changed {
+			e := corporationevents.PlanChanged{
+				CorporationID: c.ID, PlanType: string(c.PlanType), PlanExpiredAt: c.PlanExpiredAt,
+				PreviousPlanType: string(domain.PlanPaid), PreviousPlanExpiredAt: c.PlanExpiredAt,
+				EffectivePlan: string(c.EffectivePlan(now)), Reason: corporationevents.PlanExpired, At: now,
+			}
+			if err := s.pub.Publish(ctx, e); err != nil {
+				return err
+			}
+		}
+		n = int64(len(changed))
+		return nil
+	})
+	return n, err
 }

@@ -111,19 +111,47 @@ func (s *Service) List(ctx context.Context, caller principal.Principal, afterID 
 // not administer (a guest of it, or anyone from another corporation) is
 // domain.ErrForbidden. Corporation ids are sequential and a sign-up shows its own, so
 // the 403 tells no more than that.
+//
+// A change of the plan type or of its expiry publishes PlanChanged in the same unit of
+// work.
 func (s *Service) Update(ctx context.Context, caller principal.Principal, id int64, in domain.DetailsInput) (domain.Corporation, error) {
-	if _, err := s.authorize(ctx, caller, id); err != nil {
-		return domain.Corporation{}, err
-	}
-	d, err := domain.ParseDetails(in)
+	var out domain.Corporation
+	err := s.uow.Do(ctx, func(ctx context.Context) error {
+		before, err := s.authorize(ctx, caller, id)
+		if err != nil {
+			return err
+		}
+		d, err := domain.ParseDetails(in)
+		if err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		c, err := s.repo.Update(ctx, id, d, now)
+		if err != nil {
+			return fmt.Errorf("update corporation: %w", err)
+		}
+		out = c
+		if c.PlanType == before.PlanType && sameTime(c.PlanExpiredAt, before.PlanExpiredAt) {
+			return nil
+		}
+		return s.pub.Publish(ctx, corporationevents.PlanChanged{
+			CorporationID: c.ID, PlanType: string(c.PlanType), PlanExpiredAt: c.PlanExpiredAt,
+			PreviousPlanType: string(before.PlanType), PreviousPlanExpiredAt: before.PlanExpiredAt,
+			EffectivePlan: string(c.EffectivePlan(now)), Reason: corporationevents.PlanUpdated, At: now,
+		})
+	})
 	if err != nil {
 		return domain.Corporation{}, err
 	}
-	c, err := s.repo.Update(ctx, id, d, s.clock.Now())
-	if err != nil {
-		return domain.Corporation{}, fmt.Errorf("update corporation: %w", err)
+	return out, nil
+}
+
+// sameTime reports whether two optional times are both absent or the same instant.
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
 	}
-	return c, nil
+	return a.Equal(*b)
 }
 
 // Delete soft-deletes a corporation and publishes CorporationDeleted in the same unit of

@@ -380,3 +380,29 @@ func (UoW) Do(ctx context.Context, fn func(ctx context.Context) error) error { r
 
 // ErrStorage is a transient storage failure for tests.
 var ErrStorage = errors.New("storage unavailable")
+
+// Usage is a ports.Usage that records the derived bytes reported per video.
+type Usage struct {
+	mu    sync.Mutex
+	Bytes map[int64]int64
+	Calls int
+	// Err, when set, is returned by every report.
+	Err error
+}
+
+var _ ports.Usage = (*Usage)(nil)
+
+// DerivedChanged records the report.
+func (u *Usage) DerivedChanged(_ context.Context, videoID, bytes int64) error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.Calls++
+	if u.Err != nil {
+		return u.Err
+	}
+	if u.Bytes == nil {
+		u.Bytes = map[int64]int64{}
+	}
+	u.Bytes[videoID] = bytes
+	return nil
+}

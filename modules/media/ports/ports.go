@@ -75,3 +75,10 @@ type Queue interface {
 type UnitOfWork interface {
 	Do(ctx context.Context, fn func(ctx context.Context) error) error
 }
+
+// Usage learns what a video's derived files take in storage, so they count against its
+// corporation's quota (the usage module). DerivedChanged runs in the unit of work that
+// records the files; bytes replace what earlier processing reported.
+type Usage interface {
+	DerivedChanged(ctx context.Context, videoID, bytes int64) error
+}

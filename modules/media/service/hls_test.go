@@ -382,3 +382,47 @@ func mapKeys[V any](m map[string]V) []string {
 	slices.Sort(out)
 	return out
 }
+
+// derivedBytes is what the video's poster and HLS files take in the fake storage.
+func (e *env) derivedBytes(t *testing.T, id int64) int64 {
+	t.Helper()
+	var n int64
+	for _, f := range e.repo.HLSFiles(id) {
+		n += int64(len(e.object(t, f.Key)))
+	}
+	if key := e.media(t, id).PosterKey; key != "" {
+		n += int64(len(e.object(t, key)))
+	}
+	return n
+}
+
+// Processing reports what the derived files take, in its unit of work; processing again
+// reports the new set's size in place of the old; a failed save reports nothing.
+func TestProcessReportsDerivedBytes(t *testing.T) {
+	e := newHLSEnv(t)
+	usage := &fake.Usage{}
+	e.svc.Usage = usage
+	ctx := context.Background()
+	if err := e.svc.Process(ctx, 7); err != nil {
+		t.Fatal(err)
+	}
+	first := e.derivedBytes(t, 7)
+	if first == 0 || usage.Bytes[7] != first || usage.Calls != 1 {
+		t.Fatalf("reported %v in %d calls, want %d", usage.Bytes, usage.Calls, first)
+	}
+	e.tools.Probed = domain.Probe{DurationSeconds: 8, Width: 640, Height: 360, VideoCodec: "h264", Bitrate: 800_000}
+	if err := e.svc.Reprocess(ctx, 7, "orig"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Process(ctx, 7); err != nil {
+		t.Fatal(err)
+	}
+	if second := e.derivedBytes(t, 7); second >= first || usage.Bytes[7] != second || usage.Calls != 2 {
+		t.Fatalf("after reprocessing reported %d, want %d (first %d)", usage.Bytes[7], second, first)
+	}
+	// The report is part of the save: when it fails, processing is retried.
+	usage.Err = errors.New("usage down")
+	if err := e.svc.Process(ctx, 7); !errors.Is(err, usage.Err) {
+		t.Fatalf("Process with usage failing = %v", err)
+	}
+}

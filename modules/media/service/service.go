@@ -12,9 +12,12 @@ import (
 	"log/slog"
 	"path"
 	"strings"
+	"time"
 
 	"vms/modules/media/domain"
+	"vms/modules/media/mediaevents"
 	"vms/modules/media/ports"
+	"vms/platform/events"
 	"vms/platform/kind"
 )
 
@@ -29,6 +32,11 @@ type Deps struct {
 	Queue  ports.Queue
 	UoW    ports.UnitOfWork
 	Log    *slog.Logger
+	// Usage learns the size of derived files; nil tells nobody.
+	Usage ports.Usage
+	// Publisher publishes MediaReady and MediaFailed in the unit of work that records
+	// the status; nil publishes nothing.
+	Publisher events.Publisher
 }
 
 // Service holds the media use cases.
@@ -39,8 +47,15 @@ func New(d Deps) *Service {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
+	if d.Publisher == nil {
+		d.Publisher = noEvents{}
+	}
 	return &Service{Deps: d}
 }
+
+type noEvents struct{}
+
+func (noEvents) Publish(context.Context, events.Event) error { return nil }
 
 // Enabled reports whether this server processes media.
 func (s *Service) Enabled() bool { return s.Tools != nil }
@@ -50,7 +65,12 @@ func (s *Service) Enabled() bool { return s.Tools != nil }
 // they are not.
 func (s *Service) Track(ctx context.Context, videoID int64, originalKey string) error {
 	if !s.Enabled() {
-		return s.Repo.Begin(ctx, videoID, originalKey, domain.Ready)
+		return s.UoW.Do(ctx, func(ctx context.Context) error {
+			if err := s.Repo.Begin(ctx, videoID, originalKey, domain.Ready); err != nil {
+				return err
+			}
+			return s.Publisher.Publish(ctx, mediaevents.MediaReady{VideoID: videoID, At: time.Now().UTC()})
+		})
 	}
 	return s.begin(ctx, videoID, originalKey)
 }
@@ -134,6 +154,7 @@ func (s *Service) Process(ctx context.Context, videoID int64) error {
 		return s.failOrRetry(ctx, videoID, err)
 	}
 	var posterKey string
+	var posterBytes int64
 	var hls hlsOutput
 	if probe.HasVideo() {
 		jpeg, err := s.Tools.Poster(ctx, in, domain.PosterOffset(probe.DurationSeconds), domain.PosterMaxWidth)
@@ -143,6 +164,7 @@ func (s *Service) Process(ctx context.Context, videoID int64) error {
 		if posterKey, err = s.Files.Put(ctx, bytes.NewReader(jpeg), "image/jpeg"); err != nil {
 			return fmt.Errorf("store poster: %w", err)
 		}
+		posterBytes = int64(len(jpeg))
 		plan := domain.PlanTranscode(s.Ladder, probe)
 		err = s.Tools.Transcode(ctx, in, plan, func(out fs.FS) error { return s.storeHLS(ctx, out, plan, &hls) })
 		if err == nil && len(hls.renditions) != len(plan.Rungs) {
@@ -165,8 +187,17 @@ func (s *Service) Process(ctx context.Context, videoID int64) error {
 			return err
 		}
 		var err error
-		old, err = s.Repo.ReplaceHLSFiles(ctx, videoID, hls.files)
-		return err
+		if old, err = s.Repo.ReplaceHLSFiles(ctx, videoID, hls.files); err != nil {
+			return err
+		}
+		if s.Usage != nil {
+			if err := s.Usage.DerivedChanged(ctx, videoID, posterBytes+hls.bytes()); err != nil {
+				return err
+			}
+		}
+		return s.Publisher.Publish(ctx, mediaevents.MediaReady{
+			VideoID: videoID, DurationSeconds: probe.DurationSeconds, Width: probe.Width, Height: probe.Height, At: time.Now().UTC(),
+		})
 	})
 	if err != nil {
 		s.deleteKeys(ctx, append(keys(hls.files), posterKey))
@@ -202,6 +233,15 @@ func (s *Service) HLSFile(ctx context.Context, videoID int64, path string) (stri
 type hlsOutput struct {
 	renditions []domain.Rendition
 	files      []domain.HLSFile
+}
+
+// bytes is what the stored files take.
+func (h hlsOutput) bytes() int64 {
+	var n int64
+	for _, f := range h.files {
+		n += f.Size
+	}
+	return n
 }
 
 // storeHLS stores the files of a transcode's output and the master playlist written from
@@ -327,13 +367,23 @@ func (s *Service) failOrRetry(ctx context.Context, videoID int64, err error) err
 	case errors.As(err, &unreadable):
 		s.Log.WarnContext(ctx, "media processing failed", "video_id", videoID, "err", err)
 		// Recorded even when the job's context has just ended.
-		return s.Repo.Fail(context.WithoutCancel(ctx), videoID, err.Error())
+		return s.fail(context.WithoutCancel(ctx), videoID, err.Error())
 	case kind.Of(err) == kind.NotFound:
 		s.Log.WarnContext(ctx, "media processing failed", "video_id", videoID, "err", err)
-		return s.Repo.Fail(context.WithoutCancel(ctx), videoID, "the original file is missing from storage")
+		return s.fail(context.WithoutCancel(ctx), videoID, "the original file is missing from storage")
 	default:
 		return err
 	}
+}
+
+// fail records the failure and publishes MediaFailed in one unit of work.
+func (s *Service) fail(ctx context.Context, videoID int64, reason string) error {
+	return s.UoW.Do(ctx, func(ctx context.Context) error {
+		if err := s.Repo.Fail(ctx, videoID, reason); err != nil {
+			return err
+		}
+		return s.Publisher.Publish(ctx, mediaevents.MediaFailed{VideoID: videoID, Error: reason, At: time.Now().UTC()})
+	})
 }
 
 // deleteKeys deletes derived files that are no longer (or were never) recorded; an empty

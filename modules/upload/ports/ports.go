@@ -83,6 +83,20 @@ type Videos interface {
 		also func(ctx context.Context, videoID int64) error) (int64, error)
 }
 
+// Quota holds storage for uploads against the quota of the corporation's plan (the usage
+// module): an upload reserves its length at creation, settles in the unit of work that
+// creates its video, and releases when it is refused, terminated or expires.
+type Quota interface {
+	// Reserve holds n bytes under key until expires; an error of kind too_large,
+	// carrying the figures, when they do not fit.
+	Reserve(ctx context.Context, corporationID int64, key string, n int64, expires time.Time) error
+	// Settle turns the reservation into the stored bytes of the video, in the unit of
+	// work in ctx.
+	Settle(ctx context.Context, corporationID int64, key string, videoID, bytes int64) error
+	// Release gives a reservation back; releasing one that is gone does nothing.
+	Release(ctx context.Context, corporationID int64, key string) error
+}
+
 // UnitOfWork runs fn in one transaction.
 type UnitOfWork interface {
 	Do(ctx context.Context, fn func(ctx context.Context) error) error

@@ -32,6 +32,8 @@ type Deps struct {
 	Parts   ports.Parts
 	Videos  ports.Videos
 	Clock   ports.Clock
+	// Quota holds storage for uploads; nil means no quotas.
+	Quota ports.Quota
 }
 
 // Service holds the upload use cases.
@@ -48,7 +50,9 @@ func (s *Service) MaxUploadBytes() int64 { return s.cfg.MaxUploadBytes }
 
 // Create registers a new upload of length bytes for the caller's corporation, named and
 // made visible as its metadata says, and returns it with a fresh unguessable id. Only an
-// admin may upload; the length must be declared and at most MaxUploadBytes.
+// admin may upload; the length must be declared and at most MaxUploadBytes, and it is
+// reserved against the corporation's storage quota until the upload completes, fails or
+// expires (over the quota: an error of kind too_large, and no upload).
 func (s *Service) Create(ctx context.Context, caller principal.Principal, length int64, deferred bool, name, visibility string) (domain.Upload, error) {
 	if !caller.IsAdmin() {
 		return domain.Upload{}, domain.ErrAdminOnly
@@ -72,10 +76,30 @@ func (s *Service) Create(ctx context.Context, caller principal.Principal, length
 		ID: id, CorporationID: caller.CorporationID, UserID: caller.UserID, KeyID: caller.KeyID, Length: length,
 		Name: name, Visibility: visibility, ExpiresAt: now.Add(s.cfg.Expiry), CreatedAt: now,
 	}
+	if s.Quota != nil {
+		if err := s.Quota.Reserve(ctx, u.CorporationID, reservationKey(id), length, u.ExpiresAt); err != nil {
+			return domain.Upload{}, err
+		}
+	}
 	if err := s.Uploads.Create(ctx, u); err != nil {
+		s.release(ctx, u)
 		return domain.Upload{}, fmt.Errorf("create upload: %w", err)
 	}
 	return u, nil
+}
+
+// reservationKey names an upload's reservation of storage.
+func reservationKey(id string) string { return "tus:" + id }
+
+// release gives an upload's reservation back, even when the request was cancelled; a
+// failure leaves it to expire with the upload.
+func (s *Service) release(ctx context.Context, u domain.Upload) {
+	if s.Quota == nil || u.Finished() {
+		return
+	}
+	if err := s.Quota.Release(context.WithoutCancel(ctx), u.CorporationID, reservationKey(u.ID)); err != nil {
+		slog.WarnContext(ctx, "release upload reservation", "upload", u.ID, "err", err)
+	}
 }
 
 // Find returns the upload for a request of the caller: only an admin may touch uploads,
@@ -101,7 +125,8 @@ func (s *Service) Find(ctx context.Context, caller principal.Principal, id strin
 // the video module sniffs it and takes it over (a local file is moved into the video
 // storage, an object already in it stays where it is) and, in one unit of work, creates
 // the video row and its processing job while this module records the video id on the
-// upload. A file that is not a video is deleted with its upload (an error of kind
+// upload and the upload's reservation becomes the video's stored bytes. A file that is not
+// a video is deleted with its upload and its reservation released (an error of kind
 // unsupported_media_type). Once registered, what is left of the parts is removed.
 func (s *Service) Finish(ctx context.Context, caller principal.Principal, id string, file ports.FinishedFile) (int64, error) {
 	u, err := s.Find(ctx, caller, id)
@@ -112,7 +137,14 @@ func (s *Service) Finish(ctx context.Context, caller principal.Principal, id str
 		return u.VideoID, nil
 	}
 	also := func(ctx context.Context, videoID int64) error {
-		return s.Uploads.SetVideo(ctx, id, videoID)
+		if err := s.Uploads.SetVideo(ctx, id, videoID); err != nil {
+			return err
+		}
+		if s.Quota == nil {
+			return nil
+		}
+		// tusd completes an upload only when it holds exactly its declared length.
+		return s.Quota.Settle(ctx, u.CorporationID, reservationKey(id), videoID, u.Length)
 	}
 	var videoID int64
 	if file.Object.Key != "" {
@@ -121,7 +153,7 @@ func (s *Service) Finish(ctx context.Context, caller principal.Principal, id str
 		videoID, err = s.Videos.Register(ctx, caller, u.Name, u.Visibility, file.Path, also)
 	}
 	if kind.Of(err) == kind.UnsupportedMedia {
-		s.discard(ctx, id)
+		s.discard(ctx, u)
 		return 0, err
 	}
 	if err != nil {
@@ -133,17 +165,22 @@ func (s *Service) Finish(ctx context.Context, caller principal.Principal, id str
 	return videoID, nil
 }
 
-// Terminated forgets an upload whose parts the client deleted.
-func (s *Service) Terminated(ctx context.Context, id string) error {
-	return s.Uploads.Delete(ctx, id)
+// Terminated forgets an upload whose parts the client deleted, and releases its
+// reservation (nothing to release once it became a video).
+func (s *Service) Terminated(ctx context.Context, u domain.Upload) error {
+	if err := s.Uploads.Delete(ctx, u.ID); err != nil {
+		return err
+	}
+	s.release(ctx, u)
+	return nil
 }
 
 // purgeBatch bounds the uploads one purge pass lists.
 const purgeBatch = 500
 
 // PurgeExpired deletes the parts and rows of every unfinished upload past its expiry and
-// returns how many went. Parts are removed before the row, so a failure leaves the row
-// for the next run to retry.
+// returns how many went, releasing their reservations. Parts are removed before the row,
+// so a failure leaves the row for the next run to retry.
 func (s *Service) PurgeExpired(ctx context.Context) (int, error) {
 	total := 0
 	for {
@@ -158,6 +195,7 @@ func (s *Service) PurgeExpired(ctx context.Context) (int, error) {
 			if err := s.Uploads.Delete(ctx, u.ID); err != nil {
 				return total, fmt.Errorf("delete upload %s: %w", u.ID, err)
 			}
+			s.release(ctx, u)
 			total++
 		}
 		if len(us) < purgeBatch {
@@ -166,13 +204,15 @@ func (s *Service) PurgeExpired(ctx context.Context) (int, error) {
 	}
 }
 
-// discard removes an upload's parts and row, even when the request was cancelled.
-func (s *Service) discard(ctx context.Context, id string) {
+// discard removes an upload's parts and row, and releases its reservation, even when the
+// request was cancelled.
+func (s *Service) discard(ctx context.Context, u domain.Upload) {
 	ctx = context.WithoutCancel(ctx)
-	err := errors.Join(s.Parts.Remove(ctx, id), s.Uploads.Delete(ctx, id))
+	err := errors.Join(s.Parts.Remove(ctx, u.ID), s.Uploads.Delete(ctx, u.ID))
 	if err != nil {
-		slog.WarnContext(ctx, "discard upload", "upload", id, "err", err)
+		slog.WarnContext(ctx, "discard upload", "upload", u.ID, "err", err)
 	}
+	s.release(ctx, u)
 }
 
 // newID returns 128 random bits as 32 hex digits.

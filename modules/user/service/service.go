@@ -53,11 +53,16 @@ func (s *Service) PrepareAdmin(ctx context.Context, email, password string) (dom
 
 // CreateAdmin inserts a prepared admin of a new corporation inside the caller's unit of work.
 func (s *Service) CreateAdmin(ctx context.Context, corporationID int64, admin domain.PreparedAdmin) error {
-	_, err := s.repo.Create(ctx, domain.NewUser{Email: admin.Email, PasswordHash: admin.PasswordHash, Role: domain.RoleAdmin, CorporationID: corporationID}, s.clock.Now())
+	u, err := s.repo.Create(ctx, domain.NewUser{Email: admin.Email, PasswordHash: admin.PasswordHash, Role: domain.RoleAdmin, CorporationID: corporationID}, s.clock.Now())
 	if err != nil {
 		return fmt.Errorf("create admin: %w", err)
 	}
-	return nil
+	return s.pub.Publish(ctx, userCreated(u))
+}
+
+// userCreated is the UserCreated event of a new user.
+func userCreated(u domain.User) userevents.UserCreated {
+	return userevents.UserCreated{UserID: u.ID, CorporationID: u.CorporationID, Email: u.Email, Role: string(u.Role), At: u.CreatedAt}
 }
 
 func (s *Service) create(ctx context.Context, corporationID int64, in NewUserInput) (domain.User, error) {
@@ -69,9 +74,17 @@ func (s *Service) create(ctx context.Context, corporationID int64, in NewUserInp
 	if err != nil {
 		return domain.User{}, fmt.Errorf("hash password: %w", err)
 	}
-	u, err := s.repo.Create(ctx, domain.NewUser{Email: cred.Email, PasswordHash: hash, Role: cred.Role, CorporationID: corporationID}, s.clock.Now())
+	var u domain.User
+	err = s.uow.Do(ctx, func(ctx context.Context) error {
+		var err error
+		u, err = s.repo.Create(ctx, domain.NewUser{Email: cred.Email, PasswordHash: hash, Role: cred.Role, CorporationID: corporationID}, s.clock.Now())
+		if err != nil {
+			return fmt.Errorf("create user: %w", err)
+		}
+		return s.pub.Publish(ctx, userCreated(u))
+	})
 	if err != nil {
-		return domain.User{}, fmt.Errorf("create user: %w", err)
+		return domain.User{}, err
 	}
 	return u, nil
 }
@@ -142,6 +155,6 @@ func (s *Service) Delete(ctx context.Context, caller principal.Principal, id int
 		if err := s.repo.SoftDelete(ctx, u.CorporationID, u.ID, s.clock.Now()); err != nil {
 			return fmt.Errorf("delete user: %w", err)
 		}
-		return s.pub.Publish(ctx, userevents.UserDeleted{UserID: u.ID, CorporationID: u.CorporationID})
+		return s.pub.Publish(ctx, userevents.UserDeleted{UserID: u.ID, CorporationID: u.CorporationID, At: s.clock.Now()})
 	})
 }

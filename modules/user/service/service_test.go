@@ -54,6 +54,21 @@ func (e env) seed(t *testing.T) (admin, guest, outsider principal.Principal) {
 	if err := createAdmin(ctx, e.svc, 2, "admin@b.io", "password3"); err != nil {
 		t.Fatal(err)
 	}
+	want := []userevents.UserCreated{
+		{UserID: 1, CorporationID: 1, Email: "admin@a.io", Role: "admin", At: now},
+		{UserID: 2, CorporationID: 1, Email: "guest@a.io", Role: "guest", At: now},
+		{UserID: 3, CorporationID: 2, Email: "admin@b.io", Role: "admin", At: now},
+	}
+	got := e.pub.Published()
+	if len(got) != len(want) {
+		t.Fatalf("seeding published %v, want %v", got, want)
+	}
+	for i := range want {
+		if ev, ok := got[i].(userevents.UserCreated); !ok || ev != want[i] {
+			t.Fatalf("seeding published %v, want %v", got, want)
+		}
+	}
+	e.pub.Events = nil
 	return admin, principal.Principal{UserID: 2, CorporationID: 1, Role: principal.RoleGuest}, principal.Principal{UserID: 3, CorporationID: 2, Role: principal.RoleAdmin}
 }
 
@@ -199,7 +214,7 @@ func TestDelete(t *testing.T) {
 	if _, deleted, ok := e.repo.Row(2); !ok || !deleted {
 		t.Fatal("not deleted")
 	}
-	if evs := e.pub.Published(); len(evs) != 1 || evs[0] != (userevents.UserDeleted{UserID: 2, CorporationID: 1}) {
+	if evs := e.pub.Published(); len(evs) != 1 || evs[0] != (userevents.UserDeleted{UserID: 2, CorporationID: 1, At: now}) {
 		t.Fatalf("events %v", evs)
 	}
 	if _, err := e.svc.Me(ctx, guest); !errors.Is(err, domain.ErrNotSignedIn) {

@@ -3,10 +3,24 @@ package userevents
 
 import "time"
 
+// UserCreated is published inside the unit of work that creates a user (the first
+// admin of a new corporation included).
+type UserCreated struct {
+	UserID        int64
+	CorporationID int64
+	Email         string
+	Role          string
+	At            time.Time
+}
+
+// EventName identifies the event.
+func (UserCreated) EventName() string { return "user.created" }
+
 // UserDeleted is published inside the unit of work that soft-deletes a user.
 type UserDeleted struct {
 	UserID        int64
 	CorporationID int64
+	At            time.Time
 }
 
 // EventName identifies the event.

@@ -101,4 +101,7 @@ type UploadParts interface {
 	// Next returns the next part's form field name and body, or io.EOF after the last
 	// part. A body is valid until the next call.
 	Next() (field string, body io.Reader, err error)
+	// Length is the length the client declared for the whole body (framing included), or
+	// 0 or less when it declared none.
+	Length() int64
 }

@@ -21,12 +21,17 @@ func TextPart(field, s string) Part { return Part{Field: field, Body: strings.Ne
 type Parts struct {
 	List []Part
 	Err  error
+	// Declared is what Length answers.
+	Declared int64
 }
 
 var _ domain.UploadParts = (*Parts)(nil)
 
 // NewParts returns the parts in order.
 func NewParts(list ...Part) *Parts { return &Parts{List: list} }
+
+// Length returns Declared.
+func (p *Parts) Length() int64 { return p.Declared }
 
 // Next returns the next part.
 func (p *Parts) Next() (string, io.Reader, error) {

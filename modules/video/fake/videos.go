@@ -59,6 +59,14 @@ func (f *Videos) Create(_ context.Context, v domain.Video) (domain.Video, error)
 	return v, nil
 }
 
+// CorporationOf tells the owner of a video, deleted or not.
+func (f *Videos) CorporationOf(_ context.Context, id int64) (int64, bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	v, ok := f.rows[id]
+	return v.CorporationID, ok, nil
+}
+
 // GetLive returns a live video the viewer sees.
 func (f *Videos) GetLive(_ context.Context, viewer domain.Viewer, id int64) (domain.Video, error) {
 	f.mu.Lock()

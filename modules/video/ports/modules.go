@@ -20,6 +20,20 @@ type Users interface {
 	CorporationOf(ctx context.Context, userID int64) (corporationID int64, ok bool, err error)
 }
 
+// Quota holds storage for uploads against the quota of the corporation's plan (the usage
+// module). A multipart upload reserves before anything is stored, settles in the unit of
+// work that creates its video, and releases when it fails.
+type Quota interface {
+	// Reserve holds n bytes under key (unique per upload) until expires; an error of kind
+	// too_large, carrying the figures, when they do not fit.
+	Reserve(ctx context.Context, corporationID int64, key string, n int64, expires time.Time) error
+	// Settle turns the reservation into the stored bytes of the video, in the unit of
+	// work in ctx.
+	Settle(ctx context.Context, corporationID int64, key string, videoID, bytes int64) error
+	// Release gives a reservation back; releasing one that is gone does nothing.
+	Release(ctx context.Context, corporationID int64, key string) error
+}
+
 // PlaybackTokens issues short-lived playback tokens bound to one user and one video.
 // The auth module implements it.
 type PlaybackTokens interface {

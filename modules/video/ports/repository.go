@@ -31,6 +31,9 @@ type Videos interface {
 	// SoftDeleteByCorporation marks every live video of the corporation deleted and
 	// returns how many changed.
 	SoftDeleteByCorporation(ctx context.Context, corporationID int64, now time.Time) (int64, error)
+	// CorporationOf tells which corporation owns the video, deleted or not; ok is false
+	// when there is no such video. It serves other modules' events about a video by id.
+	CorporationOf(ctx context.Context, id int64) (corporationID int64, ok bool, err error)
 }
 
 // ViewLogs stores the first view of each (user, video).

@@ -35,3 +35,14 @@ func (c *CorporationCleanup) Handle(ctx context.Context, e corporationevents.Cor
 	}
 	return nil
 }
+
+// VideoCorporations tells which corporation owns a video, for other modules' events that
+// name a video by id (the media module's). Like CorporationCleanup it depends on the
+// repository only, so an event handler may use it.
+type VideoCorporations struct{ Videos ports.Videos }
+
+// CorporationOf returns the corporation of the video, deleted or not; ok is false when
+// there is no such video.
+func (o *VideoCorporations) CorporationOf(ctx context.Context, videoID int64) (int64, bool, error) {
+	return o.Videos.CorporationOf(ctx, videoID)
+}

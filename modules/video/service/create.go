@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"vms/modules/video/domain"
+	"vms/modules/video/videoevents"
 	"vms/platform/kind"
 	"vms/platform/principal"
 )
@@ -34,11 +35,27 @@ func (s *Service) CreateFromURL(ctx context.Context, caller principal.Principal,
 	if len(fields) > 0 {
 		return domain.Video{}, domain.InvalidFields(fields)
 	}
-	v, err := s.Videos.Create(ctx, domain.Video{
-		Name: clean, CorporationID: caller.CorporationID, Visibility: vis, SourceKind: domain.SourceURL, SourceURL: src,
+	var v domain.Video
+	err = s.UoW.Do(ctx, func(ctx context.Context) error {
+		var err error
+		v, err = s.Videos.Create(ctx, domain.Video{
+			Name: clean, CorporationID: caller.CorporationID, Visibility: vis, SourceKind: domain.SourceURL, SourceURL: src,
+		})
+		if err != nil {
+			return fmt.Errorf("create video: %w", err)
+		}
+		return s.Publisher.Publish(ctx, created(v))
 	})
 	if err != nil {
-		return domain.Video{}, fmt.Errorf("create video: %w", err)
+		return domain.Video{}, err
 	}
 	return s.withMedia(ctx, v)
+}
+
+// created is the VideoCreated event of a new video.
+func created(v domain.Video) videoevents.VideoCreated {
+	return videoevents.VideoCreated{
+		VideoID: v.ID, CorporationID: v.CorporationID, Name: v.Name, Visibility: string(v.Visibility),
+		SourceKind: string(v.SourceKind), At: v.CreatedAt,
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"vms/modules/video/domain"
+	"vms/modules/video/videoevents"
 	"vms/platform/kind"
 	"vms/platform/principal"
 )
@@ -120,7 +121,13 @@ func (s *Service) Delete(ctx context.Context, caller principal.Principal, id int
 	if !caller.IsAdmin() {
 		return domain.ErrAdminOnly
 	}
-	err := s.Videos.SoftDelete(ctx, caller.CorporationID, id, s.Clock.Now())
+	now := s.Clock.Now()
+	err := s.UoW.Do(ctx, func(ctx context.Context) error {
+		if err := s.Videos.SoftDelete(ctx, caller.CorporationID, id, now); err != nil {
+			return err
+		}
+		return s.Publisher.Publish(ctx, videoevents.VideoDeleted{VideoID: id, CorporationID: caller.CorporationID, At: now})
+	})
 	s.Live.Drop(id)
 	if err != nil {
 		return fmt.Errorf("delete video: %w", err)
@@ -145,7 +152,15 @@ func (s *Service) Restore(ctx context.Context, caller principal.Principal, id in
 	if !paid {
 		return domain.Video{}, domain.ErrNotPaid
 	}
-	v, err := s.Videos.Restore(ctx, caller.CorporationID, id, s.Clock.Now())
+	now := s.Clock.Now()
+	var v domain.Video
+	err = s.UoW.Do(ctx, func(ctx context.Context) error {
+		var err error
+		if v, err = s.Videos.Restore(ctx, caller.CorporationID, id, now); err != nil {
+			return err
+		}
+		return s.Publisher.Publish(ctx, videoevents.VideoRestored{VideoID: id, CorporationID: caller.CorporationID, At: now})
+	})
 	s.Live.Drop(id)
 	if err != nil {
 		return domain.Video{}, fmt.Errorf("restore video: %w", err)

@@ -36,6 +36,8 @@ type Deps struct {
 	Live *LiveCache
 	// Deliveries learns what stream responses wrote; nil reports nothing.
 	Deliveries ports.Deliveries
+	// Quota holds storage for multipart uploads; nil means no quotas.
+	Quota ports.Quota
 }
 
 // Service holds the video module's use cases.

@@ -98,6 +98,9 @@ func (s *Service) createStored(ctx context.Context, caller principal.Principal, 
 		if err != nil {
 			return fmt.Errorf("create video: %w", err)
 		}
+		if err := s.Publisher.Publish(ctx, created(v)); err != nil {
+			return err
+		}
 		if err := s.Publisher.Publish(ctx, videoevents.VideoStored{VideoID: v.ID, CorporationID: v.CorporationID, StorageKey: v.StorageKey}); err != nil {
 			return err
 		}

@@ -33,7 +33,7 @@ func TestRegisterObjectKeepsTheObjectInPlace(t *testing.T) {
 		t.Fatalf("storage keys %v, deleted %v", keys, e.storage.Deleted)
 	}
 	pub := e.pub.Published()
-	if len(pub) != 1 || pub[0] != (videoevents.VideoStored{VideoID: v.ID, CorporationID: 100, StorageKey: "up/0123.bin"}) {
+	if c, ok := pub[0].(videoevents.VideoCreated); len(pub) != 2 || !ok || c.VideoID != v.ID || pub[1] != (videoevents.VideoStored{VideoID: v.ID, CorporationID: 100, StorageKey: "up/0123.bin"}) {
 		t.Fatalf("published %v", pub)
 	}
 }

@@ -3,12 +3,15 @@ package service
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"vms/modules/video/domain"
 	"vms/modules/video/ports"
@@ -30,24 +33,70 @@ const maxNamePart = 4 * domain.MaxNameLength
 // video. Any other part, a missing file or a bad name is a validation error. The row is
 // written only after the file is stored; on any failure, a cancelled request included,
 // the stored file is deleted. Errors reading the parts keep the kind the parts give them.
+//
+// Before a byte is read, the upload reserves its declared length (at most
+// MaxUploadBytes; MaxUploadBytes when the body declares none) against the corporation's
+// storage quota: over it, nothing is read or stored. The unit of work that creates the
+// video settles the reservation to the file's size; any failure releases it.
 func (s *Service) Upload(ctx context.Context, caller principal.Principal, parts domain.UploadParts) (domain.Video, error) {
 	if !caller.IsAdmin() {
 		return domain.Video{}, domain.ErrAdminOnly
 	}
+	key, err := s.reserve(ctx, caller.CorporationID, parts.Length())
+	if err != nil {
+		return domain.Video{}, err
+	}
 	var stored *domain.StoredFile
-	v, err := s.upload(ctx, caller, parts, &stored)
+	v, err := s.upload(ctx, caller, parts, key, &stored)
 	if err != nil {
 		if stored != nil {
 			s.discardFile(ctx, *stored)
 		}
+		s.release(ctx, caller.CorporationID, key)
 		return domain.Video{}, err
 	}
 	return v, nil
 }
 
+// uploadReservation bounds how long a multipart upload's reservation outlives a process
+// that died before settling or releasing it.
+const uploadReservation = 24 * time.Hour
+
+// reserve holds room for an upload declaring length bytes and returns the reservation's
+// key; "" when there are no quotas.
+func (s *Service) reserve(ctx context.Context, corporationID, length int64) (string, error) {
+	if s.Quota == nil {
+		return "", nil
+	}
+	n := s.cfg.MaxUploadBytes
+	if length > 0 && (n == 0 || length < n) {
+		n = length
+	}
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("reservation key: %w", err)
+	}
+	key := "multipart:" + hex.EncodeToString(b[:])
+	if err := s.Quota.Reserve(ctx, corporationID, key, n, s.Clock.Now().Add(uploadReservation)); err != nil {
+		return "", err
+	}
+	return key, nil
+}
+
+// release gives an upload's reservation back, even when the request was cancelled; a
+// failure leaves it to expire.
+func (s *Service) release(ctx context.Context, corporationID int64, key string) {
+	if key == "" {
+		return
+	}
+	if err := s.Quota.Release(context.WithoutCancel(ctx), corporationID, key); err != nil {
+		slog.WarnContext(ctx, "release upload reservation", "key", key, "err", err)
+	}
+}
+
 // upload reads the parts, storing the file and reporting it through stored so Upload
 // can delete it when anything fails later.
-func (s *Service) upload(ctx context.Context, caller principal.Principal, parts domain.UploadParts, stored **domain.StoredFile) (domain.Video, error) {
+func (s *Service) upload(ctx context.Context, caller principal.Principal, parts domain.UploadParts, key string, stored **domain.StoredFile) (domain.Video, error) {
 	var name string
 	vis := domain.Private
 	for {
@@ -98,8 +147,17 @@ func (s *Service) upload(ctx context.Context, caller principal.Principal, parts 
 		if err != nil {
 			return fmt.Errorf("create video: %w", err)
 		}
+		if err := s.Publisher.Publish(ctx, created(v)); err != nil {
+			return err
+		}
 		// The media module starts processing (its row and its job) in this unit of work.
-		return s.Publisher.Publish(ctx, videoevents.VideoStored{VideoID: v.ID, CorporationID: v.CorporationID, StorageKey: v.StorageKey})
+		if err := s.Publisher.Publish(ctx, videoevents.VideoStored{VideoID: v.ID, CorporationID: v.CorporationID, StorageKey: v.StorageKey}); err != nil {
+			return err
+		}
+		if key == "" {
+			return nil
+		}
+		return s.Quota.Settle(ctx, v.CorporationID, key, v.ID, f.Size)
 	})
 	if err != nil {
 		return domain.Video{}, err

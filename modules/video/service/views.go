@@ -45,6 +45,7 @@ func (s *Service) RecordView(ctx context.Context, caller principal.Principal, v 
 		out.PointsAwarded = s.cfg.PointsPerView
 		return s.Publisher.Publish(ctx, videoevents.VideoViewed{
 			UserID: caller.UserID, VideoID: v.ID, CorporationID: v.CorporationID, ViewLogID: log.ID,
+			UserCorporationID: caller.CorporationID, Points: s.cfg.PointsPerView, At: log.CreatedAt,
 		})
 	})
 	if err != nil {

@@ -25,7 +25,8 @@ func TestRecordViewCreditsOnceAndRepeatsWithoutTransaction(t *testing.T) {
 		t.Fatalf("first view %+v %v", first, err)
 	}
 	evs := e.pub.Published()
-	want := videoevents.VideoViewed{UserID: 2, VideoID: v.ID, CorporationID: 100, ViewLogID: first.Log.ID}
+	want := videoevents.VideoViewed{UserID: 2, VideoID: v.ID, CorporationID: 100, UserCorporationID: guestA.CorporationID,
+		ViewLogID: first.Log.ID, Points: 10, At: first.Log.CreatedAt}
 	if len(evs) != 1 || evs[0] != want {
 		t.Fatalf("events %+v, want %+v", evs, want)
 	}

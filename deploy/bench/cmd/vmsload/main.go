@@ -1,8 +1,8 @@
 // Command vmsload drives the loads of the benchmark scripts in deploy/bench that wrk cannot
 // express: first views by many users, latency percentiles of one route, a login storm,
 // many slow stream readers, the media processing time of uploads, and the throughput of
-// one upload through tus or multipart with the server's RSS meanwhile; and it prints the
-// server's HLS transcode arguments for the direct references. Every mode is bounded
+// one upload through tus or multipart with the server's RSS meanwhile; it prints the
+// server's HLS transcode arguments for the direct references, and receives webhooks. Every mode is bounded
 // (by -duration, or -n and -timeout) and prints one summary line.
 package main
 
@@ -21,7 +21,8 @@ modes:
   tus         uploads a file through /v1/uploads (tus 1.0) in PATCH chunks; bytes/s and server RSS
   multipart   uploads the same way through POST /v1/videos (multipart, streamed from disk)
   hlsargs     print the server's ffmpeg arguments of a file's HLS transcode, one per line
-  mint        print an access token for one user (HS256 with the server's JWT_SECRET)`
+  mint        print an access token for one user (HS256 with the server's JWT_SECRET)
+  receive     a webhook receiver: 204 to every POST, counts on GET /stats`
 
 func main() {
 	if len(os.Args) < 2 {
@@ -38,6 +39,7 @@ func main() {
 		"multipart":  runMultipart,
 		"hlsargs":    runHLSArgs,
 		"mint":       runMint,
+		"receive":    runReceive,
 	}
 	run, ok := modes[os.Args[1]]
 	if !ok {

@@ -111,13 +111,19 @@ func (r *Repository) SoftDelete(ctx context.Context, id int64, now time.Time) er
 	return nil
 }
 
-// DowngradeExpired moves every expired live PAID corporation to FREE in one UPDATE.
-func (r *Repository) DowngradeExpired(ctx context.Context, now time.Time) (int64, error) {
-	res := r.live(ctx).
-		Where("plan_type = ? AND plan_expired_at <= ?", string(domain.PlanPaid), now.UTC()).
-		Updates(map[string]any{"plan_type": string(domain.PlanFree), "updated_at": now.UTC()})
-	if res.Error != nil {
-		return 0, translate(res.Error, "downgrade expired plans")
+// DowngradeExpired moves every expired live PAID corporation to FREE in one UPDATE, which
+// returns the changed rows (UPDATE … RETURNING, on PostgreSQL and on SQLite 3.35+).
+func (r *Repository) DowngradeExpired(ctx context.Context, now time.Time) ([]domain.Corporation, error) {
+	var ms []corporationModel
+	err := r.db.Conn(ctx).Raw(`UPDATE corporations SET plan_type = ?, updated_at = ?
+		WHERE deleted_at IS NULL AND plan_type = ? AND plan_expired_at <= ?
+		RETURNING *`, string(domain.PlanFree), now.UTC(), string(domain.PlanPaid), now.UTC()).Scan(&ms).Error
+	if err != nil {
+		return nil, translate(err, "downgrade expired plans")
 	}
-	return res.RowsAffected, nil
+	out := make([]domain.Corporation, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, toDomain(m))
+	}
+	return out, nil
 }

@@ -247,8 +247,9 @@ func TestUpdateAndDelete(t *testing.T) {
 	e.do(t, "DELETE", path, "", "admin").expect(t, 204)
 	e.do(t, "DELETE", path, "", "admin").expect(t, 404)
 	e.do(t, "GET", "/v1/corporations/id/"+itoa(c.ID), "", "outsider").expect(t, 404)
-	if len(e.pub.Published()) != 1 {
-		t.Fatalf("events %v", e.pub.Published())
+	// The plan change (PAID → FREE) and the deletion; refused requests publish nothing.
+	if evs := e.pub.Published(); len(evs) != 2 || evs[0].EventName() != "corporation.plan_changed" || evs[1].EventName() != "corporation.deleted" {
+		t.Fatalf("events %v", evs)
 	}
 }
 

@@ -165,9 +165,19 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 		exact := mustCreate(t, r, "exact", domain.PlanPaid, ptr(t0))
 		current := mustCreate(t, r, "current", domain.PlanPaid, ptr(t0.Add(time.Millisecond)))
 		free := mustCreate(t, r, "free", domain.PlanFree, ptr(t0.Add(-time.Hour)))
-		n, err := r.DowngradeExpired(ctx, t0)
-		if err != nil || n != 2 {
-			t.Fatalf("changed %d, %v; want 2", n, err)
+		changed, err := r.DowngradeExpired(ctx, t0)
+		if err != nil || len(changed) != 2 {
+			t.Fatalf("changed %+v, %v; want 2", changed, err)
+		}
+		byID := map[int64]domain.Corporation{}
+		for _, c := range changed {
+			byID[c.ID] = c
+		}
+		for _, want := range []domain.Corporation{expired, exact} {
+			c, ok := byID[want.ID]
+			if !ok || c.PlanType != domain.PlanFree || c.PlanExpiredAt == nil || !c.PlanExpiredAt.Equal(*want.PlanExpiredAt) || c.Name != want.Name {
+				t.Fatalf("changed %+v, want %s FREE with its expiry kept", changed, want.Name)
+			}
 		}
 		for id, want := range map[int64]domain.Plan{expired.ID: domain.PlanFree, exact.ID: domain.PlanFree, current.ID: domain.PlanPaid, free.ID: domain.PlanFree} {
 			c, err := r.Get(ctx, id)
@@ -175,8 +185,8 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 				t.Fatalf("corporation %d: %+v %v, want %s", id, c, err, want)
 			}
 		}
-		if n, err := r.DowngradeExpired(ctx, t0); err != nil || n != 0 {
-			t.Fatalf("second run changed %d, %v", n, err)
+		if again, err := r.DowngradeExpired(ctx, t0); err != nil || len(again) != 0 {
+			t.Fatalf("second run changed %+v, %v", again, err)
 		}
 	})
 }

@@ -69,7 +69,9 @@ func (h *Handler) serve(c *gin.Context, fn http.HandlerFunc) int {
 	// tusd answers CORS with its own list of exposed headers.
 	c.Writer.Header().Del("Access-Control-Allow-Origin")
 	c.Writer.Header().Del("Access-Control-Expose-Headers")
-	w := &tusWriter{ResponseWriter: c.Writer, req: c.Request, requestID: httpserver.RequestID(c), extensions: h.extensions}
+	var failure tusd.Failure
+	c.Request = c.Request.WithContext(tusd.WithFailure(c.Request.Context(), &failure))
+	w := &tusWriter{ResponseWriter: c.Writer, req: c.Request, requestID: httpserver.RequestID(c), extensions: h.extensions, failure: &failure}
 	http.StripPrefix(prefix, h.tus.Middleware(fn)).ServeHTTP(w, c.Request)
 	w.finish()
 	c.Abort()
@@ -150,7 +152,7 @@ func (h *Handler) preflight(c *gin.Context) { h.serve(c, nil) }
 //
 //	@Summary		Create a resumable upload (tus)
 //	@ID				createUpload
-//	@Description	tus 1.0 creation (admin only): Upload-Length (at most MAX_UPLOAD_BYTES; deferred lengths are refused) and Upload-Metadata with name and optional filetype and visibility (public or private). With Content-Type application/offset+octet-stream the body is the first chunk (creation-with-upload; Upload-Checksum applies). The answer's Location is the upload's URL, Upload-Expires when an unfinished upload is deleted (UPLOAD_EXPIRY). An upload completed by this request carries Video-Id, like the final PATCH.
+//	@Description	tus 1.0 creation (admin only): Upload-Length (at most MAX_UPLOAD_BYTES; deferred lengths are refused; reserved against the storage quota of the corporation's effective plan until the upload completes, is terminated or expires) and Upload-Metadata with name and optional filetype and visibility (public or private). With Content-Type application/offset+octet-stream the body is the first chunk (creation-with-upload; Upload-Checksum applies). The answer's Location is the upload's URL, Upload-Expires when an unfinished upload is deleted (UPLOAD_EXPIRY). An upload completed by this request carries Video-Id, like the final PATCH.
 //	@Tags			uploads
 //	@Produce		application/problem+json
 //	@Accept			octet-stream
@@ -167,7 +169,7 @@ func (h *Handler) preflight(c *gin.Context) { h.serve(c, nil) }
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token"
 //	@Failure		403	{object}	httpserver.Problem	"the caller is not an admin, or the Origin is not allowed; or an API key without videos:write"
 //	@Failure		412	{object}	httpserver.Problem	"Tus-Resumable is not 1.0.0"
-//	@Failure		413	{object}	httpserver.Problem	"Upload-Length is larger than MAX_UPLOAD_BYTES"
+//	@Failure		413	{object}	httpserver.Problem	"Upload-Length is larger than MAX_UPLOAD_BYTES, or does not fit in the storage quota of the corporation's plan beside what it stores and has reserved (type /problems/quota-exceeded, with quota, used and requested in bytes; nothing is created)"
 //	@Failure		415	{object}	httpserver.Problem	"the completed file is not a video; the upload is deleted"
 //	@Failure		422	{object}	httpserver.Problem	"name or visibility in Upload-Metadata is invalid"
 //	@Failure		460	{object}	httpserver.Problem	"the chunk does not match Upload-Checksum"
@@ -281,7 +283,7 @@ func (h *Handler) patch(c *gin.Context) {
 func (h *Handler) terminate(c *gin.Context) {
 	u := ownedUpload(c)
 	if u.Finished() {
-		if err := h.svc.Terminated(c.Request.Context(), u.ID); err != nil {
+		if err := h.svc.Terminated(c.Request.Context(), u); err != nil {
 			httpserver.Fail(c, err)
 			return
 		}
@@ -290,7 +292,7 @@ func (h *Handler) terminate(c *gin.Context) {
 		return
 	}
 	if h.serve(c, h.tus.DelFile) == http.StatusNoContent {
-		if err := h.svc.Terminated(context.WithoutCancel(c.Request.Context()), u.ID); err != nil {
+		if err := h.svc.Terminated(context.WithoutCancel(c.Request.Context()), u); err != nil {
 			_ = c.Error(err)
 		}
 	}

@@ -7,17 +7,20 @@ import (
 	"strconv"
 	"strings"
 
+	"vms/modules/upload/adapters/tusd"
 	"vms/platform/httpserver"
 )
 
 // tusWriter sits between tusd and the client. It turns tusd's plain-text error answers
-// into problem+json, announces the extensions this server adds to tusd's (checksum,
-// expiration) on OPTIONS, and remembers the status.
+// into problem+json (with a quota's figures when the use case refused over the storage
+// quota), announces the extensions this server adds to tusd's (checksum, expiration) on
+// OPTIONS, and remembers the status.
 type tusWriter struct {
 	http.ResponseWriter
 	req        *http.Request
 	requestID  string
 	extensions string
+	failure    *tusd.Failure
 	status     int
 	problem    bool
 	body       bytes.Buffer
@@ -66,6 +69,9 @@ func (w *tusWriter) finish() {
 		title = "Checksum Mismatch"
 	}
 	p := httpserver.Problem{Type: "about:blank", Title: title, Status: w.status, Detail: detail, Instance: w.req.URL.Path, RequestID: w.requestID}
+	if w.failure != nil {
+		httpserver.DescribeQuota(&p, w.failure.Err)
+	}
 	body, _ := json.Marshal(p) // strings and ints: cannot fail
 	h := w.Header()
 	h.Set("Content-Type", httpserver.ProblemContentType)

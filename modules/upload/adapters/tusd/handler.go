@@ -97,9 +97,25 @@ func originPattern(origins []string) *regexp.Regexp {
 	return regexp.MustCompile(`^(?i:` + strings.Join(quoted, "|") + `)$`)
 }
 
+// Failure keeps the use case error that refused a tus request, so the answer's problem
+// details can say more than tusd's plain-text error carries (a quota's figures).
+type Failure struct{ Err error }
+
+type failureKey struct{}
+
+// WithFailure returns a context in which the error of a use case that refuses the
+// request is kept in f.
+func WithFailure(ctx context.Context, f *Failure) context.Context {
+	return context.WithValue(ctx, failureKey{}, f)
+}
+
 // tusError turns a use case's error into the tusd error that answers it: the status the
-// error's kind maps to and, except for internal failures (logged), its message.
+// error's kind maps to and, except for internal failures (logged), its message. The error
+// is kept for the answer (WithFailure).
 func tusError(ctx context.Context, err error) error {
+	if f, ok := ctx.Value(failureKey{}).(*Failure); ok && f.Err == nil {
+		f.Err = err
+	}
 	var te handler.Error
 	if errors.As(err, &te) {
 		return te

@@ -276,6 +276,7 @@ func TestUpdate(t *testing.T) {
 
 func TestDelete(t *testing.T) {
 	e := newEnv(t)
+	e.pub.Events = nil // the seeded users' UserCreated
 	e.do(t, "DELETE", "/v1/users/2", "", "outsider").expect(t, 404)
 	e.do(t, "DELETE", "/v1/users/1", "", "guest").expect(t, 404)
 	e.do(t, "DELETE", "/v1/users/abc", "", "admin").expect(t, 400)

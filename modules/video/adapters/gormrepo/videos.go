@@ -162,5 +162,17 @@ func (r *Videos) SoftDeleteByCorporation(ctx context.Context, corporationID int6
 	return res.RowsAffected, nil
 }
 
+// CorporationOf reads the owner of a video, deleted or not.
+func (r *Videos) CorporationOf(ctx context.Context, id int64) (int64, bool, error) {
+	var ids []int64
+	if err := r.db.Conn(ctx).Model(&videoModel{}).Where("id = ?", id).Limit(1).Pluck("corporation_id", &ids).Error; err != nil {
+		return 0, false, fmt.Errorf("read video owner: %w", err)
+	}
+	if len(ids) == 0 {
+		return 0, false, nil
+	}
+	return ids[0], true, nil
+}
+
 // likeEscaper makes a search string match literally in LIKE … ESCAPE '\'.
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)

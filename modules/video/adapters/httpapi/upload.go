@@ -33,7 +33,7 @@ func (h *Handler) upload(c *gin.Context) {
 		httpserver.Fail(c, kind.New(kind.BadRequest, "request body must be multipart/form-data with a boundary"))
 		return
 	}
-	v, err := h.svc.Upload(c.Request.Context(), caller(c), &formParts{mr: mr, tooLarge: h.tooLarge})
+	v, err := h.svc.Upload(c.Request.Context(), caller(c), &formParts{mr: mr, length: c.Request.ContentLength, tooLarge: h.tooLarge})
 	if err != nil {
 		if httpserver.Status(err) == http.StatusRequestEntityTooLarge {
 			c.Header("Connection", "close")
@@ -52,8 +52,12 @@ func (h *Handler) tooLarge() error {
 // limit turns into a too_large error; other read errors pass on as they are.
 type formParts struct {
 	mr       *multipart.Reader
+	length   int64
 	tooLarge func() error
 }
+
+// Length is the request's Content-Length, -1 when it has none.
+func (p *formParts) Length() int64 { return p.length }
 
 // Next returns the next part's form name and body.
 func (p *formParts) Next() (string, io.Reader, error) {

@@ -17,7 +17,7 @@ import (
 //
 //	@Summary		Create a video
 //	@ID			createVideo
-//	@Description	JSON {name, file_path, visibility} registers an http(s) source URL. A multipart/form-data body with the parts "name" (text), optionally "visibility" (text) and "file" (the video) uploads a file instead. visibility is "private" (the default: members of the corporation only) or "public" (listed and read by anyone, streamed by any signed-in user). An uploaded file is streamed to storage, at most MAX_UPLOAD_BYTES, its type is sniffed from its first bytes (video types only) and it is stored under a generated name, never the client's file name.
+//	@Description	JSON {name, file_path, visibility} registers an http(s) source URL. A multipart/form-data body with the parts "name" (text), optionally "visibility" (text) and "file" (the video) uploads a file instead. visibility is "private" (the default: members of the corporation only) or "public" (listed and read by anyone, streamed by any signed-in user). An uploaded file is streamed to storage, at most MAX_UPLOAD_BYTES, its type is sniffed from its first bytes (video types only) and it is stored under a generated name, never the client's file name. Before the body is read the upload reserves its Content-Length (MAX_UPLOAD_BYTES without one) against the storage quota of the corporation's effective plan; the video then counts its size.
 //	@Tags			videos
 //	@Accept			json,mpfd
 //	@Produce		json,application/problem+json
@@ -27,7 +27,7 @@ import (
 //	@Failure		400	{object}	httpserver.Problem	"malformed JSON or multipart body"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
 //	@Failure		403	{object}	httpserver.Problem	"caller is not an admin; or an API key without videos:write"
-//	@Failure		413	{object}	httpserver.Problem	"file larger than MAX_UPLOAD_BYTES, or JSON body larger than 1 MiB"
+//	@Failure		413	{object}	httpserver.Problem	"file larger than MAX_UPLOAD_BYTES, JSON body larger than 1 MiB, or an upload whose Content-Length (MAX_UPLOAD_BYTES without one) does not fit in the storage quota of the corporation's plan beside what it stores and has reserved (type /problems/quota-exceeded, with quota, used and requested in bytes; nothing is stored)"
 //	@Failure		415	{object}	httpserver.Problem	"body is neither JSON nor multipart, or the file is not a video"
 //	@Failure		422	{object}	httpserver.Problem	"missing or invalid fields (e.g. a file_path that is not http(s), a visibility other than private or public), named in errors"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"

@@ -176,6 +176,14 @@ func testDeleteByCorporation(t *testing.T, e Env) {
 	if n != 1 {
 		t.Fatalf("deleted %d, want 1 (one was already deleted)", n)
 	}
+	for id, want := range map[int64]int64{a1.ID: e.CorpA, b.ID: e.CorpB} {
+		if corp, ok, err := e.Videos.CorporationOf(ctx(), id); err != nil || !ok || corp != want {
+			t.Fatalf("CorporationOf(%d) = %d %v %v, want %d (deleted or not)", id, corp, ok, err, want)
+		}
+	}
+	if _, ok, err := e.Videos.CorporationOf(ctx(), b.ID+1000); err != nil || ok {
+		t.Fatalf("CorporationOf(unknown) = %v %v", ok, err)
+	}
 	if got := idsOf(vids(t)(e.Videos.List(ctx(), domain.ListFilter{Viewer: as(e.CorpA)}, 0, 10))); !slices.Equal(got, []int64{b.ID}) {
 		t.Fatalf("live after corporation delete %v", got)
 	}
