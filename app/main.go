@@ -14,6 +14,8 @@
 //	@tag.description	Sign-in, refresh-token rotation, sign-out, the current user.
 //	@tag.name			tokens
 //	@tag.description	Refresh-token sessions of a user, for admins.
+//	@tag.name			api-keys
+//	@tag.description	Scoped API keys for automation, managed by admin users. A key (Authorization: Bearer vms_…) acts for its corporation with an admin's rights narrowed to its scopes: videos:read, videos:write (uploads included), users:read, users:write, webhooks:write, analytics:read. Keys never stream, view or earn points, and never manage keys or sessions: those routes answer 403 to a key, as does a route outside its scopes (the problem names the missing scope).
 //	@tag.name			videos
 //	@tag.description	Uploads, source URLs, media facts and posters, streaming with ranges, HLS renditions, playback URLs, delete and restore.
 //	@tag.name			uploads
@@ -28,7 +30,7 @@
 //	@securityDefinitions.apikey	BearerAuth
 //	@in							header
 //	@name						Authorization
-//	@description				"Bearer " followed by the access token from POST /v1/auth/login.
+//	@description				"Bearer " followed by the access token from POST /v1/auth/login, or by an API key (vms_…) from POST /v1/api-keys.
 //
 //	@securityDefinitions.apikey	PlaybackToken
 //	@in							query

@@ -63,6 +63,230 @@ const docTemplate = `{
                 }
             }
         },
+        "/v1/api-keys": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Lists the keys of the caller's corporation, revoked and expired ones included, oldest first, with keyset pagination (Link header with rel=\"next\"). The keys themselves are never shown; prefix tells them apart. last_used_at is written at most once a minute per key. Only an admin user may list keys.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "api-keys"
+                ],
+                "summary": "List API keys",
+                "operationId": "listAPIKeys",
+                "parameters": [
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 64,
+                        "minLength": 1,
+                        "type": "string",
+                        "x-example": "aWQ6MjA",
+                        "description": "opaque cursor from the Link header (rel=next) of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "array",
+                            "items": {
+                                "$ref": "#/definitions/httpapi.APIKeyResponse"
+                            }
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "next page: \u003c…\u003e; rel=\\\"next\\"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "limit or cursor is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "the caller is a guest or an API key",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Creates a key for the caller's corporation, for automation (CI, integrations). The answer holds the key itself in key, shown this once: only its SHA-256 is stored. Send it as \"Authorization: Bearer vms_…\". A key acts for its corporation only, with an admin's rights narrowed to its scopes; it never streams, views or earns points, and never manages keys or sessions. Only an admin user may create keys.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "api-keys"
+                ],
+                "summary": "Create an API key",
+                "operationId": "createAPIKey",
+                "parameters": [
+                    {
+                        "description": "name, scopes and optional expiry",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.CreateAPIKeyRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.CreatedAPIKeyResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed JSON, or a body that is not one JSON object",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "the caller is a guest or an API key",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "request body larger than 1 MiB",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "request body is not application/json",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "missing or invalid fields (an unknown scope, an expiry in the past), named in errors",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/api-keys/{id}": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Revokes a key of the caller's corporation: from this answer on, requests with it get 401 on this server, and on every replica within 10 s (the key cache). Revoking a revoked key answers 204 again. Only an admin user may revoke keys.",
+                "produces": [
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "api-keys"
+                ],
+                "summary": "Revoke an API key",
+                "operationId": "revokeAPIKey",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "description": "API key id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "400": {
+                        "description": "id is not a positive integer",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "no valid access token",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "the caller is a guest or an API key",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such key in the caller's corporation",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the database or the storage is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/v1/auth/login": {
             "post": {
                 "description": "Exchanges an e-mail and password for an access token and a refresh token. An unknown e-mail and a wrong password get the same 401. Failed attempts are limited per e-mail (5 in 15 minutes) and per client IP (20 in 15 minutes); beyond that the answer is 429 with Retry-After.\nWith \"cookie\": true (for browsers, e.g. the web console) the refresh token is not in the body: it is set as the cookie vms_refresh, HttpOnly (scripts cannot read it), SameSite=Strict, Path=/v1/auth, Max-Age the refresh lifetime, and Secure when the request came over https (TLS, or X-Forwarded-Proto: https from the proxy) or APP_ENV=production. POST /v1/auth/refresh and /v1/auth/logout then take {} and use the cookie. Such a request must carry the X-Requested-With header (any value; 403 without it): a cross-site form cannot send it, and a cross-origin script would need a CORS preflight, which these routes never grant.",
@@ -231,7 +455,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "the token would come from the cookie, but the X-Requested-With header is missing",
+                        "description": "the token would come from the cookie but the X-Requested-With header is missing, or the caller is an API key (this route is not open to keys)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -295,6 +519,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "403": {
+                        "description": "an API key (this route is not open to keys)",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "503": {
                         "description": "the database or the storage is unavailable",
                         "schema": {
@@ -330,6 +560,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "an API key (this route is not open to keys)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -501,6 +737,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "403": {
+                        "description": "an API key (this route is not open to keys)",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "503": {
                         "description": "the database or the storage is unavailable",
                         "schema": {
@@ -626,6 +868,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "403": {
+                        "description": "an API key (this route is not open to keys)",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "404": {
                         "description": "not the caller's corporation",
                         "schema": {
@@ -679,6 +927,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "an API key (this route is not open to keys)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -755,7 +1009,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin of this corporation",
+                        "description": "caller is not an admin of this corporation; or an API key (this route is not open to keys)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -840,7 +1094,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin of this corporation",
+                        "description": "caller is not an admin of this corporation; or an API key (this route is not open to keys)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -921,7 +1175,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "the caller is not an admin",
+                        "description": "the caller is not an admin; or an API key (this route is not open to keys)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1021,7 +1275,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin",
+                        "description": "caller is not an admin; or an API key (this route is not open to keys)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1131,7 +1385,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "the caller is not an admin, or the Origin is not allowed",
+                        "description": "the caller is not an admin, or the Origin is not allowed; or an API key without videos:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1253,7 +1507,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "the caller is not an admin",
+                        "description": "the caller is not an admin; or an API key without videos:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1312,7 +1566,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "the caller is not an admin",
+                        "description": "the caller is not an admin; or an API key without videos:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1420,7 +1674,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "the caller is not an admin",
+                        "description": "the caller is not an admin; or an API key without videos:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1517,7 +1771,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "the caller is not an admin",
+                        "description": "the caller is not an admin; or an API key without videos:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1627,7 +1881,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin",
+                        "description": "caller is not an admin; or an API key without users:read",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1690,7 +1944,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin",
+                        "description": "caller is not an admin; or an API key without users:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1774,6 +2028,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "403": {
+                        "description": "an API key without users:read",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "404": {
                         "description": "no such user among those the caller may see",
                         "schema": {
@@ -1827,6 +2087,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "an API key without users:read",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1903,7 +2169,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "only an admin changes roles, nobody changes their own role, or current_password is wrong",
+                        "description": "only an admin changes roles, nobody changes their own role, or current_password is wrong; or an API key without users:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -1982,7 +2248,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller may not delete this user",
+                        "description": "caller may not delete this user; or an API key without users:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -2075,6 +2341,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "403": {
+                        "description": "an API key without videos:read",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "422": {
                         "description": "q is longer than 200 characters or not valid text",
                         "schema": {
@@ -2140,7 +2412,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin",
+                        "description": "caller is not an admin; or an API key without videos:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -2243,6 +2515,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "an Authorization header was sent but its token is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "an API key without videos:read",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -2373,6 +2651,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "no valid access token or playback token",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "an API key (only users stream and view)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -2562,6 +2846,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "403": {
+                        "description": "an API key (only users stream and view)",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "404": {
                         "description": "no such live video",
                         "schema": {
@@ -2690,7 +2980,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "deleted=true from someone who is not an admin of the corporation",
+                        "description": "deleted=true from someone who is not an admin of the corporation; or an API key without videos:read",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -2767,7 +3057,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin of the owning corporation",
+                        "description": "caller is not an admin of the owning corporation; or an API key without videos:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -2847,7 +3137,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin of the owning corporation",
+                        "description": "caller is not an admin of the owning corporation; or an API key without videos:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -2914,7 +3204,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin",
+                        "description": "caller is not an admin; or an API key without analytics:read",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -3038,6 +3328,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "no valid access token or playback token",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "an API key (only users stream and view)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -3204,6 +3500,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "403": {
+                        "description": "an API key (only users stream and view)",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "404": {
                         "description": "no such live video, no HLS renditions (yet), or no such file",
                         "schema": {
@@ -3351,6 +3653,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "no valid access token or playback token",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "an API key (only users stream and view)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -3549,6 +3857,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "403": {
+                        "description": "an API key (only users stream and view)",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "404": {
                         "description": "no such live video, no HLS renditions (yet), or no such file",
                         "schema": {
@@ -3618,6 +3932,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "an API key (only users stream and view)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -3692,6 +4012,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpserver.Problem"
                         }
                     },
+                    "403": {
+                        "description": "an API key without videos:read",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
                     "404": {
                         "description": "no such live video, a private video of another corporation, or no poster yet",
                         "schema": {
@@ -3754,7 +4080,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin",
+                        "description": "caller is not an admin; or an API key without videos:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -3827,7 +4153,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin of the owning corporation, or its effective plan is not PAID",
+                        "description": "caller is not an admin of the owning corporation, or its effective plan is not PAID; or an API key without videos:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -3899,6 +4225,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "no valid access token, or its user was deleted",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "an API key (only users stream and view)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -3991,7 +4323,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is neither the user nor an admin of the user's corporation",
+                        "description": "caller is neither the user nor an admin of the user's corporation; or an API key (only users stream and view)",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -4077,7 +4409,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin",
+                        "description": "caller is not an admin; or an API key without webhooks:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -4146,7 +4478,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin",
+                        "description": "caller is not an admin; or an API key without webhooks:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -4207,6 +4539,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
+                    },
+                    "403": {
+                        "description": "an API key without webhooks:write",
+                        "schema": {
+                            "$ref": "#/definitions/httpserver.Problem"
+                        }
                     }
                 }
             }
@@ -4258,7 +4596,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin",
+                        "description": "caller is not an admin; or an API key without webhooks:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -4335,7 +4673,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin",
+                        "description": "caller is not an admin; or an API key without webhooks:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -4414,7 +4752,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin",
+                        "description": "caller is not an admin; or an API key without webhooks:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -4508,7 +4846,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin",
+                        "description": "caller is not an admin; or an API key without webhooks:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -4583,7 +4921,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin",
+                        "description": "caller is not an admin; or an API key without webhooks:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -4656,7 +4994,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "caller is not an admin",
+                        "description": "caller is not an admin; or an API key without webhooks:write",
                         "schema": {
                             "$ref": "#/definitions/httpserver.Problem"
                         }
@@ -4678,6 +5016,82 @@ const docTemplate = `{
         }
     },
     "definitions": {
+        "httpapi.APIKeyResponse": {
+            "type": "object",
+            "required": [
+                "corporation_id",
+                "created_at",
+                "expires_at",
+                "id",
+                "last_used_at",
+                "name",
+                "prefix",
+                "revoked_at",
+                "scopes"
+            ],
+            "properties": {
+                "corporation_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-03-01T12:00:00Z"
+                },
+                "expires_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2027-01-01T00:00:00Z"
+                },
+                "id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 3
+                },
+                "last_used_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2026-03-01T12:10:00Z"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "CI uploads"
+                },
+                "prefix": {
+                    "description": "The first characters of the key, to recognise it.",
+                    "type": "string",
+                    "example": "vms_k3xq7mzd"
+                },
+                "revoked_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2026-03-02T08:00:00Z"
+                },
+                "scopes": {
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "enum": [
+                            "videos:read",
+                            "videos:write",
+                            "users:read",
+                            "users:write",
+                            "webhooks:write",
+                            "analytics:read"
+                        ]
+                    },
+                    "example": [
+                        "videos:read",
+                        "videos:write"
+                    ]
+                }
+            }
+        },
         "httpapi.AttemptResponse": {
             "type": "object",
             "required": [
@@ -4774,6 +5188,49 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.CreateAPIKeyRequest": {
+            "type": "object",
+            "required": [
+                "name",
+                "scopes"
+            ],
+            "properties": {
+                "expires_at": {
+                    "description": "When the key stops working: an RFC 3339 time or a YYYY-MM-DD date (midnight UTC), in the future; left out or null, never.",
+                    "type": "string",
+                    "maxLength": 64,
+                    "minLength": 10,
+                    "x-nullable": true,
+                    "example": "2027-01-01T00:00:00Z"
+                },
+                "name": {
+                    "description": "What the key is for, to tell keys apart.",
+                    "type": "string",
+                    "maxLength": 100,
+                    "minLength": 1,
+                    "example": "CI uploads"
+                },
+                "scopes": {
+                    "description": "What the key may do; at least one. An unknown scope is refused (422).",
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "enum": [
+                            "videos:read",
+                            "videos:write",
+                            "users:read",
+                            "users:write",
+                            "webhooks:write",
+                            "analytics:read"
+                        ]
+                    },
+                    "example": [
+                        "videos:read",
+                        "videos:write"
+                    ]
+                }
+            }
+        },
         "httpapi.CreateUserRequest": {
             "type": "object",
             "required": [
@@ -4851,6 +5308,89 @@ const docTemplate = `{
                     "maxLength": 2048,
                     "minLength": 8,
                     "example": "https://hooks.acme.example/vms"
+                }
+            }
+        },
+        "httpapi.CreatedAPIKeyResponse": {
+            "type": "object",
+            "required": [
+                "corporation_id",
+                "created_at",
+                "expires_at",
+                "id",
+                "key",
+                "last_used_at",
+                "name",
+                "prefix",
+                "revoked_at",
+                "scopes"
+            ],
+            "properties": {
+                "corporation_id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-03-01T12:00:00Z"
+                },
+                "expires_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2027-01-01T00:00:00Z"
+                },
+                "id": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 3
+                },
+                "key": {
+                    "description": "The key, sent as \"Authorization: Bearer \u003ckey\u003e\"; it is stored only as a hash and never shown again.",
+                    "type": "string",
+                    "maxLength": 68,
+                    "minLength": 68,
+                    "example": "vms_k3xq7mzdab2cd3ef4gh5ij6kl7mn2op3qr4st5uv6wx7yz2ab3cd4ef5gh6ij7kl"
+                },
+                "last_used_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2026-03-01T12:10:00Z"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "CI uploads"
+                },
+                "prefix": {
+                    "type": "string",
+                    "example": "vms_k3xq7mzd"
+                },
+                "revoked_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2026-03-02T08:00:00Z"
+                },
+                "scopes": {
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "enum": [
+                            "videos:read",
+                            "videos:write",
+                            "users:read",
+                            "users:write",
+                            "webhooks:write",
+                            "analytics:read"
+                        ]
+                    },
+                    "example": [
+                        "videos:read",
+                        "videos:write"
+                    ]
                 }
             }
         },
@@ -6646,7 +7186,7 @@ const docTemplate = `{
     },
     "securityDefinitions": {
         "BearerAuth": {
-            "description": "\"Bearer \" followed by the access token from POST /v1/auth/login.",
+            "description": "\"Bearer \" followed by the access token from POST /v1/auth/login, or by an API key (vms_…) from POST /v1/api-keys.",
             "type": "apiKey",
             "name": "Authorization",
             "in": "header"
@@ -6674,6 +7214,10 @@ const docTemplate = `{
         {
             "description": "Refresh-token sessions of a user, for admins.",
             "name": "tokens"
+        },
+        {
+            "description": "Scoped API keys for automation, managed by admin users. A key (Authorization: Bearer vms_…) acts for its corporation with an admin's rights narrowed to its scopes: videos:read, videos:write (uploads included), users:read, users:write, webhooks:write, analytics:read. Keys never stream, view or earn points, and never manage keys or sessions: those routes answer 403 to a key, as does a route outside its scopes (the problem names the missing scope).",
+            "name": "api-keys"
         },
         {
             "description": "Uploads, source URLs, media facts and posters, streaming with ranges, HLS renditions, playback URLs, delete and restore.",

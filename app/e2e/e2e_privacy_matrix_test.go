@@ -13,14 +13,22 @@ import (
 	"vms/app/apptest"
 )
 
-// privActor is one caller of the privacy matrix: anonymous, or a guest or an admin of
-// corporation A or B.
+// privActor is one caller of the privacy matrix: anonymous, a guest or an admin of
+// corporation A or B, or an API key of corporation A.
 type privActor struct {
 	name  string
 	corp  int // index into privWorld.corps; -1 for anonymous
 	token string
 	user  int64
+	// scopes are an API key's; nil for a user.
+	scopes []string
 }
+
+func (a privActor) isKey() bool { return a.scopes != nil }
+
+// may reports whether the actor passes the guard of a route that needs the scope: every
+// user does, a key only with the scope.
+func (a privActor) may(scope string) bool { return !a.isKey() || slices.Contains(a.scopes, scope) }
 
 // privVideo is one video of the matrix: corporation A's or B's, private or public.
 type privVideo struct {
@@ -105,6 +113,20 @@ func newPrivWorld(t *testing.T, a *apptest.App) *privWorld {
 			privActor{name: "guest of " + letter, corp: i, token: guest, user: guestID},
 			privActor{name: "admin of " + letter, corp: i, token: admin, user: adminID})
 	}
+	// API keys of A: a reader, a writer, and one with every scope but the video ones. A
+	// key asks about the views of A's admin, which it may never do.
+	adminA := w.actors[2]
+	for _, k := range []struct {
+		name   string
+		scopes []string
+	}{
+		{"key of A with videos:read", []string{"videos:read"}},
+		{"key of A with videos:write", []string{"videos:write"}},
+		{"key of A without video scopes", []string{"users:read", "users:write", "webhooks:write", "analytics:read"}},
+	} {
+		key := createKey(t, a, adminA.token, k.name, k.scopes...)
+		w.actors = append(w.actors, privActor{name: k.name, corp: 0, token: key.Key, user: adminA.user, scopes: k.scopes})
+	}
 	data := videoSample(t)
 	for i := range w.corps {
 		admin := w.actors[2+2*i].token
@@ -179,6 +201,14 @@ func privCheckLists(t *testing.T, w *privWorld, who privActor) {
 			}
 		}
 	}
+	if !who.may("videos:read") {
+		privCheck(t, w.a, "list", 403, http.MethodGet, "/v1/videos", nil, who.token)
+		privCheck(t, w.a, "search", 403, http.MethodGet, "/v1/videos?q=clip", nil, who.token)
+		for _, corp := range w.corps {
+			privCheck(t, w.a, "corporation list", 403, http.MethodGet, fmt.Sprintf("/v1/videos/%d", corp), nil, who.token)
+		}
+		return
+	}
 	ids := privIDs(t, privCheck(t, w.a, "list", 200, http.MethodGet, "/v1/videos", nil, who.token))
 	if !slices.Equal(ids, all) {
 		t.Errorf("GET /v1/videos lists %v, want %v", ids, all)
@@ -231,6 +261,13 @@ func privCheckVideo(t *testing.T, w *privWorld, who privActor, v privVideo) {
 	if who.corp < 0 {
 		signed = 401
 	}
+	if who.isKey() {
+		// A key never streams, views or asks about views, whatever its scopes.
+		signed = 403
+		if !who.may("videos:read") {
+			read = 403
+		}
+	}
 	id := fmt.Sprint(v.id)
 	stream := "/v1/videos/stream/" + id
 	privCheck(t, a, label+" read", read, http.MethodGet, "/v1/videos/id/"+id, nil, who.token)
@@ -271,7 +308,7 @@ func privCheckVideo(t *testing.T, w *privWorld, who privActor, v privVideo) {
 	switch {
 	case who.corp < 0:
 		update = 401
-	case strings.HasPrefix(who.name, "guest"):
+	case strings.HasPrefix(who.name, "guest"), !who.may("videos:write"):
 		update = 403
 	case who.corp == v.corp:
 		update = 200
@@ -282,6 +319,15 @@ func privCheckVideo(t *testing.T, w *privWorld, who privActor, v privVideo) {
 func privCheckCorporations(t *testing.T, w *privWorld, who privActor) {
 	t.Helper()
 	a := w.a
+	if who.isKey() {
+		// Corporation routes are not open to keys.
+		privCheck(t, a, "corporations", 403, http.MethodGet, "/v1/corporations", nil, who.token)
+		for i, corp := range w.corps {
+			privCheck(t, a, "corporation by id", 403, http.MethodGet, fmt.Sprintf("/v1/corporations/id/%d", corp), nil, who.token)
+			privCheck(t, a, "corporation by name", 403, http.MethodGet, "/v1/corporations/"+url.PathEscape(w.names[i]), nil, who.token)
+		}
+		return
+	}
 	if who.corp < 0 {
 		privCheck(t, a, "corporations", 401, http.MethodGet, "/v1/corporations", nil, "")
 		for i, corp := range w.corps {

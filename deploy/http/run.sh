@@ -19,7 +19,7 @@ root=$(cd "$here/../.." && pwd)
 HTTPYAC_VERSION=6.16.7
 cache=${HTTPYAC_CACHE:-$root/.cache/httpyac}
 httpyac=$cache/node_modules/.bin/httpyac
-default_files=(scenario.http corporations.http auth.http users.http videos.http view_logs.http tokens.http uploads.http usage.http webhooks.http)
+default_files=(scenario.http corporations.http auth.http users.http videos.http view_logs.http tokens.http uploads.http usage.http webhooks.http api_keys.http)
 files=("${@:-${default_files[@]}}")
 
 say() { printf 'http-test: %s\n' "$*" >&2; }

@@ -1,5 +1,6 @@
-// Package auth signs users in and out, rotates refresh tokens, authenticates requests and
-// issues playback tokens.
+// Package auth signs users in and out, rotates refresh tokens, manages API keys,
+// authenticates requests (access tokens, playback tokens, API keys) and issues playback
+// tokens.
 package auth
 
 import (
@@ -20,7 +21,8 @@ import (
 // Module wires the auth module. It needs a ports.Accounts, which app/wiring binds to the
 // user module, and offers the request authenticator, *service.Playback (playback tokens,
 // which app/wiring binds to the video module's port), its routes and its handlers of
-// account deletions and password changes.
+// account deletions and password changes. The writer of API keys' last use runs between
+// start and stop.
 var Module = fx.Module("auth",
 	fx.Provide(
 		fx.Private,
@@ -31,6 +33,12 @@ var Module = fx.Module("auth",
 		func(clock ports.Clock) *service.ActiveCache {
 			return service.NewActiveCache(clock, service.ActiveCacheTTL, service.ActiveCacheSize)
 		},
+		fx.Annotate(gormrepo.NewAPIKeys, fx.As(new(ports.APIKeys))),
+		func(clock ports.Clock) *service.KeyCache {
+			return service.NewKeyCache(clock, service.KeyCacheTTL, service.KeyCacheSize)
+		},
+		service.NewLastUsed,
+		service.NewKeys,
 		newService,
 		service.NewAuthenticator,
 		service.NewAccountEvents,
@@ -40,10 +48,15 @@ var Module = fx.Module("auth",
 		fx.Annotate(httpapi.NewAuthenticator, fx.As(new(httpserver.Authenticator))),
 		service.NewPlayback,
 		fx.Annotate(httpapi.NewHandlers, fx.As(new(httpserver.Registrar)), fx.ResultTags(`group:"routes"`)),
+		fx.Annotate(httpapi.NewKeyHandlers, fx.As(new(httpserver.Registrar)), fx.ResultTags(`group:"routes"`)),
 		fx.Annotate(userDeletedHandler, fx.ResultTags(`group:"event_handlers"`)),
 		fx.Annotate(corporationDeletedHandler, fx.ResultTags(`group:"event_handlers"`)),
 		fx.Annotate(passwordChangedHandler, fx.ResultTags(`group:"event_handlers"`)),
+		fx.Annotate(keysCorporationDeletedHandler, fx.ResultTags(`group:"event_handlers"`)),
 	),
+	fx.Invoke(func(lc fx.Lifecycle, used *service.LastUsed) {
+		lc.Append(fx.Hook{OnStart: used.Start, OnStop: used.Stop})
+	}),
 )
 
 func newSigner(cfg config.Config, clock ports.Clock) (ports.TokenSigner, error) {
@@ -68,4 +81,8 @@ func passwordChangedHandler(h *service.AccountEvents) events.Handler {
 
 func corporationDeletedHandler(h *service.AccountEvents) events.Handler {
 	return events.HandlerFunc(h.CorporationDeleted)
+}
+
+func keysCorporationDeletedHandler(k *service.Keys) events.Handler {
+	return events.HandlerFunc(k.CorporationDeleted)
 }

@@ -19,6 +19,7 @@ var schema = map[string][]string{
 	"media":              {"video_id", "status", "error", "original_key", "duration_seconds", "width", "height", "video_codec", "audio_codec", "bitrate", "poster_key", "renditions", "created_at", "updated_at"},
 	"media_hls_files":    {"video_id", "path", "storage_key", "size_bytes"},
 	"watch_sessions":     {"video_id", "user_id", "seconds", "watched_seconds", "furthest_seconds", "duration_seconds", "first_seen_at", "last_seen_at"},
+	"api_keys":           {"id", "corporation_id", "name", "prefix", "key_hash", "scopes", "expires_at", "last_used_at", "revoked_at", "created_at", "updated_at"},
 }
 
 func TestMigrationsUpDownUp(t *testing.T) {

@@ -20,6 +20,8 @@ func (f *fakeAuth) Authenticate(r *http.Request, allowPlayback bool) (principal.
 	switch r.Header.Get("Authorization") {
 	case "Bearer good":
 		return principal.Principal{UserID: 7, CorporationID: 3, Role: principal.RoleAdmin}, nil
+	case "Bearer key":
+		return principal.Principal{Kind: principal.KindAPIKey, KeyID: 4, CorporationID: 3, Scopes: principal.ScopesOf(principal.VideosRead)}, nil
 	case "Bearer gone":
 		return principal.Principal{}, fmt.Errorf("load user: %w", kind.New(kind.Unauthorized, "token is not valid"))
 	}
@@ -61,5 +63,48 @@ func TestGuard(t *testing.T) {
 	}
 	if r := srv.do(t, "GET", "/open", nil); string(r.body) != "false" {
 		t.Fatalf("Caller outside the guard: %s", r.body)
+	}
+}
+
+func TestGuardScopes(t *testing.T) {
+	g := NewGuard(&fakeAuth{})
+	ok := func(c *gin.Context) { c.String(200, "ok") }
+	srv := newTestServer(t, config.Config{}, RegistrarFunc(func(r gin.IRouter) {
+		r.GET("/users-only", g.Required(), ok)
+		r.GET("/read", g.Required(principal.VideosRead), ok)
+		r.GET("/write", g.Required(principal.VideosWrite), ok)
+		r.GET("/maybe", g.Optional(principal.VideosWrite), ok)
+		r.GET("/stream", g.Stream(), ok)
+	}))
+	cases := []struct {
+		path, auth string
+		status     int
+		detail     string
+	}{
+		{"/users-only", "Bearer good", 200, ""},
+		{"/users-only", "Bearer key", 403, principal.ErrKeyNotAllowed.Error()},
+		{"/read", "Bearer good", 200, ""},
+		{"/read", "Bearer key", 200, ""},
+		{"/write", "Bearer good", 200, ""},
+		{"/write", "Bearer key", 403, "the API key lacks the scope videos:write that this route needs"},
+		{"/maybe", "", 200, ""},
+		{"/maybe", "Bearer key", 403, "the API key lacks the scope videos:write that this route needs"},
+		{"/maybe", "Bearer gone", 401, "token is not valid"},
+		{"/stream", "Bearer key", 403, principal.ErrKeyNotAllowed.Error()},
+		{"/stream", "Bearer good", 200, ""},
+	}
+	for _, tc := range cases {
+		var headers []string
+		if tc.auth != "" {
+			headers = append(headers, "Authorization: "+tc.auth)
+		}
+		r := srv.do(t, "GET", tc.path, nil, headers...)
+		if r.status != tc.status {
+			t.Errorf("%s as %q: %d %s, want %d", tc.path, tc.auth, r.status, r.body, tc.status)
+			continue
+		}
+		if tc.detail != "" && r.problem(t).Detail != tc.detail {
+			t.Errorf("%s as %q: detail %q, want %q", tc.path, tc.auth, r.problem(t).Detail, tc.detail)
+		}
 	}
 }

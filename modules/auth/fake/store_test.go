@@ -13,3 +13,10 @@ func TestStoreContract(t *testing.T) {
 		return repotest.Subject{Sessions: s, UoW: s, UserA: 1, UserB: 2}
 	})
 }
+
+func TestKeysContract(t *testing.T) {
+	repotest.APIKeys(t, func(t *testing.T) repotest.KeySubject {
+		k := fake.NewKeys()
+		return repotest.KeySubject{Keys: k, UoW: k, CorpA: 1, CorpB: 2}
+	})
+}

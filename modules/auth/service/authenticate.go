@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"vms/modules/auth/domain"
@@ -15,16 +16,19 @@ import (
 // corporation, come from the accounts (through a short cache), so a deleted user is
 // refused at once and a role change applies within ActiveCacheTTL. A token issued before
 // the user's last password change is refused: at once on the replica that made the
-// change, within ActiveCacheTTL on the others.
+// change, within ActiveCacheTTL on the others. A Bearer token that starts with
+// domain.KeyPrefix is an API key, which keys authenticates.
 type Authenticator struct {
 	accounts ports.Accounts
 	signer   ports.TokenSigner
 	cache    *ActiveCache
+	keys     *Keys
 }
 
-// NewAuthenticator builds the authenticator.
-func NewAuthenticator(accounts ports.Accounts, signer ports.TokenSigner, cache *ActiveCache) *Authenticator {
-	return &Authenticator{accounts: accounts, signer: signer, cache: cache}
+// NewAuthenticator builds the authenticator. keys may be nil, and API keys are then
+// refused.
+func NewAuthenticator(accounts ports.Accounts, signer ports.TokenSigner, cache *ActiveCache, keys *Keys) *Authenticator {
+	return &Authenticator{accounts: accounts, signer: signer, cache: cache, keys: keys}
 }
 
 // Credentials are what a request presented: a Bearer access token and/or a playback token.
@@ -40,6 +44,11 @@ func (a *Authenticator) Authenticate(ctx context.Context, cred Credentials, allo
 	var userID, videoID int64
 	var issuedAt time.Time
 	switch {
+	case strings.HasPrefix(cred.Bearer, domain.KeyPrefix):
+		if a.keys == nil {
+			return principal.Principal{}, domain.ErrKeyNotValid
+		}
+		return a.keys.Authenticate(ctx, cred.Bearer)
 	case cred.Bearer != "":
 		c, err := a.signer.ParseAccess(cred.Bearer)
 		if err != nil {

@@ -51,7 +51,7 @@ func newEnv(t *testing.T) *env {
 	cache := service.NewActiveCache(clock, service.ActiveCacheTTL, 100)
 	return &env{
 		svc:      service.New(accounts, store, store, signer, clock, refreshTTL),
-		auth:     service.NewAuthenticator(accounts, signer, cache),
+		auth:     service.NewAuthenticator(accounts, signer, cache, nil),
 		events:   service.NewAccountEvents(store, store, cache, clock),
 		cache:    cache,
 		store:    store,

@@ -15,7 +15,10 @@ type Upload struct {
 	// ID is the unguessable tus id (32 hex digits).
 	ID            string
 	CorporationID int64
-	UserID        int64
+	// UserID is the user that created the upload, or 0 when KeyID names the API key that
+	// did.
+	UserID int64
+	KeyID  int64
 	// Length is the size the file will have, declared on creation.
 	Length     int64
 	Name       string

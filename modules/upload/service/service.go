@@ -73,7 +73,7 @@ func (s *Service) Create(ctx context.Context, caller principal.Principal, length
 	}
 	now := s.Clock.Now()
 	u := domain.Upload{
-		ID: id, CorporationID: caller.CorporationID, UserID: caller.UserID, Length: length,
+		ID: id, CorporationID: caller.CorporationID, UserID: caller.UserID, KeyID: caller.KeyID, Length: length,
 		Name: name, Visibility: visibility, ExpiresAt: now.Add(s.cfg.Expiry), CreatedAt: now,
 	}
 	if s.Quota != nil {

@@ -126,6 +126,18 @@ func TestCreateRules(t *testing.T) {
 	if again.ID == u.ID {
 		t.Fatal("two uploads share an id")
 	}
+	if u.UserID != 1 || u.KeyID != 0 {
+		t.Fatalf("a user's upload names user %d, key %d", u.UserID, u.KeyID)
+	}
+	// An API key (the route requires videos:write of it) uploads for its corporation.
+	key := principal.Principal{Kind: principal.KindAPIKey, KeyID: 5, CorporationID: 7, Scopes: principal.ScopesOf(principal.VideosWrite)}
+	byKey, err := f.svc.Create(context.Background(), key, 10, false, "ci", "")
+	if err != nil || byKey.KeyID != 5 || byKey.UserID != 0 || byKey.CorporationID != 7 {
+		t.Fatalf("created by a key: %+v, %v", byKey, err)
+	}
+	if _, err := f.svc.Find(context.Background(), key, u.ID); err != nil {
+		t.Fatalf("the key finds its corporation's upload: %v", err)
+	}
 }
 
 func TestFindHidesForeignAndExpiredUploads(t *testing.T) {

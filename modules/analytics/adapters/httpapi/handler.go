@@ -10,6 +10,7 @@ import (
 	"vms/modules/analytics/domain"
 	"vms/modules/analytics/service"
 	"vms/platform/httpserver"
+	"vms/platform/principal"
 )
 
 // Handler serves the analytics route.
@@ -28,7 +29,7 @@ func New(svc *service.Reports, guard *httpserver.Guard) *Handler {
 // Register adds the route. The video module names the same path segment :id, as gin
 // needs within one method.
 func (h *Handler) Register(r gin.IRouter) {
-	r.GET("/v1/videos/:id/analytics", h.guard.Required(), h.report)
+	r.GET("/v1/videos/:id/analytics", h.guard.Required(principal.AnalyticsRead), h.report)
 }
 
 // analyticsResponse is a video's watch analytics, from the byte ranges the server sent
@@ -64,7 +65,7 @@ func toResponse(r domain.Report) analyticsResponse {
 //	@Success		200	{object}	analyticsResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin"
+//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin; or an API key without analytics:read"
 //	@Failure		404	{object}	httpserver.Problem	"no such live video in the caller's corporation"
 //	@Failure		503	{object}	httpserver.Problem	"the database is unavailable"
 //	@Security		BearerAuth

@@ -1,4 +1,4 @@
-// Package gormrepo stores the auth module's refresh-token sessions with GORM.
+// Package gormrepo stores the auth module's refresh-token sessions and API keys with GORM.
 package gormrepo
 
 import (

@@ -34,6 +34,7 @@ const password = "a-good-password"
 type env struct {
 	h        http.Handler
 	store    *fake.Store
+	keys     *fake.Keys
 	accounts *fake.Accounts
 	clock    *clock.Fake
 	signer   *jwttoken.Signer
@@ -60,13 +61,16 @@ func newEnvWith(t *testing.T, cookie httpapi.CookieOptions, trusted ...string) *
 	accounts.Add(guest, "guest@acme.example", password)
 	accounts.Add(other, "boss@other.example", password)
 	svc := service.New(accounts, store, store, signer, clock, 336*time.Hour)
-	authn := httpapi.NewAuthenticator(service.NewAuthenticator(accounts, signer, service.NewActiveCache(clock, time.Second, 100)))
+	keyStore := fake.NewKeys()
+	keys := service.NewKeys(keyStore, keyStore, clock, service.NewKeyCache(clock, time.Second, 100), service.NewLastUsed(keyStore, clock))
+	authn := httpapi.NewAuthenticator(service.NewAuthenticator(accounts, signer, service.NewActiveCache(clock, time.Second, 100), keys))
 	cfg := config.Config{}
 	for _, p := range trusted {
 		cfg.TrustedProxies = append(cfg.TrustedProxies, netip.MustParsePrefix(p))
 	}
-	engine := httptestkit.EngineWith(t, cfg, httpapi.NewHandlers(svc, httpserver.NewGuard(authn), cookie))
-	return &env{h: engine, store: store, accounts: accounts, clock: clock, signer: signer, authn: authn}
+	guard := httpserver.NewGuard(authn)
+	engine := httptestkit.EngineWith(t, cfg, httpapi.NewHandlers(svc, guard, cookie), httpapi.NewKeyHandlers(keys, guard))
+	return &env{h: engine, store: store, keys: keyStore, accounts: accounts, clock: clock, signer: signer, authn: authn}
 }
 
 type reply struct {

@@ -17,6 +17,7 @@ var jsonRoutes = []struct {
 	{"/v1/auth/login", false},
 	{"/v1/auth/refresh", false},
 	{"/v1/auth/logout", true},
+	{"/v1/api-keys", true},
 }
 
 // FuzzJSONBodies posts arbitrary bytes as the JSON body of every auth route, through the
@@ -29,6 +30,8 @@ func FuzzJSONBodies(f *testing.F) {
 			`{"email":"admin@acme.example","password":"` + password + `","cookie":true}`,
 			`{"refresh_token":"$REFRESH"}`,
 			`{"refresh_token":"$REFRESH","extra":1}`,
+			`{"name":"ci","scopes":["videos:read"],"expires_at":"2099-01-01"}`,
+			`{"name":"ci","scopes":[null,1,"videos:read","videos:read"]}`,
 			`{"email":1e999,"password":["x"]}`,
 			`{"refresh_token":123456789012345678901234567890}`,
 			`{"refresh_token":{"a":[[[[{}]]]]}}`,

@@ -89,7 +89,7 @@ func (h *Handlers) presentedToken(c *gin.Context, req refreshRequest) (token str
 //	@Header			204	{string}	Set-Cookie	"with the cookie: vms_refresh=; Path=/v1/auth; Max-Age=0 (cleared)"
 //	@Failure		400	{object}	httpserver.Problem	"malformed JSON, or a body that is not one JSON object"
 //	@Failure		401	{object}	httpserver.Problem	"not signed in, or not the caller's refresh token"
-//	@Failure		403	{object}	httpserver.Problem	"the token would come from the cookie, but the X-Requested-With header is missing"
+//	@Failure		403	{object}	httpserver.Problem	"the token would come from the cookie but the X-Requested-With header is missing, or the caller is an API key (this route is not open to keys)"
 //	@Failure		413	{object}	httpserver.Problem	"request body larger than 1 MiB"
 //	@Failure		415	{object}	httpserver.Problem	"request body is not application/json"
 //	@Failure		422	{object}	httpserver.Problem	"no refresh_token in the body and no vms_refresh cookie"
@@ -133,6 +133,7 @@ func (h *Handlers) logout(c *gin.Context) {
 //	@Success		204
 //	@Header			204	{string}	Set-Cookie	"when the request carried the cookie: vms_refresh=; Path=/v1/auth; Max-Age=0 (cleared)"
 //	@Failure		401	{object}	httpserver.Problem	"not signed in"
+//	@Failure		403	{object}	httpserver.Problem	"an API key (this route is not open to keys)"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router			/v1/auth/logout-all [post]
 func (h *Handlers) logoutAll(c *gin.Context) {

@@ -24,7 +24,7 @@ import (
 //	@Header			200		{string}	Link	"next page: <…>; rel=\"next\""
 //	@Failure		400	{object}	httpserver.Problem	"user_id is not a positive integer, or limit or cursor is not valid"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin"
+//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin; or an API key (this route is not open to keys)"
 //	@Failure		404	{object}	httpserver.Problem	"no such user in the caller's corporation"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router			/v1/tokens/{user_id} [get]

@@ -99,6 +99,7 @@ func (h *Handler) signUp(c *gin.Context) {
 //	@Header		200		{string}	Link	"next page: <…>; rel=\"next\""
 //	@Failure		400	{object}	httpserver.Problem	"limit or cursor is not valid"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		403	{object}	httpserver.Problem	"an API key (this route is not open to keys)"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Security		BearerAuth
 //	@Router			/v1/corporations [get]
@@ -131,6 +132,7 @@ func (h *Handler) list(c *gin.Context) {
 //	@Success	200	{object}	CorporationResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		403	{object}	httpserver.Problem	"an API key (this route is not open to keys)"
 //	@Failure		404	{object}	httpserver.Problem	"not the caller's corporation"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Security		BearerAuth
@@ -160,6 +162,7 @@ func (h *Handler) getByID(c *gin.Context) {
 //	@Param		corporation	path		string	true	"corporation name (case-insensitive)"	minLength(1)	maxLength(100)	extensions(x-example=Acme)
 //	@Success	200		{object}	CorporationResponse
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		403	{object}	httpserver.Problem	"an API key (this route is not open to keys)"
 //	@Failure		404	{object}	httpserver.Problem	"not the caller's corporation"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Security		BearerAuth
@@ -188,7 +191,7 @@ func (h *Handler) getByName(c *gin.Context) {
 //	@Success		200		{object}	CorporationResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer, or malformed JSON"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin of this corporation"
+//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin of this corporation; or an API key (this route is not open to keys)"
 //	@Failure		404	{object}	httpserver.Problem	"no such corporation"
 //	@Failure		409	{object}	httpserver.Problem	"name taken"
 //	@Failure		413	{object}	httpserver.Problem	"request body larger than 1 MiB"
@@ -234,7 +237,7 @@ func (h *Handler) update(c *gin.Context) {
 //	@Success		204
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin of this corporation"
+//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin of this corporation; or an API key (this route is not open to keys)"
 //	@Failure		404	{object}	httpserver.Problem	"no such corporation"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router			/v1/corporations/{corporation} [delete]

@@ -18,6 +18,7 @@ type uploadModel struct {
 	ID            string `gorm:"primaryKey"`
 	CorporationID int64
 	UserID        int64
+	APIKeyID      *int64 `gorm:"column:api_key_id"`
 	Length        int64
 	Name          string
 	Visibility    string
@@ -47,6 +48,9 @@ func (r *Uploads) Create(ctx context.Context, u domain.Upload) error {
 	m := uploadModel{
 		ID: u.ID, CorporationID: u.CorporationID, UserID: u.UserID, Length: u.Length, Name: u.Name,
 		Visibility: u.Visibility, ExpiresAt: u.ExpiresAt.UTC(), CreatedAt: u.CreatedAt.UTC(),
+	}
+	if u.KeyID != 0 {
+		m.APIKeyID = &u.KeyID
 	}
 	return r.db.Conn(ctx).Create(&m).Error
 }
@@ -138,6 +142,9 @@ func toDomain(m uploadModel) domain.Upload {
 	}
 	if m.VideoID != nil {
 		u.VideoID = *m.VideoID
+	}
+	if m.APIKeyID != nil {
+		u.KeyID = *m.APIKeyID
 	}
 	return u
 }

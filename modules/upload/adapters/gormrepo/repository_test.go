@@ -52,3 +52,24 @@ func TestMultipartStateRoundTrips(t *testing.T) {
 		}
 	})
 }
+
+func TestCreatorRoundTrips(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		corp := dbtest.SeedCorporation(t, db, "Acme", "FREE")
+		repo := gormrepo.NewUploads(db)
+		now := time.Now().UTC().Truncate(time.Second)
+		byUser := domain.Upload{ID: "0123456789abcdef0123456789abcdef", CorporationID: corp, UserID: 4, Length: 10, Name: "a", Visibility: "private", ExpiresAt: now.Add(time.Hour), CreatedAt: now}
+		byKey := byUser
+		byKey.ID, byKey.UserID, byKey.KeyID = "fedcba9876543210fedcba9876543210", 0, 9
+		for _, u := range []domain.Upload{byUser, byKey} {
+			if err := repo.Create(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+			got, err := repo.Get(ctx, u.ID)
+			if err != nil || got.UserID != u.UserID || got.KeyID != u.KeyID {
+				t.Fatalf("stored %+v, read %+v, %v", u, got, err)
+			}
+		}
+	})
+}

@@ -52,9 +52,9 @@ func New(svc *service.Service, tus *handler.UnroutedHandler, offsets Offsets, gu
 
 // Register adds the routes. Answers given before tusd runs (the guard's 401, a foreign
 // upload's 404) carry the CORS headers too, so a browser client on an allowed origin can
-// read why it was refused.
+// read why it was refused. API keys need videos:write.
 func (h *Handler) Register(r gin.IRouter) {
-	signed := h.guard.Required()
+	signed := h.guard.Required(principal.VideosWrite)
 	g := r.Group(prefix, h.cors.Allow())
 	g.OPTIONS("", h.discover)
 	g.POST("", signed, h.create)
@@ -194,7 +194,7 @@ func (h *Handler) preflight(c *gin.Context) { h.serve(c, nil) }
 //	@Header			201	{integer}	Video-Id		"the video the upload became, when this request completed it"
 //	@Failure		400	{object}	httpserver.Problem	"missing or malformed tus headers"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token"
-//	@Failure		403	{object}	httpserver.Problem	"the caller is not an admin, or the Origin is not allowed"
+//	@Failure		403	{object}	httpserver.Problem	"the caller is not an admin, or the Origin is not allowed; or an API key without videos:write"
 //	@Failure		412	{object}	httpserver.Problem	"Tus-Resumable is not 1.0.0"
 //	@Failure		413	{object}	httpserver.Problem	"Upload-Length is larger than MAX_UPLOAD_BYTES, or does not fit in the storage quota of the corporation's plan beside what it stores and has reserved (type /problems/quota-exceeded, with quota, used and requested in bytes; nothing is created)"
 //	@Failure		415	{object}	httpserver.Problem	"the completed file is not a video; the upload is deleted"
@@ -223,7 +223,7 @@ func (h *Handler) create(c *gin.Context) {
 //	@Header			200	{string}	Upload-Expires	"when the unfinished upload expires"
 //	@Header			200	{integer}	Video-Id		"the video a completed upload became"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token"
-//	@Failure		403	{object}	httpserver.Problem	"the caller is not an admin"
+//	@Failure		403	{object}	httpserver.Problem	"the caller is not an admin; or an API key without videos:write"
 //	@Failure		404	{object}	httpserver.Problem	"no such upload for the caller's corporation, or it expired"
 //	@Security		BearerAuth
 //	@Router			/v1/uploads/{id} [head]
@@ -265,7 +265,7 @@ func finished(c *gin.Context, u domain.Upload) {
 //	@Header			204	{integer}	Video-Id		"the video the upload became, on the response that completed it"
 //	@Failure		400	{object}	httpserver.Problem	"missing or malformed tus headers"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token"
-//	@Failure		403	{object}	httpserver.Problem	"the caller is not an admin"
+//	@Failure		403	{object}	httpserver.Problem	"the caller is not an admin; or an API key without videos:write"
 //	@Failure		404	{object}	httpserver.Problem	"no such upload for the caller's corporation, or it expired"
 //	@Failure		409	{object}	httpserver.Problem	"Upload-Offset is not the upload's offset"
 //	@Failure		412	{object}	httpserver.Problem	"Tus-Resumable is not 1.0.0"
@@ -302,7 +302,7 @@ func (h *Handler) patch(c *gin.Context) {
 //	@Param			Tus-Resumable	header	string	true	"1.0.0"	Enums(1.0.0)
 //	@Success		204
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token"
-//	@Failure		403	{object}	httpserver.Problem	"the caller is not an admin"
+//	@Failure		403	{object}	httpserver.Problem	"the caller is not an admin; or an API key without videos:write"
 //	@Failure		404	{object}	httpserver.Problem	"no such upload for the caller's corporation, or it expired"
 //	@Failure		412	{object}	httpserver.Problem	"Tus-Resumable is not 1.0.0"
 //	@Security		BearerAuth
@@ -345,7 +345,7 @@ type UploadResponse struct {
 //	@Param			id	path		string	true	"upload id"	minLength(1)
 //	@Success		200	{object}	UploadResponse
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token"
-//	@Failure		403	{object}	httpserver.Problem	"the caller is not an admin"
+//	@Failure		403	{object}	httpserver.Problem	"the caller is not an admin; or an API key without videos:write"
 //	@Failure		404	{object}	httpserver.Problem	"no such upload for the caller's corporation, or it expired"
 //	@Security		BearerAuth
 //	@Router			/v1/uploads/{id} [get]

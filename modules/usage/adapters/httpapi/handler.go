@@ -76,7 +76,7 @@ func toResponse(r domain.Report) UsageResponse {
 //	@Success		200			{object}	UsageResponse
 //	@Failure		400			{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401			{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		403			{object}	httpserver.Problem	"the caller is not an admin"
+//	@Failure		403			{object}	httpserver.Problem	"the caller is not an admin; or an API key (this route is not open to keys)"
 //	@Failure		404			{object}	httpserver.Problem	"not the caller's corporation"
 //	@Failure		422			{object}	httpserver.Problem	"from or to is not a date, from is after to, or the period is longer than 366 days; named in errors"
 //	@Failure		503			{object}	httpserver.Problem	"the database is unavailable"

@@ -25,15 +25,17 @@ func New(svc *service.Service, guard *httpserver.Guard) *Handler {
 	return &Handler{svc: svc, guard: guard}
 }
 
-// Register adds the routes.
+// Register adds the routes. API keys may read users with users:read and change them with
+// users:write; /v1/auth/me is a user's own.
 func (h *Handler) Register(r gin.IRouter) {
-	g := r.Group("/v1/users", h.guard.Required())
-	g.POST("", h.create)
-	g.GET("", h.list)
-	g.GET("/id/:id", h.getByID)
-	g.GET("/:email", h.getByEmail)
-	g.PUT("/:id", h.update)
-	g.DELETE("/:id", h.delete)
+	read, write := h.guard.Required(principal.UsersRead), h.guard.Required(principal.UsersWrite)
+	g := r.Group("/v1/users")
+	g.POST("", write, h.create)
+	g.GET("", read, h.list)
+	g.GET("/id/:id", read, h.getByID)
+	g.GET("/:email", read, h.getByEmail)
+	g.PUT("/:id", write, h.update)
+	g.DELETE("/:id", write, h.delete)
 	r.GET("/v1/auth/me", h.guard.Required(), h.me)
 }
 
@@ -55,7 +57,7 @@ func caller(c *gin.Context) principal.Principal {
 //	@Success		201		{object}	UserResponse
 //	@Failure		400	{object}	httpserver.Problem	"malformed JSON, or a body that is not one JSON object"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin"
+//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin; or an API key without users:write"
 //	@Failure		409	{object}	httpserver.Problem	"e-mail taken"
 //	@Failure		413	{object}	httpserver.Problem	"request body larger than 1 MiB"
 //	@Failure		415	{object}	httpserver.Problem	"request body is not application/json"
@@ -104,7 +106,7 @@ func (h *Handler) create(c *gin.Context) {
 //	@Header		200		{string}	Link	"next page: <…>; rel=\"next\""
 //	@Failure		400	{object}	httpserver.Problem	"limit or cursor is not valid"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin"
+//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin; or an API key without users:read"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router		/v1/users [get]
 func (h *Handler) list(c *gin.Context) {
@@ -136,6 +138,7 @@ func (h *Handler) list(c *gin.Context) {
 //	@Success		200	{object}	UserResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		403	{object}	httpserver.Problem	"an API key without users:read"
 //	@Failure		404	{object}	httpserver.Problem	"no such user among those the caller may see"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router			/v1/users/id/{id} [get]
@@ -164,6 +167,7 @@ func (h *Handler) getByID(c *gin.Context) {
 //	@Param			user	path		string	true	"e-mail address of the user (case-insensitive)"	minLength(3)	maxLength(254)	extensions(x-example=guest@acme.example)
 //	@Success		200		{object}	UserResponse
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		403	{object}	httpserver.Problem	"an API key without users:read"
 //	@Failure		404	{object}	httpserver.Problem	"no such user among those the caller may see"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router			/v1/users/{user} [get]
@@ -190,7 +194,7 @@ func (h *Handler) getByEmail(c *gin.Context) {
 //	@Success		200		{object}	UserResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer, or malformed JSON"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		403	{object}	httpserver.Problem	"only an admin changes roles, nobody changes their own role, or current_password is wrong"
+//	@Failure		403	{object}	httpserver.Problem	"only an admin changes roles, nobody changes their own role, or current_password is wrong; or an API key without users:write"
 //	@Failure		404	{object}	httpserver.Problem	"no such user among those the caller may see"
 //	@Failure		413	{object}	httpserver.Problem	"request body larger than 1 MiB"
 //	@Failure		415	{object}	httpserver.Problem	"request body is not application/json"
@@ -228,7 +232,7 @@ func (h *Handler) update(c *gin.Context) {
 //	@Success		204
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		403	{object}	httpserver.Problem	"caller may not delete this user"
+//	@Failure		403	{object}	httpserver.Problem	"caller may not delete this user; or an API key without users:write"
 //	@Failure		404	{object}	httpserver.Problem	"no such user among those the caller may see"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router			/v1/users/{user} [delete]
@@ -255,6 +259,7 @@ func (h *Handler) delete(c *gin.Context) {
 //	@Security	BearerAuth
 //	@Success	200	{object}	UserResponse
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		403	{object}	httpserver.Problem	"an API key (this route is not open to keys)"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router		/v1/auth/me [get]
 func (h *Handler) me(c *gin.Context) {

@@ -26,19 +26,23 @@ func New(svc *service.Service, guard *httpserver.Guard, cors *httpserver.CORS) *
 
 // Register adds the routes. Within one method gin needs the same wildcard name at the
 // same position, so /v1/videos/:id names a corporation on GET and a video elsewhere.
+// API keys may read videos with videos:read and change them with videos:write; playback
+// URLs, streams and view logs are for users only (only users view).
 func (h *Handler) Register(r gin.IRouter) {
-	signed, maybe := h.guard.Required(), h.guard.Optional()
+	signed := h.guard.Required()
+	read, write := h.guard.Required(principal.VideosRead), h.guard.Required(principal.VideosWrite)
+	maybe := h.guard.Optional(principal.VideosRead)
 	v := r.Group("/v1/videos")
-	v.POST("", signed, h.create)
+	v.POST("", write, h.create)
 	v.GET("", maybe, h.listLive)
-	v.GET("/:id", signed, h.listByCorporation)
+	v.GET("/:id", read, h.listByCorporation)
 	v.GET("/id/:id", maybe, h.get)
-	v.PUT("/:id", signed, h.update)
-	v.DELETE("/:id", signed, h.delete)
-	v.PUT("/:id/restore", signed, h.restore)
+	v.PUT("/:id", write, h.update)
+	v.DELETE("/:id", write, h.delete)
+	v.PUT("/:id/restore", write, h.restore)
 	v.GET("/:id/playback", signed, h.playback)
 	v.GET("/:id/poster", maybe, h.poster)
-	v.POST("/:id/process", signed, h.process)
+	v.POST("/:id/process", write, h.process)
 	// Streams and HLS files: web players on CORS_ORIGINS may fetch them.
 	cors, stream := h.cors.Allow(), h.guard.Stream()
 	v.GET("/stream/:id", cors, stream, h.stream)

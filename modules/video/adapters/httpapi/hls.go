@@ -28,6 +28,7 @@ import (
 //	@Success		304
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token or playback token"
+//	@Failure		403	{object}	httpserver.Problem	"an API key (only users stream and view)"
 //	@Failure		404	{object}	httpserver.Problem	"no such live video, no HLS renditions (yet), or no such file"
 //	@Failure		412	{object}	httpserver.Problem	"If-Match or If-Unmodified-Since does not hold for the file"
 //	@Failure		416	{object}	httpserver.Problem	"the range cannot be satisfied; Content-Range: bytes */size"
@@ -55,6 +56,7 @@ func (h *Handler) hlsMasterHead(c *gin.Context) { h.hls(c) }
 //	@Success		304
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token or playback token"
+//	@Failure		403	{object}	httpserver.Problem	"an API key (only users stream and view)"
 //	@Failure		404	{object}	httpserver.Problem	"no such live video, no HLS renditions (yet), or no such file"
 //	@Failure		412	{object}	httpserver.Problem	"If-Match or If-Unmodified-Since does not hold for the file"
 //	@Failure		416	{object}	httpserver.Problem	"the range cannot be satisfied; Content-Range: bytes */size"
@@ -85,6 +87,7 @@ func (h *Handler) hlsMaster(c *gin.Context) { h.hls(c) }
 //	@Success		304
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token or playback token"
+//	@Failure		403	{object}	httpserver.Problem	"an API key (only users stream and view)"
 //	@Failure		404	{object}	httpserver.Problem	"no such live video, no HLS renditions (yet), or no such file"
 //	@Failure		412	{object}	httpserver.Problem	"If-Match or If-Unmodified-Since does not hold for the file"
 //	@Failure		416	{object}	httpserver.Problem	"the range cannot be satisfied; Content-Range: bytes */size"
@@ -114,6 +117,7 @@ func (h *Handler) hlsFileHead(c *gin.Context) { h.hls(c) }
 //	@Success		304
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token or playback token"
+//	@Failure		403	{object}	httpserver.Problem	"an API key (only users stream and view)"
 //	@Failure		404	{object}	httpserver.Problem	"no such live video, no HLS renditions (yet), or no such file"
 //	@Failure		412	{object}	httpserver.Problem	"If-Match or If-Unmodified-Since does not hold for the file"
 //	@Failure		416	{object}	httpserver.Problem	"the range cannot be satisfied; Content-Range: bytes */size"

@@ -21,6 +21,7 @@ import (
 //	@Header			200	{string}	ETag	"entity tag of this poster"
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"an Authorization header was sent but its token is not valid"
+//	@Failure		403	{object}	httpserver.Problem	"an API key without videos:read"
 //	@Failure		404	{object}	httpserver.Problem	"no such live video, a private video of another corporation, or no poster yet"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Security		BearerAuth
@@ -57,7 +58,7 @@ func (h *Handler) poster(c *gin.Context) {
 //	@Success		202	{object}	videoResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin"
+//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin; or an API key without videos:write"
 //	@Failure		404	{object}	httpserver.Problem	"no such live video in the caller's corporation"
 //	@Failure		409	{object}	httpserver.Problem	"the video comes from a source URL, or media processing is off"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"

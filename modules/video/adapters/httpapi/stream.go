@@ -30,6 +30,7 @@ import (
 //	@Success		304
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token or playback token"
+//	@Failure		403	{object}	httpserver.Problem	"an API key (only users stream and view)"
 //	@Failure		404	{object}	httpserver.Problem	"no such live video"
 //	@Failure		412	{object}	httpserver.Problem	"If-Match or If-Unmodified-Since does not hold for the stored video"
 //	@Failure		416	{object}	httpserver.Problem	"the range cannot be satisfied; Content-Range: bytes */size"
@@ -61,6 +62,7 @@ func (h *Handler) streamHead(c *gin.Context) { h.stream(c) }
 //	@Success		304
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token or playback token"
+//	@Failure		403	{object}	httpserver.Problem	"an API key (only users stream and view)"
 //	@Failure		404	{object}	httpserver.Problem	"no such live video, or a private video of another corporation"
 //	@Failure		412	{object}	httpserver.Problem	"If-Match or If-Unmodified-Since does not hold for the stored video"
 //	@Failure		416	{object}	httpserver.Problem	"the range cannot be satisfied; Content-Range: bytes */size"

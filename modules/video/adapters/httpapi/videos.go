@@ -26,7 +26,7 @@ import (
 //	@Success		201		{object}	videoResponse
 //	@Failure		400	{object}	httpserver.Problem	"malformed JSON or multipart body"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin"
+//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin; or an API key without videos:write"
 //	@Failure		413	{object}	httpserver.Problem	"file larger than MAX_UPLOAD_BYTES, JSON body larger than 1 MiB, or an upload whose Content-Length (MAX_UPLOAD_BYTES without one) does not fit in the storage quota of the corporation's plan beside what it stores and has reserved (type /problems/quota-exceeded, with quota, used and requested in bytes; nothing is stored)"
 //	@Failure		415	{object}	httpserver.Problem	"body is neither JSON nor multipart, or the file is not a video"
 //	@Failure		422	{object}	httpserver.Problem	"missing or invalid fields (e.g. a file_path that is not http(s), a visibility other than private or public), named in errors"
@@ -65,6 +65,7 @@ func (h *Handler) create(c *gin.Context) {
 //	@Header		200		{string}	Link	"next page: <…>; rel=\"next\""
 //	@Failure		400	{object}	httpserver.Problem	"limit or cursor is not valid"
 //	@Failure		401	{object}	httpserver.Problem	"an Authorization header was sent but its token is not valid"
+//	@Failure		403	{object}	httpserver.Problem	"an API key without videos:read"
 //	@Failure		422	{object}	httpserver.Problem	"q is longer than 200 characters or not valid text"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Security		BearerAuth
@@ -99,7 +100,7 @@ func (h *Handler) listLive(c *gin.Context) {
 //	@Header			200		{string}	Link	"next page: <…>; rel=\"next\""
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer, or limit, cursor or deleted is not valid"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		403	{object}	httpserver.Problem	"deleted=true from someone who is not an admin of the corporation"
+//	@Failure		403	{object}	httpserver.Problem	"deleted=true from someone who is not an admin of the corporation; or an API key without videos:read"
 //	@Failure		422	{object}	httpserver.Problem	"q is longer than 200 characters or not valid text"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Security		BearerAuth
@@ -149,6 +150,7 @@ func writePage(c *gin.Context, page httpserver.Page, vs []domain.Video) {
 //	@Success	200	{object}	videoResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"an Authorization header was sent but its token is not valid"
+//	@Failure		403	{object}	httpserver.Problem	"an API key without videos:read"
 //	@Failure		404	{object}	httpserver.Problem	"no such live video, or a private video of another corporation"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Security		BearerAuth
@@ -180,7 +182,7 @@ func (h *Handler) get(c *gin.Context) {
 //	@Success		200		{object}	videoResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer, or malformed JSON"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin of the owning corporation"
+//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin of the owning corporation; or an API key without videos:write"
 //	@Failure		404	{object}	httpserver.Problem	"no such live video"
 //	@Failure		413	{object}	httpserver.Problem	"request body larger than 1 MiB"
 //	@Failure		415	{object}	httpserver.Problem	"request body is not application/json"
@@ -223,7 +225,7 @@ func (h *Handler) update(c *gin.Context) {
 //	@Success	204
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin of the owning corporation"
+//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin of the owning corporation; or an API key without videos:write"
 //	@Failure		404	{object}	httpserver.Problem	"no such live video"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Security	BearerAuth
@@ -252,7 +254,7 @@ func (h *Handler) delete(c *gin.Context) {
 //	@Success		200	{object}	videoResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin of the owning corporation, or its effective plan is not PAID"
+//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin of the owning corporation, or its effective plan is not PAID; or an API key without videos:write"
 //	@Failure		404	{object}	httpserver.Problem	"no such video, or it is not deleted"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Security		BearerAuth
@@ -282,6 +284,7 @@ func (h *Handler) restore(c *gin.Context) {
 //	@Success		200	{object}	playbackResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		403	{object}	httpserver.Problem	"an API key (only users stream and view)"
 //	@Failure		404	{object}	httpserver.Problem	"no such live video, or a private video of another corporation"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Security		BearerAuth

@@ -22,6 +22,7 @@ import (
 //	@Success		200		{object}	viewLogResponse
 //	@Failure		400	{object}	httpserver.Problem	"malformed JSON, or a body that is not one JSON object"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		403	{object}	httpserver.Problem	"an API key (only users stream and view)"
 //	@Failure		404	{object}	httpserver.Problem	"no such live video, or a private video of another corporation"
 //	@Failure		413	{object}	httpserver.Problem	"request body larger than 1 MiB"
 //	@Failure		415	{object}	httpserver.Problem	"request body is not application/json"
@@ -63,7 +64,7 @@ func (h *Handler) createViewLog(c *gin.Context) {
 //	@Success		200			{boolean}	bool
 //	@Failure		400	{object}	httpserver.Problem	"user_id or video_id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		403	{object}	httpserver.Problem	"caller is neither the user nor an admin of the user's corporation"
+//	@Failure		403	{object}	httpserver.Problem	"caller is neither the user nor an admin of the user's corporation; or an API key (only users stream and view)"
 //	@Failure		404	{object}	httpserver.Problem	"no such live video, or a private video of another corporation"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Security		BearerAuth

@@ -20,7 +20,7 @@ import (
 //	@Success		202	{object}	DeliveryResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin"
+//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin; or an API key without webhooks:write"
 //	@Failure		404	{object}	httpserver.Problem	"no such endpoint in the caller's corporation"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router			/v1/webhooks/{id}/test [post]
@@ -53,7 +53,7 @@ func (h *Handler) test(c *gin.Context) {
 //	@Header			200		{string}	Link	"next page: <…>; rel=\"next\""
 //	@Failure		400		{object}	httpserver.Problem	"id, limit or cursor is not valid"
 //	@Failure		401		{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		403		{object}	httpserver.Problem	"caller is not an admin"
+//	@Failure		403		{object}	httpserver.Problem	"caller is not an admin; or an API key without webhooks:write"
 //	@Failure		404		{object}	httpserver.Problem	"no such endpoint in the caller's corporation"
 //	@Failure		503		{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router			/v1/webhooks/{id}/deliveries [get]
@@ -97,7 +97,7 @@ func (h *Handler) deliveries(c *gin.Context) {
 //	@Success		202			{object}	DeliveryResponse
 //	@Failure		400			{object}	httpserver.Problem	"an id is not a positive integer"
 //	@Failure		401			{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		403			{object}	httpserver.Problem	"caller is not an admin"
+//	@Failure		403			{object}	httpserver.Problem	"caller is not an admin; or an API key without webhooks:write"
 //	@Failure		404			{object}	httpserver.Problem	"no such endpoint in the caller's corporation, or no such delivery of it"
 //	@Failure		409			{object}	httpserver.Problem	"the delivery is pending, or the endpoint is disabled"
 //	@Failure		503			{object}	httpserver.Problem	"the database or the storage is unavailable"

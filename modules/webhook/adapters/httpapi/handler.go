@@ -25,9 +25,9 @@ func New(svc *service.Service, guard *httpserver.Guard) *Handler {
 	return &Handler{svc: svc, guard: guard}
 }
 
-// Register adds the routes.
+// Register adds the routes. API keys need webhooks:write, for reads too.
 func (h *Handler) Register(r gin.IRouter) {
-	g := r.Group("/v1/webhooks", h.guard.Required())
+	g := r.Group("/v1/webhooks", h.guard.Required(principal.WebhooksWrite))
 	g.GET("/event-types", h.eventTypes)
 	g.POST("", h.create)
 	g.GET("", h.list)
@@ -56,6 +56,7 @@ func location(id int64) string { return "/v1/webhooks/" + strconv.FormatInt(id, 
 //	@Security		BearerAuth
 //	@Success		200	{object}	EventTypesResponse
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
+//	@Failure		403	{object}	httpserver.Problem	"an API key without webhooks:write"
 //	@Router			/v1/webhooks/event-types [get]
 func (h *Handler) eventTypes(c *gin.Context) {
 	c.JSON(http.StatusOK, examples())
@@ -75,7 +76,7 @@ func (h *Handler) eventTypes(c *gin.Context) {
 //	@Header			201		{string}	Location	"the endpoint's URL"
 //	@Failure		400		{object}	httpserver.Problem	"malformed JSON, or a body that is not one JSON object"
 //	@Failure		401		{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		403		{object}	httpserver.Problem	"caller is not an admin"
+//	@Failure		403		{object}	httpserver.Problem	"caller is not an admin; or an API key without webhooks:write"
 //	@Failure		413		{object}	httpserver.Problem	"request body larger than 1 MiB"
 //	@Failure		415		{object}	httpserver.Problem	"request body is not application/json"
 //	@Failure		422		{object}	httpserver.Problem	"missing or invalid fields, named in errors (an internal address included)"
@@ -110,7 +111,7 @@ func (h *Handler) create(c *gin.Context) {
 //	@Header			200		{string}	Link	"next page: <…>; rel=\"next\""
 //	@Failure		400		{object}	httpserver.Problem	"limit or cursor is not valid"
 //	@Failure		401		{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		403		{object}	httpserver.Problem	"caller is not an admin"
+//	@Failure		403		{object}	httpserver.Problem	"caller is not an admin; or an API key without webhooks:write"
 //	@Failure		503		{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router			/v1/webhooks [get]
 func (h *Handler) list(c *gin.Context) {
@@ -146,7 +147,7 @@ func (h *Handler) list(c *gin.Context) {
 //	@Success		200	{object}	WebhookResponse
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin"
+//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin; or an API key without webhooks:write"
 //	@Failure		404	{object}	httpserver.Problem	"no such endpoint in the caller's corporation"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router			/v1/webhooks/{id} [get]
@@ -178,7 +179,7 @@ func (h *Handler) get(c *gin.Context) {
 //	@Success		200		{object}	WebhookResponse
 //	@Failure		400		{object}	httpserver.Problem	"id is not a positive integer, or malformed JSON"
 //	@Failure		401		{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		403		{object}	httpserver.Problem	"caller is not an admin"
+//	@Failure		403		{object}	httpserver.Problem	"caller is not an admin; or an API key without webhooks:write"
 //	@Failure		404		{object}	httpserver.Problem	"no such endpoint in the caller's corporation"
 //	@Failure		413		{object}	httpserver.Problem	"request body larger than 1 MiB"
 //	@Failure		415		{object}	httpserver.Problem	"request body is not application/json"
@@ -216,7 +217,7 @@ func (h *Handler) update(c *gin.Context) {
 //	@Success		204
 //	@Failure		400	{object}	httpserver.Problem	"id is not a positive integer"
 //	@Failure		401	{object}	httpserver.Problem	"no valid access token, or its user was deleted"
-//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin"
+//	@Failure		403	{object}	httpserver.Problem	"caller is not an admin; or an API key without webhooks:write"
 //	@Failure		404	{object}	httpserver.Problem	"no such endpoint in the caller's corporation"
 //	@Failure		503	{object}	httpserver.Problem	"the database or the storage is unavailable"
 //	@Router			/v1/webhooks/{id} [delete]
