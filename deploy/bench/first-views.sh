@@ -53,8 +53,9 @@ log "pgbench: tps=$pg_tps failed=${pg_failed:-0}"
 
 result first_views vms "$vms_tps" pgbench "$pg_tps" tx/s ">=" 0.5
 
-# With a webhook: each first view adds the outbox's INSERT … SELECT and its job's insert to
-# its transaction, and the deliveries run meanwhile (the webhooks queue, 16 at once).
+# With a webhook: each first view adds the outbox's INSERT … SELECT to its transaction; the
+# outbox relay inserts the jobs in batches after the commits, and the deliveries run
+# meanwhile (the webhooks queue, 16 at once).
 # Without: the endpoint is disabled, so the INSERT … SELECT finds no subscriber. After a
 # sample with the webhook the script waits until the receiver has every event, so the next
 # sample does not pay for the previous one's deliveries; the wait is logged.
@@ -105,6 +106,14 @@ with=$(awk -v a="$on1" -v b="$on2" 'BEGIN { printf "%.1f", (a + b) / 2 }')
 log "first views without a webhook: $off1, $off2 tx/s; with one: $on1, $on2 tx/s"
 result first_views_webhook with_webhook "$with" without "$without" tx/s ">=" 0.8
 
+# Seconds from the change to its job's insert by the outbox relay, and to the delivery.
+lag() {
+	sql "$db" "SELECT 'p50=' || round(percentile_cont(0.5) WITHIN GROUP (ORDER BY s)::numeric, 3) || ' p99=' ||
+		round(percentile_cont(0.99) WITHIN GROUP (ORDER BY s)::numeric, 3) || ' max=' || round(max(s)::numeric, 3)
+		FROM (SELECT extract(epoch FROM $1 - created_at) AS s FROM webhook_deliveries) l"
+}
+log "webhook relay lag (s): $(lag enqueued_at)"
+log "webhook delivery lag (s): $(lag delivered_at)"
 read -r got succeeded < <(sql "$db" "SELECT (SELECT count(*) FROM webhook_deliveries), (SELECT count(*) FROM webhook_deliveries WHERE status = 'succeeded')" | tr '|' ' ')
 ok=0
 [ "$(received)" = "$expected" ] && [ "$got" = "$expected" ] && [ "$succeeded" = "$expected" ] && ok=1
