@@ -71,15 +71,23 @@ set_hook() {
 }
 received() { curl -fsS "http://127.0.0.1:$rport/stats" | sed -n 's/.* events=\([0-9]*\).*/\1/p'; }
 expected=0
+# dbwork: the database's committed transactions and rows written so far (pg_stat_database,
+# flushed by each backend within a second or so: the per-view figures are approximate).
+dbwork() { sql "$db" "SELECT xact_commit || ' ' || tup_inserted || ' ' || tup_updated || ' ' || tup_deleted FROM pg_stat_database WHERE datname = current_database()"; }
 # sample RANGE WEBHOOK(true|false): one first-view run over the video range; sets tps.
 sample() {
 	set_hook "$2"
-	local o l
+	local o l x0 i0 u0 d0 x1 i1 u1 d1
+	read -r x0 i0 u0 d0 < <(dbwork)
 	o=$("$VMSLOAD_BIN" firstviews -base "$base" -secret "$JWT_SECRET" -cid "$cid" -user-min "$umin" -user-max "$umax" \
 		-video-min "$(range_lo "$1")" -video-max "$(range_hi "$1")" -c "$conc" -duration "$DURATION")
 	l=$(grep '^FIRSTVIEWS pairs' <<<"$o")
 	[ "$(field "$l" failed)" = 0 ] || die "first views failed: $o"
+	sleep 1
+	read -r x1 i1 u1 d1 < <(dbwork)
 	log "vms, webhook $2: $l"
+	log "  per first view during the sample: $(awk -v n="$(field "$l" credited)" -v x=$((x1 - x0)) -v i=$((i1 - i0)) -v u=$((u1 - u0)) -v d=$((d1 - d0)) \
+		'BEGIN { printf "commits=%.2f rows_inserted=%.2f rows_updated=%.2f rows_deleted=%.2f", x / n, i / n, u / n, d / n }')"
 	tps=$(field "$l" tps)
 	[ "$2" = true ] || return 0
 	expected=$((expected + $(field "$l" credited)))
