@@ -53,8 +53,9 @@ log "pgbench: tps=$pg_tps failed=${pg_failed:-0}"
 
 result first_views vms "$vms_tps" pgbench "$pg_tps" tx/s ">=" 0.5
 
-# With a webhook: each first view adds the outbox's INSERT … SELECT and its job's insert to
-# its transaction, and the deliveries run meanwhile (the webhooks queue, 16 at once).
+# With a webhook: each first view adds the outbox's INSERT … SELECT to its transaction; the
+# outbox relay inserts the jobs in batches after the commits, and the deliveries run
+# meanwhile (the webhooks queue, 16 at once).
 # Without: the endpoint is disabled, so the INSERT … SELECT finds no subscriber. After a
 # sample with the webhook the script waits until the receiver has every event, so the next
 # sample does not pay for the previous one's deliveries; the wait is logged.
@@ -70,15 +71,23 @@ set_hook() {
 }
 received() { curl -fsS "http://127.0.0.1:$rport/stats" | sed -n 's/.* events=\([0-9]*\).*/\1/p'; }
 expected=0
+# dbwork: the database's committed transactions and rows written so far (pg_stat_database,
+# flushed by each backend within a second or so: the per-view figures are approximate).
+dbwork() { sql "$db" "SELECT xact_commit || ' ' || tup_inserted || ' ' || tup_updated || ' ' || tup_deleted FROM pg_stat_database WHERE datname = current_database()"; }
 # sample RANGE WEBHOOK(true|false): one first-view run over the video range; sets tps.
 sample() {
 	set_hook "$2"
-	local o l
+	local o l x0 i0 u0 d0 x1 i1 u1 d1
+	read -r x0 i0 u0 d0 < <(dbwork)
 	o=$("$VMSLOAD_BIN" firstviews -base "$base" -secret "$JWT_SECRET" -cid "$cid" -user-min "$umin" -user-max "$umax" \
 		-video-min "$(range_lo "$1")" -video-max "$(range_hi "$1")" -c "$conc" -duration "$DURATION")
 	l=$(grep '^FIRSTVIEWS pairs' <<<"$o")
 	[ "$(field "$l" failed)" = 0 ] || die "first views failed: $o"
+	sleep 1
+	read -r x1 i1 u1 d1 < <(dbwork)
 	log "vms, webhook $2: $l"
+	log "  per first view during the sample: $(awk -v n="$(field "$l" credited)" -v x=$((x1 - x0)) -v i=$((i1 - i0)) -v u=$((u1 - u0)) -v d=$((d1 - d0)) \
+		'BEGIN { printf "commits=%.2f rows_inserted=%.2f rows_updated=%.2f rows_deleted=%.2f", x / n, i / n, u / n, d / n }')"
 	tps=$(field "$l" tps)
 	[ "$2" = true ] || return 0
 	expected=$((expected + $(field "$l" credited)))
@@ -105,6 +114,14 @@ with=$(awk -v a="$on1" -v b="$on2" 'BEGIN { printf "%.1f", (a + b) / 2 }')
 log "first views without a webhook: $off1, $off2 tx/s; with one: $on1, $on2 tx/s"
 result first_views_webhook with_webhook "$with" without "$without" tx/s ">=" 0.8
 
+# Seconds from the change to its job's insert by the outbox relay, and to the delivery.
+lag() {
+	sql "$db" "SELECT 'p50=' || round(percentile_cont(0.5) WITHIN GROUP (ORDER BY s)::numeric, 3) || ' p99=' ||
+		round(percentile_cont(0.99) WITHIN GROUP (ORDER BY s)::numeric, 3) || ' max=' || round(max(s)::numeric, 3)
+		FROM (SELECT extract(epoch FROM $1 - created_at) AS s FROM webhook_deliveries) l"
+}
+log "webhook relay lag (s): $(lag enqueued_at)"
+log "webhook delivery lag (s): $(lag delivered_at)"
 read -r got succeeded < <(sql "$db" "SELECT (SELECT count(*) FROM webhook_deliveries), (SELECT count(*) FROM webhook_deliveries WHERE status = 'succeeded')" | tr '|' ' ')
 ok=0
 [ "$(received)" = "$expected" ] && [ "$got" = "$expected" ] && [ "$succeeded" = "$expected" ] && ok=1

@@ -1,8 +1,9 @@
 // Package webhook is the webhook module: endpoints of a corporation that receive signed
 // events (Standard Webhooks) about its videos, views, users and plan. Events are written
 // to a transactional outbox by handlers of the other modules' domain events, in the unit
-// of work of the change, with one River job per delivery; the jobs post them with
-// retries for about a day, behind an SSRF guard.
+// of work of the change; a relay inserts one River job per delivery in batches right
+// after the commit, and the jobs post them with retries for about a day, behind an SSRF
+// guard.
 package webhook
 
 import (
@@ -14,6 +15,7 @@ import (
 
 	"vms/modules/webhook/adapters/gormrepo"
 	"vms/modules/webhook/adapters/httpapi"
+	"vms/modules/webhook/adapters/relay"
 	"vms/modules/webhook/adapters/sender"
 	"vms/modules/webhook/adapters/worker"
 	"vms/modules/webhook/ports"
@@ -28,7 +30,8 @@ import (
 )
 
 // Module provides the webhook routes, the event handlers that write the outbox, the
-// delivery worker with its queue and metrics, and the periodic prune of old deliveries.
+// relay that enqueues the deliveries (started and stopped with the app), the delivery
+// worker with its queue and metrics, and the periodic prune of old deliveries.
 // It needs ports.Videos, which app/wiring binds to the video module.
 var Module = fx.Module("webhook",
 	fx.Provide(
@@ -40,7 +43,12 @@ var Module = fx.Module("webhook",
 		func(i *jobs.Inserter) ports.Queue { return worker.NewQueue(i) },
 		func(db *database.DB) ports.UnitOfWork { return db },
 		func() ports.Clock { return clock.System{} },
+		relay.NewSignal,
+		func(s *relay.Signal) ports.Waker { return s },
 		NewService,
+		func(s *service.Service, sig *relay.Signal, log *slog.Logger) *relay.Runner {
+			return relay.NewRunner(s, sig, log)
+		},
 		worker.NewMetrics,
 		func(s *service.Service, m *worker.Metrics) *worker.Worker { return worker.NewWorker(s, m) },
 	),
@@ -51,6 +59,7 @@ var Module = fx.Module("webhook",
 		fx.Annotate(pruneJob, fx.ResultTags(`group:"periodic"`)),
 	),
 	fx.Provide(handlers),
+	fx.Invoke(func(lc fx.Lifecycle, r *relay.Runner) { lc.Append(fx.Hook{OnStart: r.Start, OnStop: r.Stop}) }),
 )
 
 // Params are the service's dependencies as the fx graph provides them.
@@ -63,11 +72,12 @@ type Params struct {
 	Videos ports.Videos
 	UoW    ports.UnitOfWork
 	Clock  ports.Clock
+	Relay  ports.Waker
 }
 
 // NewService builds the use cases over the ports.
 func NewService(p Params) *service.Service {
-	return service.New(service.Deps{Repo: p.Repo, Queue: p.Queue, Sender: p.Sender, URLs: p.URLs, Videos: p.Videos, UoW: p.UoW, Clock: p.Clock})
+	return service.New(service.Deps{Repo: p.Repo, Queue: p.Queue, Sender: p.Sender, URLs: p.URLs, Videos: p.Videos, UoW: p.UoW, Clock: p.Clock, Relay: p.Relay})
 }
 
 // handlerList puts the outbox's handlers in the event_handlers group, one by one.
@@ -77,7 +87,7 @@ type handlerList struct {
 }
 
 func handlers(p Params) handlerList {
-	return handlerList{Handlers: service.NewOutbox(service.Deps{Repo: p.Repo, Queue: p.Queue, Videos: p.Videos, Clock: p.Clock}).Handlers()}
+	return handlerList{Handlers: service.NewOutbox(service.Deps{Repo: p.Repo, UoW: p.UoW, Relay: p.Relay, Videos: p.Videos, Clock: p.Clock}).Handlers()}
 }
 
 // pruneInterval is how often finished deliveries past their retention are deleted.

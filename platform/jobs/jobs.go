@@ -33,13 +33,7 @@ type Client = river.Client[*sql.Tx]
 type Inserter struct {
 	db     *database.DB
 	client *Client
-	// paced notifies at most once per queue per PacedNotifyInterval (InsertManyPaced).
-	paced *Client
 }
-
-// PacedNotifyInterval is the least time between two notifications of one queue by
-// InsertManyPaced.
-const PacedNotifyInterval = 100 * time.Millisecond
 
 // NewInserter builds the insert-only client.
 func NewInserter(db *database.DB) (*Inserter, error) {
@@ -47,27 +41,24 @@ func NewInserter(db *database.DB) (*Inserter, error) {
 	if err != nil {
 		return nil, err
 	}
-	build := func(cooldown time.Duration) (*Client, error) {
-		cfg := &river.Config{FetchCooldown: cooldown}
-		if db.Dialect == database.Postgres {
-			return river.NewClient(riverdatabasesql.New(sqlDB), cfg)
-		}
-		return river.NewClient(riversqlite.New(sqlDB), cfg)
-	}
 	// An insert-only client fetches nothing: its FetchCooldown only paces its insert
 	// notifications, at most one per queue per cooldown. River's default (100 ms) drops the
 	// notification of a job committed within 100 ms of another, and that job then waits for
 	// a replica's next poll (up to PollInterval, 1 s on PostgreSQL) while workers are idle.
-	// The minimum notifies every insert.
-	client, err := build(river.FetchCooldownMin)
+	// The minimum notifies every insert. On PostgreSQL the commits of notifying
+	// transactions queue on one lock, so work inserted by every request of a hot path
+	// should go through a relay that inserts many jobs at once (the webhook outbox does).
+	cfg := &river.Config{FetchCooldown: river.FetchCooldownMin}
+	var client *Client
+	if db.Dialect == database.Postgres {
+		client, err = river.NewClient(riverdatabasesql.New(sqlDB), cfg)
+	} else {
+		client, err = river.NewClient(riversqlite.New(sqlDB), cfg)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("job inserter: %w", err)
 	}
-	paced, err := build(PacedNotifyInterval)
-	if err != nil {
-		return nil, fmt.Errorf("job inserter: %w", err)
-	}
-	return &Inserter{db: db, client: client, paced: paced}, nil
+	return &Inserter{db: db, client: client}, nil
 }
 
 // Insert inserts a job inside the unit of work carried by ctx (or a new one when there is
@@ -86,23 +77,8 @@ func (i *Inserter) Insert(ctx context.Context, args river.JobArgs, opts *river.I
 }
 
 // InsertMany inserts several jobs at once inside the unit of work carried by ctx (or a
-// new one when there is none), like Insert.
+// new one when there is none), like Insert, with one notification per queue.
 func (i *Inserter) InsertMany(ctx context.Context, params []river.InsertManyParams) error {
-	return i.insertMany(ctx, i.client, params)
-}
-
-// InsertManyPaced is InsertMany for jobs inserted at a high rate, by many concurrent
-// transactions (a webhook delivery per first view): it notifies the workers of a queue at
-// most once per PacedNotifyInterval. On PostgreSQL a transaction that notifies takes a
-// lock shared by every notifying transaction when it commits, so a notification per insert
-// serialises the commits of the changes that insert; a job whose notification was skipped
-// is fetched with the next notified one, or at the next poll (within a second) when
-// nothing else comes.
-func (i *Inserter) InsertManyPaced(ctx context.Context, params []river.InsertManyParams) error {
-	return i.insertMany(ctx, i.paced, params)
-}
-
-func (i *Inserter) insertMany(ctx context.Context, client *Client, params []river.InsertManyParams) error {
 	if len(params) == 0 {
 		return nil
 	}
@@ -111,7 +87,7 @@ func (i *Inserter) insertMany(ctx context.Context, client *Client, params []rive
 		if !ok {
 			return errors.New("insert jobs: the unit of work has no database/sql transaction")
 		}
-		if _, err := client.InsertManyTx(ctx, tx, params); err != nil {
+		if _, err := i.client.InsertManyTx(ctx, tx, params); err != nil {
 			return fmt.Errorf("insert %d %s jobs: %w", len(params), params[0].Args.Kind(), err)
 		}
 		return nil

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"vms/modules/webhook/domain"
 	"vms/modules/webhook/ports"
@@ -37,6 +38,17 @@ func (q *Queue) Enqueued() []int64 {
 	defer q.mu.Unlock()
 	return slices.Clone(q.IDs)
 }
+
+// Waker counts the relay's wakes.
+type Waker struct{ n atomic.Int64 }
+
+var _ ports.Waker = (*Waker)(nil)
+
+// Wake counts a wake.
+func (w *Waker) Wake() { w.n.Add(1) }
+
+// Wakes returns how many wakes came so far.
+func (w *Waker) Wakes() int { return int(w.n.Load()) }
 
 // Sender answers with Results in turn (the last one repeats; a 204 when empty) and
 // records the requests.

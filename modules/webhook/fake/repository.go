@@ -18,7 +18,9 @@ type Repository struct {
 	mu         sync.Mutex
 	endpoints  map[int64]domain.Endpoint
 	deliveries map[int64]domain.Delivery
-	nextID     int64
+	// unqueued holds the deliveries without a job (AddDeliveries, ClaimDeliveries).
+	unqueued map[int64]bool
+	nextID   int64
 	// Err, when set, is returned by every method.
 	Err error
 }
@@ -27,7 +29,7 @@ var _ ports.Repository = (*Repository)(nil)
 
 // NewRepository returns an empty repository.
 func NewRepository() *Repository {
-	return &Repository{endpoints: map[int64]domain.Endpoint{}, deliveries: map[int64]domain.Delivery{}}
+	return &Repository{endpoints: map[int64]domain.Endpoint{}, deliveries: map[int64]domain.Delivery{}, unqueued: map[int64]bool{}}
 }
 
 func (r *Repository) id() int64 { r.nextID++; return r.nextID }
@@ -111,6 +113,7 @@ func (r *Repository) DeleteEndpoint(_ context.Context, corporationID, id int64) 
 	for did, d := range r.deliveries {
 		if d.EndpointID == id {
 			delete(r.deliveries, did)
+			delete(r.unqueued, did)
 		}
 	}
 	return nil
@@ -148,7 +151,26 @@ func (r *Repository) AddDeliveries(_ context.Context, corporationID int64, e dom
 	sort.Slice(targets, func(i, j int) bool { return targets[i].ID < targets[j].ID })
 	ids := []int64{}
 	for _, ep := range targets {
-		ids = append(ids, r.add(ep, e).ID)
+		id := r.add(ep, e).ID
+		r.unqueued[id] = true
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// ClaimDeliveries takes up to limit deliveries without a job, oldest first.
+func (r *Repository) ClaimDeliveries(_ context.Context, limit int, _ time.Time) ([]int64, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.Err != nil {
+		return nil, r.Err
+	}
+	ids := slices.Sorted(maps.Keys(r.unqueued))
+	if len(ids) > limit {
+		ids = ids[:limit]
+	}
+	for _, id := range ids {
+		delete(r.unqueued, id)
 	}
 	return ids, nil
 }
@@ -290,6 +312,7 @@ func (r *Repository) PruneDeliveries(_ context.Context, before time.Time) (int64
 	for id, d := range r.deliveries {
 		if d.Status != domain.Pending && d.CreatedAt.Before(before) {
 			delete(r.deliveries, id)
+			delete(r.unqueued, id)
 			n++
 		}
 	}
@@ -301,11 +324,11 @@ func (r *Repository) PruneDeliveries(_ context.Context, before time.Time) (int64
 func (r *Repository) Snapshot() (restore func()) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	endpoints, deliveries, next := maps.Clone(r.endpoints), maps.Clone(r.deliveries), r.nextID
+	endpoints, deliveries, unqueued, next := maps.Clone(r.endpoints), maps.Clone(r.deliveries), maps.Clone(r.unqueued), r.nextID
 	return func() {
 		r.mu.Lock()
 		defer r.mu.Unlock()
-		r.endpoints, r.deliveries, r.nextID = endpoints, deliveries, next
+		r.endpoints, r.deliveries, r.unqueued, r.nextID = endpoints, deliveries, unqueued, next
 	}
 }
 

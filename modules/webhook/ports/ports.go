@@ -31,9 +31,16 @@ type Repository interface {
 
 	// AddDeliveries writes the event to the outbox for every enabled endpoint of the
 	// corporation subscribed to its type, in one statement, and returns the deliveries'
-	// ids (none when nobody subscribes).
+	// ids (none when nobody subscribes). The deliveries have no job yet: ClaimDeliveries
+	// returns them.
 	AddDeliveries(ctx context.Context, corporationID int64, e domain.Event) ([]int64, error)
-	// AddDelivery writes the event to the outbox for one endpoint, subscribed or not.
+	// ClaimDeliveries marks up to limit deliveries that have no job yet as enqueued at now
+	// and returns their ids, oldest first. It runs in the unit of work that inserts their
+	// jobs: two concurrent claims never return the same delivery, and a claim rolled back
+	// leaves its deliveries to the next one.
+	ClaimDeliveries(ctx context.Context, limit int, now time.Time) ([]int64, error)
+	// AddDelivery writes the event to the outbox for one endpoint, subscribed or not,
+	// already marked enqueued: the caller inserts its job in the same unit of work.
 	AddDelivery(ctx context.Context, endpoint domain.Endpoint, e domain.Event) (domain.Delivery, error)
 	// GetDelivery returns a delivery of the corporation's endpoint, with its attempts.
 	GetDelivery(ctx context.Context, corporationID, endpointID, id int64) (domain.Delivery, error)
@@ -96,6 +103,15 @@ type Videos interface {
 // UnitOfWork runs fn in one transaction (joining one already in ctx).
 type UnitOfWork interface {
 	Do(ctx context.Context, fn func(ctx context.Context) error) error
+	// AfterCommit runs fn once the unit of work in ctx commits, never when it rolls back.
+	AfterCommit(ctx context.Context, fn func())
+}
+
+// Waker wakes the outbox relay, which inserts the jobs of the deliveries written without
+// one. Wake never blocks; wakes that come while the relay is busy or waiting merge into
+// one.
+type Waker interface {
+	Wake()
 }
 
 // Clock tells the time.

@@ -18,20 +18,22 @@ import (
 
 // Outbox turns the other modules' domain events into webhook events. Its handlers run in
 // the unit of work of the change: each writes the event to the outbox, one delivery per
-// subscribed endpoint, and inserts their jobs, so a change that rolls back sends nothing
-// and one that commits is delivered even when the process dies right after the commit.
-// It depends on the repository, the queue and the video owners only, never on the event
-// bus.
+// subscribed endpoint, so a change that rolls back sends nothing and one that commits is
+// delivered even when the process dies right after the commit. The deliveries' jobs are
+// inserted by the relay (Service.Relay), woken once the change commits. It depends on the
+// repository, the unit of work, the relay's wake-up and the video owners only, never on
+// the event bus.
 type Outbox struct {
 	repo   ports.Repository
-	queue  ports.Queue
+	uow    ports.UnitOfWork
+	relay  ports.Waker
 	videos ports.Videos
 	clock  ports.Clock
 }
 
-// NewOutbox builds the outbox writer over the deps' Repo, Queue, Videos and Clock.
+// NewOutbox builds the outbox writer over the deps' Repo, UoW, Relay, Videos and Clock.
 func NewOutbox(d Deps) *Outbox {
-	return &Outbox{repo: d.Repo, queue: d.Queue, videos: d.Videos, clock: d.Clock}
+	return &Outbox{repo: d.Repo, uow: d.UoW, relay: d.Relay, videos: d.Videos, clock: d.Clock}
 }
 
 // Handlers returns the event handlers that write webhook events, and the one that
@@ -52,18 +54,15 @@ func (o *Outbox) Handlers() []events.Handler {
 }
 
 // record writes an event of the corporation to the outbox, for every enabled endpoint
-// subscribed to its type, with the deliveries' jobs. With no subscriber it costs one
-// statement that writes nothing.
+// subscribed to its type, and wakes the relay once the change commits. It costs the
+// change's transaction one statement, which writes nothing without a subscriber.
 func (o *Outbox) record(ctx context.Context, corporationID int64, ev domain.Event) error {
 	ids, err := o.repo.AddDeliveries(ctx, corporationID, ev)
 	if err != nil {
 		return fmt.Errorf("webhook outbox: %w", err)
 	}
-	if len(ids) == 0 {
-		return nil
-	}
-	if err := o.queue.Enqueue(ctx, ids); err != nil {
-		return fmt.Errorf("webhook outbox: %w", err)
+	if len(ids) > 0 {
+		o.uow.AfterCommit(ctx, o.relay.Wake)
 	}
 	return nil
 }
@@ -157,7 +156,7 @@ func (o *Outbox) videoRestored(ctx context.Context, e videoevents.VideoRestored)
 }
 
 // videoViewed runs in every first-view transaction: one INSERT … SELECT that writes
-// nothing without a subscriber, plus the jobs' insert when there is one.
+// nothing without a subscriber.
 func (o *Outbox) videoViewed(ctx context.Context, e videoevents.VideoViewed) error {
 	corp := e.UserCorporationID
 	if corp == 0 {

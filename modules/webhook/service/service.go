@@ -18,6 +18,8 @@ type Deps struct {
 	Videos ports.Videos
 	UoW    ports.UnitOfWork
 	Clock  ports.Clock
+	// Relay is woken after a change that wrote deliveries commits (see Relay).
+	Relay ports.Waker
 }
 
 // Service holds the webhook use cases.

@@ -33,6 +33,7 @@ type env struct {
 	svc    *service.Service
 	repo   *fake.Repository
 	queue  *fake.Queue
+	waker  *fake.Waker
 	sender *fake.Sender
 	clock  *clock.Fake
 	uow    *uowtest.UnitOfWork
@@ -40,11 +41,11 @@ type env struct {
 }
 
 func newEnv() *env {
-	e := &env{repo: fake.NewRepository(), queue: &fake.Queue{}, sender: &fake.Sender{}, clock: clock.NewFake(t0)}
+	e := &env{repo: fake.NewRepository(), queue: &fake.Queue{}, waker: &fake.Waker{}, sender: &fake.Sender{}, clock: clock.NewFake(t0)}
 	e.uow = &uowtest.UnitOfWork{Stores: []uowtest.Snapshotter{e.repo}}
 	d := service.Deps{
 		Repo: e.repo, Queue: e.queue, Sender: e.sender, URLs: fake.URLCheck{Internal: []string{"127.0.0.1", "169.254.169.254", "localhost"}},
-		Videos: fake.Videos{7: 100, 8: 200}, UoW: e.uow, Clock: e.clock,
+		Videos: fake.Videos{7: 100, 8: 200}, UoW: e.uow, Clock: e.clock, Relay: e.waker,
 	}
 	e.svc = service.New(d)
 	e.bus = events.NewBus(service.NewOutbox(d).Handlers())
@@ -214,7 +215,8 @@ func (e *env) deliveries(t *testing.T, caller principal.Principal, endpointID in
 }
 
 // Each domain event becomes one delivery per subscribed, enabled endpoint of the right
-// corporation, with its jobs, and the body carries the event's data.
+// corporation, the relay is woken after each change that wrote some and enqueues their
+// jobs, and the body carries the event's data.
 func TestOutboxWritesSubscribedEvents(t *testing.T) {
 	e := newEnv()
 	all := e.endpoint(t, adminA, "https://hooks.acme.example/all", domain.EventTypes...)
@@ -261,8 +263,17 @@ func TestOutboxWritesSubscribedEvents(t *testing.T) {
 	if len(ob) != 1 || ob[0].EventType != "view.first" {
 		t.Fatalf("corporation B got %v, want only its user's view", ob)
 	}
-	if n := len(e.queue.Enqueued()); n != 9+1+1 {
-		t.Fatalf("%d jobs enqueued, want one per delivery (11)", n)
+	if n := len(e.queue.Enqueued()); n != 0 {
+		t.Fatalf("%d jobs enqueued by the changes, want none: the relay enqueues them", n)
+	}
+	if w := e.waker.Wakes(); w != 10 {
+		t.Fatalf("the relay was woken %d times, want once per change that wrote deliveries (10)", w)
+	}
+	if n, err := e.svc.Relay(context.Background()); err != nil || n != 9+1+1 || len(e.queue.Enqueued()) != n {
+		t.Fatalf("relay: %d %v, queue %v; want one job per delivery (11)", n, err, e.queue.Enqueued())
+	}
+	if n, err := e.svc.Relay(context.Background()); err != nil || n != 0 {
+		t.Fatalf("relay again: %d %v, want nothing left", n, err)
 	}
 	byType := map[string]domain.Delivery{}
 	ids := map[string]bool{}
@@ -302,8 +313,8 @@ func TestOutboxWritesSubscribedEvents(t *testing.T) {
 	}
 }
 
-// A change that rolls back leaves no delivery and no job; an outbox failure fails the
-// change.
+// A change that rolls back leaves no delivery, wakes nothing and the relay finds nothing;
+// an outbox failure fails the change.
 func TestOutboxFollowsTheUnitOfWork(t *testing.T) {
 	e := newEnv()
 	ctx := context.Background()
@@ -321,15 +332,46 @@ func TestOutboxFollowsTheUnitOfWork(t *testing.T) {
 	if n := len(e.deliveries(t, adminA, ep.ID)); n != 0 {
 		t.Fatalf("a rolled back change left %d deliveries", n)
 	}
-	e.queue.Err = errors.New("queue down")
+	if n, err := e.svc.Relay(ctx); err != nil || n != 0 || e.waker.Wakes() != 0 {
+		t.Fatalf("after a rollback: relay %d %v, %d wakes; want nothing", n, err, e.waker.Wakes())
+	}
+	e.repo.Err = errors.New("database down")
 	err = e.uow.Do(ctx, func(ctx context.Context) error {
 		return e.bus.Publish(ctx, userevents.UserCreated{UserID: 5, CorporationID: 100})
 	})
-	if !errors.Is(err, e.queue.Err) {
-		t.Fatalf("a failing queue: %v, want its error", err)
+	if !errors.Is(err, e.repo.Err) {
+		t.Fatalf("a failing outbox: %v, want its error", err)
 	}
-	if n := len(e.deliveries(t, adminA, ep.ID)); n != 0 {
-		t.Fatalf("a failed enqueue left %d deliveries", n)
+}
+
+// The relay enqueues the deliveries without a job in batches, oldest first, once each; a
+// run whose enqueue fails leaves its deliveries to the next run.
+func TestRelay(t *testing.T) {
+	e := newEnv()
+	ctx := context.Background()
+	e.endpoint(t, adminA, "https://hooks.acme.example/", "user.created")
+	total := service.RelayBatch + 5
+	for i := range total {
+		e.publish(t, userevents.UserCreated{UserID: int64(1000 + i), CorporationID: 100})
+	}
+	e.queue.Err = errors.New("queue down")
+	if n, err := e.svc.Relay(ctx); !errors.Is(err, e.queue.Err) || n != 0 {
+		t.Fatalf("relay with the queue down: %d %v", n, err)
+	}
+	e.queue.Err = nil
+	for _, want := range []int{service.RelayBatch, 5, 0} {
+		if n, err := e.svc.Relay(ctx); err != nil || n != want {
+			t.Fatalf("relay: %d %v, want %d", n, err, want)
+		}
+	}
+	q := e.queue.Enqueued()
+	if len(q) != total {
+		t.Fatalf("%d jobs, want %d", len(q), total)
+	}
+	for i := 1; i < len(q); i++ {
+		if q[i] <= q[i-1] {
+			t.Fatalf("jobs out of order or repeated at %d: %d after %d", i, q[i], q[i-1])
+		}
 	}
 }
 

@@ -4,16 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
 
 	"vms/modules/webhook/domain"
+	"vms/platform/database"
 )
 
 // addDeliveries is the outbox write of every event: one delivery per enabled endpoint of
 // the corporation subscribed to the event's type, in one statement that writes nothing
-// (an index lookup) when nobody subscribes.
+// (an index lookup) when nobody subscribes. Its rows have no enqueued_at: the relay
+// inserts their jobs (ClaimDeliveries).
 const addDeliveries = `INSERT INTO webhook_deliveries
 	(endpoint_id, corporation_id, event_id, event_type, body, status, next_attempt_at, created_at, updated_at)
 SELECT e.id, e.corporation_id, ?, s.event_type, ?, 'pending', ?, ?, ?
@@ -31,12 +34,34 @@ func (r *Repository) AddDeliveries(ctx context.Context, corporationID int64, e d
 	return ids, nil
 }
 
-// AddDelivery writes the event for one endpoint.
+// claimDeliveries marks the oldest deliveries without a job as enqueued and returns
+// them. On PostgreSQL rows another relay's transaction holds are skipped, so relays on
+// several replicas take disjoint batches; SQLite's writers serialise already.
+const claimDeliveries = `UPDATE webhook_deliveries SET enqueued_at = ?
+WHERE id IN (SELECT id FROM webhook_deliveries WHERE enqueued_at IS NULL ORDER BY id LIMIT ?%s)
+RETURNING id`
+
+// ClaimDeliveries marks up to limit deliveries without a job as enqueued, oldest first.
+func (r *Repository) ClaimDeliveries(ctx context.Context, limit int, now time.Time) ([]int64, error) {
+	lock := ""
+	if r.db.Dialect == database.Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	var ids []int64
+	if err := r.db.Conn(ctx).Raw(fmt.Sprintf(claimDeliveries, lock), now.UTC(), limit).Scan(&ids).Error; err != nil {
+		return nil, fmt.Errorf("claim webhook deliveries: %w", err)
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+// AddDelivery writes the event for one endpoint, marked enqueued: the caller inserts its
+// job in the same unit of work.
 func (r *Repository) AddDelivery(ctx context.Context, endpoint domain.Endpoint, e domain.Event) (domain.Delivery, error) {
 	at := e.At.UTC()
 	m := deliveryModel{
 		EndpointID: endpoint.ID, CorporationID: endpoint.CorporationID, EventID: e.ID, EventType: e.Type, Body: string(e.Body),
-		Status: domain.Pending, NextAttemptAt: &at, CreatedAt: at, UpdatedAt: at,
+		Status: domain.Pending, NextAttemptAt: &at, EnqueuedAt: &at, CreatedAt: at, UpdatedAt: at,
 	}
 	if err := r.db.Conn(ctx).Create(&m).Error; err != nil {
 		return domain.Delivery{}, fmt.Errorf("insert webhook delivery: %w", err)

@@ -44,8 +44,10 @@ type deliveryModel struct {
 	LastError      string
 	NextAttemptAt  *time.Time
 	DeliveredAt    *time.Time
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// EnqueuedAt is when the relay inserted the delivery's job; nil until then.
+	EnqueuedAt *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 func (deliveryModel) TableName() string { return "webhook_deliveries" }

@@ -34,7 +34,7 @@ func newEnv(t *testing.T) *env {
 	repo := fake.NewRepository()
 	svc := service.New(service.Deps{
 		Repo: repo, Queue: &fake.Queue{}, Sender: &fake.Sender{}, URLs: fake.URLCheck{Internal: []string{"127.0.0.1"}},
-		Videos: fake.Videos{}, UoW: &uowtest.UnitOfWork{Stores: []uowtest.Snapshotter{repo}}, Clock: clock.NewFake(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)),
+		Videos: fake.Videos{}, UoW: &uowtest.UnitOfWork{Stores: []uowtest.Snapshotter{repo}}, Clock: clock.NewFake(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)), Relay: &fake.Waker{},
 	})
 	tokens := httptestkit.Tokens{
 		"admin":    {UserID: 1, CorporationID: 100, Role: principal.RoleAdmin},

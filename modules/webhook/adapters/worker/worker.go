@@ -86,13 +86,13 @@ var _ ports.Queue = (*JobQueue)(nil)
 // NewQueue builds the queue.
 func NewQueue(ins *jobs.Inserter) *JobQueue { return &JobQueue{ins: ins} }
 
-// Enqueue inserts one job per delivery in the unit of work carried by ctx. Deliveries come
-// at the rate of the changes (a first view each), so the workers are notified at a paced
-// rate rather than by every change's transaction.
+// Enqueue inserts one job per delivery in the unit of work carried by ctx. The relay
+// calls it with a batch of many changes' deliveries, a few times a second at most per
+// replica, so each insert notifies the workers at once.
 func (q *JobQueue) Enqueue(ctx context.Context, deliveryIDs []int64) error {
 	params := make([]river.InsertManyParams, 0, len(deliveryIDs))
 	for _, id := range deliveryIDs {
 		params = append(params, river.InsertManyParams{Args: Args{DeliveryID: id}})
 	}
-	return q.ins.InsertManyPaced(ctx, params)
+	return q.ins.InsertMany(ctx, params)
 }

@@ -5,6 +5,7 @@ package repotest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -49,6 +50,7 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 	t.Run("attempts", func(t *testing.T) { testAttempts(t, newEnv(t)) })
 	t.Run("delete and prune", func(t *testing.T) { testDeleteAndPrune(t, newEnv(t)) })
 	t.Run("rollback", func(t *testing.T) { testRollback(t, newEnv(t)) })
+	t.Run("claim", func(t *testing.T) { testClaim(t, newEnv(t)) })
 }
 
 func testEndpoints(t *testing.T, e Env) {
@@ -256,5 +258,55 @@ func testRollback(t *testing.T, e Env) {
 	}
 	if ds, _ := e.Repo.ListDeliveries(ctx, e.CorpA, ep.ID, 0, 10); len(ds) != 0 {
 		t.Fatalf("a rolled back unit of work left %d deliveries", len(ds))
+	}
+}
+
+// testClaim: the outbox's deliveries wait for a claim, which takes them oldest first up
+// to its limit and once each; a claim rolled back leaves them to the next; a delivery
+// added for one endpoint (a test event) is never claimed.
+func testClaim(t *testing.T, e Env) {
+	ctx := context.Background()
+	ep := endpoint(t, e.Repo, e.CorpA, "https://a.example/", true, domain.UserCreated)
+	if _, err := e.Repo.AddDelivery(ctx, ep, event(domain.TestEvent, t0)); err != nil {
+		t.Fatal(err)
+	}
+	var want []int64
+	for range 5 {
+		ids, err := e.Repo.AddDeliveries(ctx, e.CorpA, event(domain.UserCreated, t0))
+		if err != nil || len(ids) != 1 {
+			t.Fatalf("add: %v %v", ids, err)
+		}
+		want = append(want, ids[0])
+	}
+	boom := errors.New("boom")
+	err := e.UoW.Do(ctx, func(ctx context.Context) error {
+		ids, err := e.Repo.ClaimDeliveries(ctx, 10, t0)
+		if err != nil {
+			return err
+		}
+		if len(ids) != 5 {
+			t.Errorf("claimed %v in the unit of work that rolls back, want the 5", ids)
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatal(err)
+	}
+	var got []int64
+	for _, limit := range []int{3, 3, 3} {
+		err := e.UoW.Do(ctx, func(ctx context.Context) error {
+			ids, err := e.Repo.ClaimDeliveries(ctx, limit, t0.Add(time.Minute))
+			got = append(got, ids...)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("claims took %v, want %v in order, once each", got, want)
+	}
+	if ds, err := e.Repo.ListDeliveries(ctx, e.CorpA, ep.ID, 0, 10); err != nil || len(ds) != 6 || ds[0].Status != domain.Pending {
+		t.Fatalf("deliveries after the claims: %d %v, want 6 still pending", len(ds), err)
 	}
 }
